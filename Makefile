@@ -1,0 +1,69 @@
+# Billing vs Coding: the two commands are `make lab` and `make test`; the rest is for instructors.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+ASSIGNMENTS := $(notdir $(wildcard autograder/source/[0-9]*))
+NBGRADER := cd autograder && ../$(PY) -m nbgrader
+# Kernels, nbgrader and JupyterLab all come from the course environment, whatever the caller's PATH says.
+export PATH := $(abspath $(VENV))/bin:$(PATH)
+
+.PHONY: help install lab test test-fast release check-release masters grade feedback export bench clean-answers clean
+
+help:
+	@echo "make lab        open JupyterLab on the course (installs into $(VENV) first if needed)"
+	@echo "make test       run every test (installs first if needed)"
+	@echo "make release    regenerate course/ from the masters in autograder/source/"
+	@echo "make masters    refresh question text from the banks and re-run the masters' outputs"
+	@echo "make grade      autograde every submission in autograder/submitted/ (checks the setup first)"
+	@echo "make feedback   write feedback HTML for graded submissions"
+	@echo "make export     write autograder/grades.csv"
+	@echo "make bench      measure speed and memory (benchmarks/)"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; run: make PYTHON=python3.11 ...")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	# Pin the notebook kernel to this environment's Python, so it always finds the course package.
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (billcode)" >/dev/null
+	touch $(STAMP)
+
+install: $(STAMP)
+
+lab: install
+	$(VENV)/bin/jupyter lab course/01_overview.ipynb
+
+test: install
+	$(PY) -m pytest
+
+test-fast: install
+	$(PY) -m pytest -m "not slow and not browser"
+
+release: install
+	$(PY) -m billcode.release
+
+check-release: install
+	$(PY) -m billcode.release --check
+
+masters: install
+	$(PY) -m billcode.authoring sync
+	$(PY) -m billcode.authoring execute
+
+grade: install
+	$(PY) -m billcode.autograde
+
+feedback: install
+	@for a in $(ASSIGNMENTS); do (set -x; $(NBGRADER) generate_feedback $$a --force) || exit 1; done
+
+export: install
+	$(NBGRADER) export
+
+bench: install
+	$(PY) benchmarks/run.py
+
+clean-answers:
+	find autograder/source -name '*_answers.json' -print -delete
+
+clean:
+	rm -rf autograder/release autograder/autograded autograder/feedback autograder/solution autograder/gradebook.db test-results

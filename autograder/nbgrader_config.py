@@ -1,0 +1,35 @@
+"""nbgrader configuration for the Billing vs Coding course (run nbgrader from this folder)."""
+
+from pathlib import Path
+
+from billcode.answers import ANSWERS_SUFFIX
+from billcode.nbgrader_ext import CODE_STUB, GENERATE_ASSIGNMENT, GENERATE_FEEDBACK
+
+c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
+here = Path(__file__).resolve().parent
+
+c.CourseDirectory.course_id = "billing-vs-coding"
+c.CourseDirectory.root = str(here)
+
+# Run each cell for at most 30 s, interrupt a runaway cell and go on with the next ones.
+c.Execute.timeout = 30
+c.Execute.interrupt_on_timeout = True
+# Keep a huge printout from swamping the gradebook.
+c.LimitOutput.max_lines = 1000
+c.LimitOutput.max_traceback = 100
+
+# A student who deleted a graded cell gets it back (and scored) instead of "needs manual grading".
+c.OverwriteCells.add_missing_cells = True
+
+# Student copies: drop instructor-only cells and saved widget state; friendly answer stubs.
+c.GenerateAssignment.preprocessors = GENERATE_ASSIGNMENT
+c.ClearSolutions.code_stub = {"python": CODE_STUB}
+
+# Feedback shows scores and outputs but not the source of hidden tests.
+c.GenerateFeedback.preprocessors = GENERATE_FEEDBACK
+
+# A student's saved quiz answers (<assignment>_answers.json) must never be replaced by a copy that an
+# instructor's own run of the master may have left in source/ (it would hold the key answers).
+c.Autograde.exclude_overwriting = {
+    folder.name: [f"{folder.name}{ANSWERS_SUFFIX}"] for folder in sorted((here / "source").iterdir()) if folder.is_dir()
+}

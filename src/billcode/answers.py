@@ -1,0 +1,104 @@
+"""Save learners' answers from Python to a JSON file next to the notebook, and read them back."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+ANSWERS_SUFFIX = "_answers.json"
+FORMAT = 1
+
+
+@dataclass
+class AnswerFile:
+    """What an answers file holds, plus a note for the learner if it could not be read."""
+
+    bank: str
+    graded: dict = field(default_factory=dict)
+    practice: dict = field(default_factory=dict)
+    problem: str | None = None
+
+
+def answers_path(bank: str, folder: Path | str | None = None) -> Path:
+    """Return where a notebook's answers live: <folder>/<bank>_answers.json (folder = working directory)."""
+    return Path(folder if folder is not None else os.getcwd()) / f"{bank}{ANSWERS_SUFFIX}"
+
+
+def read_answers(path: Path, bank: str) -> AnswerFile:
+    """Read an answers file; a missing file is empty, a damaged one is empty with a problem note."""
+    path = Path(path)
+    if not path.exists():
+        return AnswerFile(bank)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        return AnswerFile(bank, problem=f"{path.name} could not be read ({type(err).__name__}: {err}).")
+    if not isinstance(data, dict):
+        return AnswerFile(bank, problem=f"{path.name} does not hold a set of answers.")
+    graded = data.get("graded", {})
+    practice = data.get("practice", {})
+    if not isinstance(graded, dict) or not isinstance(practice, dict):
+        return AnswerFile(bank, problem=f"{path.name} is not laid out as an answers file.")
+    problem = None
+    if data.get("bank", bank) != bank:
+        problem = f"{path.name} says it holds answers for {data.get('bank')!r}, not {bank!r}."
+    return AnswerFile(bank, graded=graded, practice=practice, problem=problem)
+
+
+def _write(path: Path, content: AnswerFile) -> None:
+    """Write atomically, so a crash mid-write never leaves half a file."""
+    payload = {"format": FORMAT, "bank": content.bank, "graded": content.graded, "practice": content.practice}
+    text = json.dumps(payload, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    fd, tmp = tempfile.mkstemp(prefix=".answers-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _set_aside(path: Path) -> Path:
+    """Keep a damaged answers file under a new name instead of overwriting it."""
+    for n in range(1, 1000):
+        target = path.with_name(f"{path.stem}.unreadable-{n}{path.suffix}")
+        if not target.exists():
+            path.rename(target)
+            return target
+    raise OSError(f"Too many damaged copies of {path.name}; tidy up the folder.")
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _update(path: Path, bank: str, section: str, item_id: str, entry: dict) -> str | None:
+    """Merge one entry into the file; return a note if a damaged file had to be set aside."""
+    current = read_answers(path, bank)
+    note = None
+    if current.problem and path.exists():
+        kept = _set_aside(path)
+        note = f"Your earlier answers file could not be read, so it was kept as {kept.name} and a new one started."
+        current = AnswerFile(bank)
+    getattr(current, section)[item_id] = entry
+    _write(path, current)
+    return note
+
+
+def save_graded(path: Path, bank: str, item_id: str, answer: object) -> str | None:
+    """Save a graded answer (replacing an earlier one)."""
+    return _update(path, bank, "graded", item_id, {"answer": answer, "saved": _now()})
+
+
+def save_practice(path: Path, bank: str, item_id: str, answer: object, fraction: float) -> str | None:
+    """Record a practice attempt: keep the first and the latest score and count attempts."""
+    earlier = read_answers(path, bank).practice.get(item_id)
+    first = earlier.get("first_score", fraction) if isinstance(earlier, dict) else fraction
+    attempts = earlier.get("attempts", 0) + 1 if isinstance(earlier, dict) else 1
+    entry = {"answer": answer, "first_score": first, "last_score": fraction, "attempts": attempts, "saved": _now()}
+    return _update(path, bank, "practice", item_id, entry)

@@ -1,0 +1,127 @@
+"""Load question banks and check them against the schema and the course's own rules."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+
+import jsonschema
+
+from billcode.data import data_path
+from billcode.scoring import AnswerError, clean_answer
+
+
+class BankError(ValueError):
+    """A malformed item bank; the message names the file and the item."""
+
+
+@cache
+def bank_schema() -> dict:
+    """The JSON Schema every item bank must satisfy."""
+    return json.loads(files("billcode").joinpath("item_bank.schema.json").read_text(encoding="utf-8"))
+
+
+def _where(source: str, bank: dict, path: list) -> str:
+    if len(path) >= 2 and path[0] == "items" and isinstance(path[1], int) and path[1] < len(bank.get("items", [])):
+        item = bank["items"][path[1]]
+        ident = item.get("id", f"#{path[1] + 1}") if isinstance(item, dict) else f"#{path[1] + 1}"
+        return f"{source}: item {ident}"
+    return f"{source}: {'/'.join(map(str, path)) or 'top level'}"
+
+
+def _check_item(item: dict, objectives: dict) -> list[str]:
+    problems = []
+    if item["objective"] not in objectives:
+        problems.append(f"objective {item['objective']!r} is not listed under 'objectives'")
+    for field in ("options", "left", "right", "steps"):
+        ids = [c["id"] for c in item.get(field, [])]
+        if len(ids) != len(set(ids)):
+            problems.append(f"duplicate ids in {field!r}")
+    kind = item["type"]
+    if kind not in ("single", "multiple") and "options" in item:
+        problems.append(f"'options' does not belong to a {kind} question")
+    if kind != "matching" and ("left" in item or "right" in item):
+        problems.append(f"'left'/'right' do not belong to a {kind} question")
+    if kind != "ordering" and "steps" in item:
+        problems.append(f"'steps' does not belong to a {kind} question")
+    if "key" in item:
+        try:
+            cleaned = clean_answer(item, item["key"])
+        except AnswerError as err:
+            problems.append(f"the key is not a valid answer: {err}")
+        else:
+            if kind == "multiple" and not cleaned:
+                problems.append("a multiple-select key needs at least one option")
+            if kind == "numeric" and isinstance(item["key"], str):
+                problems.append("a numeric key must be a number, not text")
+    if item["mode"] == "practice" and kind in ("single", "multiple"):
+        missing = [c["id"] for c in item["options"] if "feedback" not in c]
+        if missing:
+            problems.append(f"practice options without feedback: {', '.join(missing)}")
+    return problems
+
+
+def validate_bank(bank: object, source: str = "<bank>") -> dict:
+    """Raise BankError naming the file and the item if the bank is malformed; return it otherwise."""
+    validator = jsonschema.Draft202012Validator(bank_schema())
+    errors = sorted(validator.iter_errors(bank), key=lambda e: list(e.absolute_path))
+    if errors:
+        first = errors[0]
+        where = _where(source, bank if isinstance(bank, dict) else {}, list(first.absolute_path))
+        detail = first.message if len(first.message) < 300 else first.message[:300] + "..."
+        more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+        raise BankError(f"{where}: {detail}{more}")
+    seen: set[str] = set()
+    for item in bank["items"]:
+        if item["id"] in seen:
+            raise BankError(f"{source}: item {item['id']}: the id is used twice")
+        seen.add(item["id"])
+        problems = _check_item(item, bank["objectives"])
+        if problems:
+            raise BankError(f"{source}: item {item['id']}: {'; '.join(problems)}")
+    return bank
+
+
+@cache
+def _load(name: str) -> str:
+    return data_path(f"quiz/{name}.json").read_text(encoding="utf-8")
+
+
+def load_bank(name: str) -> dict:
+    """Load and validate the item bank of one notebook (e.g. '01_overview')."""
+    source = f"quiz/{name}.json"
+    try:
+        bank = json.loads(_load(name))
+    except json.JSONDecodeError as err:
+        raise BankError(f"{source}: not valid JSON ({err})") from None
+    validate_bank(bank, source)
+    if bank["bank"] != name:
+        raise BankError(f"{source}: top level: 'bank' says {bank['bank']!r}, expected {name!r}")
+    return bank
+
+
+def load_bank_file(path: Path) -> dict:
+    """Load and validate a bank from any path (used by tests and authors)."""
+    try:
+        bank = json.loads(Path(path).read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise BankError(f"{path}: not valid JSON ({err})") from None
+    return validate_bank(bank, str(path))
+
+
+def find_item(bank: dict, item_id: str) -> dict:
+    """Return one item of a bank, with a friendly error for an unknown id."""
+    for item in bank["items"]:
+        if item["id"] == item_id:
+            return item
+    raise KeyError(f"There is no question {item_id!r} in the {bank['bank']} question bank.")
+
+
+def item_number(bank: dict, item_id: str) -> str:
+    """Return how learners see an item numbered: 'Check 3' for practice, 'Question 2' for graded."""
+    item = find_item(bank, item_id)
+    same_mode = [i["id"] for i in bank["items"] if i["mode"] == item["mode"]]
+    word = "Question" if item["mode"] == "graded" else "Check"
+    return f"{word} {same_mode.index(item_id) + 1}"

@@ -1,0 +1,60 @@
+"""Find and load the course data shipped with the package."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+# Columns that hold codes (ICD-10-CM, HCPCS, CARC, NPI, ZIP ...): always read as text so that
+# leading zeros survive and "00100" never becomes the number 100 (pandas 3 infers numbers).
+CODE_COLUMNS = {"code", "codes", "carc", "rarc", "npi", "zip", "modifier", "pos", "group"}
+
+
+def data_dir() -> Path:
+    """Return the folder holding the course data (inside the installed package, or the repo's data/)."""
+    packaged = Path(__file__).parent / "data"
+    if packaged.is_dir():
+        return packaged
+    # Editable install from a clone: the package sits in src/billcode and the data in data/.
+    repo_data = Path(__file__).resolve().parents[2] / "data"
+    if repo_data.is_dir():
+        return repo_data
+    raise FileNotFoundError(
+        "The course data folder is missing from this installation of billcode. "
+        "Reinstall the course package (make install, or pip install .)."
+    )
+
+
+def data_path(name: str) -> Path:
+    """Return the path of one data file, with a friendly error listing what exists."""
+    path = data_dir() / name
+    if not path.is_file():
+        known = sorted(str(p.relative_to(data_dir())) for p in data_dir().rglob("*") if p.is_file())
+        raise FileNotFoundError(f"No course data file named {name!r}. Available files: {', '.join(known)}")
+    return path
+
+
+def is_code_column(column: str) -> bool:
+    """Tell whether a column holds codes and must be read as text."""
+    name = column.lower()
+    return name in CODE_COLUMNS or name.endswith("_code") or name.endswith("_codes")
+
+
+def load_table(name: str) -> pd.DataFrame:
+    """Load a CSV table from the course data, reading code columns as text."""
+    path = data_path(name if name.endswith(".csv") else f"{name}.csv")
+    header = pd.read_csv(path, nrows=0).columns
+    return pd.read_csv(path, dtype={col: str for col in header if is_code_column(col)})
+
+
+@cache
+def _load_json_cached(path: str) -> str:
+    return Path(path).read_text(encoding="utf-8")
+
+
+def load_json(name: str) -> object:
+    """Load a JSON file from the course data (a fresh copy each call)."""
+    return json.loads(_load_json_cached(str(data_path(name))))

@@ -1,0 +1,94 @@
+"""The mastery report: how a learner is doing on each learning objective, against a 70% pass line."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+import ipywidgets as widgets
+import pandas as pd
+
+from billcode.answers import read_answers
+
+if TYPE_CHECKING:
+    from billcode.quiz import Quiz
+
+PASS_LINE = 0.70  # AAPC's CPC/CPB pass mark and the CMS MLN certificate line (curriculum brief §0)
+
+
+def _first_score(entry: object) -> float | None:
+    if not isinstance(entry, dict):
+        return None
+    value = entry.get("first_score")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return min(max(float(value), 0.0), 1.0)
+
+
+def mastery_table(bank: dict, practice: dict) -> pd.DataFrame:
+    """One row per objective: practice items answered, first-try score and status against the pass line."""
+    rows = []
+    for objective, text in bank["objectives"].items():
+        items = [i["id"] for i in bank["items"] if i["objective"] == objective and i["mode"] == "practice"]
+        scores = [s for s in (_first_score(practice.get(i)) for i in items) if s is not None]
+        score = sum(scores) / len(scores) if scores else None
+        if score is None:
+            status = "Not started" if items else "No practice checks"
+        else:
+            status = "Met" if score >= PASS_LINE else "Not yet"
+        rows.append(
+            {"objective": objective, "description": text, "answered": len(scores), "checks": len(items),
+             "first_try_score": score, "status": status}
+        )
+    return pd.DataFrame(rows)
+
+
+def mastery_html(table: pd.DataFrame) -> str:
+    """Render the report as an accessible HTML table; status words carry the meaning, not colour."""
+    body = []
+    for row in table.itertuples():
+        score = "–" if row.first_try_score is None or pd.isna(row.first_try_score) else f"{row.first_try_score:.0%}"
+        mark = {"Met": "✔ Met", "Not yet": "✘ Not yet"}.get(row.status, row.status)
+        body.append(
+            f"<tr><th scope='row'>{html.escape(row.objective)}</th><td>{html.escape(row.description)}</td>"
+            f"<td>{row.answered} of {row.checks}</td><td>{score}</td><td>{html.escape(mark)}</td></tr>"
+        )
+    answered = int(table["answered"].sum())
+    return (
+        "<table class='bc-mastery'><caption>Your mastery so far, from the first try at each practice check "
+        f"you have answered ({answered} so far). Pass line: {PASS_LINE:.0%}. Graded questions are not counted "
+        "here: their results come with grading.</caption>"
+        "<thead><tr><th scope='col'>Objective</th><th scope='col'>What you can do</th>"
+        "<th scope='col'>Checks answered</th><th scope='col'>First-try score</th><th scope='col'>Status</th>"
+        "</tr></thead><tbody>" + "".join(body) + "</tbody></table>"
+    )
+
+
+class MasteryReport:
+    """The report on screen, with a button to bring it up to date."""
+
+    def __init__(self, quiz: Quiz) -> None:
+        self.quiz = quiz
+        self.view = widgets.HTML()
+        self.button = widgets.Button(description="Update report", tooltip="Recompute the mastery report")
+        self.button.on_click(lambda _b: self.refresh())
+        self.box = widgets.VBox([self.view, self.button])
+        self.box.add_class("bc-mastery-report")
+        self.refresh()
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The report as a DataFrame."""
+        record = read_answers(self.quiz.path, self.quiz.name)
+        return mastery_table(self.quiz.bank, record.practice)
+
+    def refresh(self) -> None:
+        """Re-read the saved practice results and redraw the table."""
+        record = read_answers(self.quiz.path, self.quiz.name)
+        note = f"<p role='status'>{html.escape(record.problem)}</p>" if record.problem else ""
+        self.view.value = note + mastery_html(mastery_table(self.quiz.bank, record.practice))
+
+    def _repr_mimebundle_(self, **kwargs: object) -> dict:
+        bundle = self.box._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = "Mastery report (run this notebook to see your progress)"
+        return bundle

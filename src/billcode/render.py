@@ -1,0 +1,80 @@
+"""Turn item-bank text into markdown cells and small HTML snippets."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from billcode.bank import find_item, item_number
+from billcode.scoring import CREDIT_RULES
+
+TYPE_NAMES = {
+    "single": "Single choice",
+    "multiple": "Select all that apply",
+    "truefalse": "True or false",
+    "numeric": "Type a number",
+    "code": "Type a code",
+    "matching": "Matching",
+    "ordering": "Put in order",
+}
+UNIT_HINTS = {
+    "USD": "Answer in dollars: $1,234.50, 1,234.50 and 1234.5 are all accepted.",
+    "percent": "Answer as a percentage: 20 and 20% are both accepted.",
+    "months": "Answer in months, as a number.",
+    "count": "Answer with a number.",
+}
+
+
+def inline_html(text: str) -> str:
+    """Render the small markdown subset used in feedback (bold, italics, code) as safe HTML."""
+    out = html.escape(text, quote=False)
+    out = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", out)
+    out = re.sub(r"(?<![*\w])\*(?!\s)(.+?)(?<!\s)\*(?![*\w])", r"<em>\1</em>", out)
+    return re.sub(r"`(.+?)`", r"<code>\1</code>", out)
+
+
+def label(item: dict) -> str:
+    """The short accessible name of an item."""
+    if item.get("label"):
+        return item["label"]
+    first = re.sub(r"[*_`#>]", "", item["prompt"]).strip().splitlines()[0]
+    return first if len(first) <= 60 else first[:57] + "..."
+
+
+def heading(bank: dict, item: dict) -> str:
+    """'Check 3' or 'Question 2 (2 points)'."""
+    number = item_number(bank, item["id"])
+    if item["mode"] == "graded":
+        points = item["points"]
+        return f"{number} ({points:g} point{'s' if points != 1 else ''})"
+    return number
+
+
+def question_markdown(bank: dict, item_id: str) -> str:
+    """The markdown cell shown above a question, readable without a kernel (GitHub, nbviewer)."""
+    item = find_item(bank, item_id)
+    lines = [f"### {heading(bank, item)}: {label(item)}", "", item["prompt"].strip(), ""]
+    kind = item["type"]
+    if kind in ("single", "multiple"):
+        lines += [f"- {c['text']}" for c in item["options"]] + [""]
+    elif kind == "truefalse":
+        lines += ["- True", "- False", ""]
+    elif kind == "matching":
+        lines += [f"- {c['text']}" for c in item["left"]]
+        lines += ["", "Choices: " + ", ".join(c["text"] for c in item["right"]) + ".", ""]
+    elif kind == "ordering":
+        lines += [f"- {c['text']}" for c in item["steps"]] + [""]
+    notes = [TYPE_NAMES[kind] + "."]
+    if kind == "numeric":
+        notes.append(UNIT_HINTS[item["unit"]])
+    if kind == "code":
+        notes.append(f"Type an {item['code_system']} code." if item["code_system"] == "ICD-10-CM" else "Type a HCPCS Level II code.")
+    if item["mode"] == "graded":
+        notes.append(CREDIT_RULES[kind])
+        notes.append("Press **Save answer**; right or wrong is shown only after grading.")
+    else:
+        notes.append("Press **Check answer** for feedback; you can try again.")
+    lines.append(f"*{' '.join(notes)} Run the next cell to answer (it needs a running notebook).*")
+    lines += ["", f"<small>Item {item['id']} · objective {item['objective']}"
+              + (f" · exams: {', '.join(item['exam'])}" if item.get("exam") else "") + "</small>"]
+    return "\n".join(lines)

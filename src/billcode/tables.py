@@ -1,0 +1,53 @@
+"""Show course tables as accessible HTML with a caption and a source line."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+from IPython.display import HTML
+
+from billcode.data import load_table
+
+# What each shipped table is, and where its facts come from (data/README.md has the full record).
+CAPTIONS = {
+    "article_figures": (
+        "Every figure the article states, next to a reference figure where one exists",
+        "The article (seed text); BLS and AAPC figures as listed per row, checked 2026-11. "
+        "Status: verified = seen on the source's own page; secondary = seen only on pages citing it; "
+        "untraced = no source found.",
+    ),
+    "revenue_cycle": (
+        "The revenue cycle step by step, and who does what (main = owns it, supports = helps)",
+        "Course summary of common practice, from revenue-cycle and CBCS training material (curriculum brief §2).",
+    ),
+    "credentials": (
+        "Credentials named in the article (and the CCS), who grants them and their exams",
+        "AAPC, AHIMA and NHA pages and exam outlines as listed per row, checked 2026-11.",
+    ),
+}
+
+
+def table_html(frame: pd.DataFrame, caption: str, source: str) -> str:
+    """Render a DataFrame as a captioned table with row and column headers and a source line."""
+    head = "".join(f"<th scope='col'>{html.escape(str(c).replace('_', ' '))}</th>" for c in frame.columns)
+    body = []
+    for row in frame.itertuples(index=False):
+        cells = ["" if pd.isna(v) else str(v) for v in row]
+        first, rest = cells[0], cells[1:]
+        body.append(
+            f"<tr><th scope='row'>{html.escape(first)}</th>" + "".join(f"<td>{html.escape(v)}</td>" for v in rest) + "</tr>"
+        )
+    return (
+        f"<table class='bc-table'><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table><p><small>Source: {html.escape(source)}</small></p>"
+    )
+
+
+def show_table(name: str, columns: list[str] | None = None) -> HTML:
+    """Display one of the course tables (optionally some columns) with its caption and source."""
+    frame = load_table(name)
+    if columns:
+        frame = frame[columns]
+    caption, source = CAPTIONS.get(name, (name.replace("_", " ").capitalize(), f"data/{name}.csv"))
+    return HTML(table_html(frame, caption, source))
