@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from billcode.answers import ANSWERS_SUFFIX
-from billcode.nbgrader_ext import CODE_STUB, GENERATE_ASSIGNMENT, GENERATE_FEEDBACK
+from billcode.nbgrader_ext import AUTOGRADE_SANITIZE, CODE_STUB, GENERATE_ASSIGNMENT, GENERATE_FEEDBACK
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 here = Path(__file__).resolve().parent
@@ -18,7 +18,9 @@ c.Execute.interrupt_on_timeout = True
 c.LimitOutput.max_lines = 1000
 c.LimitOutput.max_traceback = 100
 
-# A student who deleted a graded cell gets it back (and scored) instead of "needs manual grading".
+# A student who deleted a graded cell gets it back (and scored) instead of "needs manual grading";
+# one who switched a cell's graded role off gets it back instead of the whole notebook going ungraded.
+c.Autograde.sanitize_preprocessors = AUTOGRADE_SANITIZE
 c.OverwriteCells.add_missing_cells = True
 
 # Student copies: drop instructor-only cells and saved widget state; friendly answer stubs.

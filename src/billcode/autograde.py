@@ -24,7 +24,8 @@ IMPORT_ERRORS = ("ModuleNotFoundError", "ImportError")
 def preflight(kernel: str = "python3") -> str:
     """Check that the grading kernel can import the course package; return its interpreter."""
     spec = KernelSpecManager().get_kernel_spec(kernel)
-    probe = [spec.argv[0], "-c", "import billcode, ipykernel; print(billcode.__file__)"]
+    launcher = spec.argv.index("-m") if "-m" in spec.argv else 1  # the interpreter and its own flags
+    probe = [*spec.argv[:launcher], "-c", "import billcode, ipykernel; print(billcode.__file__)"]
     done = subprocess.run(probe, capture_output=True, text=True, env=nbgrader_env(), timeout=120)
     if done.returncode != 0:
         raise ReleaseError(

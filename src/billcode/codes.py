@@ -75,10 +75,8 @@ def icd10cm_hints(text: object) -> list[str]:
     raw = str(text or "").strip()
     if not raw:
         return ["Type a code first, like E11.9."]
-    hints: list[str] = []
     code = normalize_code(raw)
-    if raw != raw.upper():
-        hints.append(f"Codes are written in capital letters: {code}. (Accepted as typed.)")
+    hints: list[str] = []  # problems found; a note about capitals is added only when there are none
     if "O" in code[1:] or code[:1] == "0":
         swapped = code[0].replace("0", "O") + code[1:].replace("O", "0")
         if swapped != code and icd10cm_exists(normalize_code(swapped)):
@@ -109,7 +107,12 @@ def icd10cm_hints(text: object) -> list[str]:
             f"{code} is a category or subcategory, not a complete code: code to the highest level of detail "
             "(look for the longer codes listed under it)."
         ]
-    return hints
+    return _capitals_note(raw, code)
+
+
+def _capitals_note(raw: str, code: str) -> list[str]:
+    """A gentle note when a correct-looking code was typed in lower case."""
+    return [f"Codes are written in capital letters: {code}. (Accepted as typed.)"] if raw != raw.upper() else []
 
 
 def hcpcs_hints(text: object) -> list[str]:
@@ -119,15 +122,13 @@ def hcpcs_hints(text: object) -> list[str]:
         return ["Type a code first, like J1100."]
     code = normalize_code(raw, "HCPCS")
     hints: list[str] = []
-    if raw != raw.upper():
-        hints.append(f"Codes are written in capital letters: {code}. (Accepted as typed.)")
     if len(code) == 5 and code[0].isalpha() and "O" in code[1:]:
         return hints + [f"The letter O is not the digit 0: did you mean {code[0] + code[1:].replace('O', '0')}?"]
     if code.isdigit():
         return hints + ["Five digits is the shape of a CPT (Level I) code; HCPCS Level II codes start with a letter."]
     if not _HCPCS_SHAPE.match(code):
         return hints + ["A HCPCS Level II code is one letter from A to V followed by four digits (for example J1100)."]
-    return hints
+    return _capitals_note(raw, code)
 
 
 def code_hints(text: object, system: str) -> list[str]:

@@ -9,11 +9,14 @@ from nbgrader.preprocessors import (
     ClearOutput,
     ClearSolutions,
     ComputeChecksums,
+    DeduplicateIds,
     GetGrades,
     IncludeHeaderFooter,
     InstantiateTests,
     LockCells,
     NbGraderPreprocessor,
+    OverwriteCells,
+    OverwriteKernelspec,
     SaveCells,
 )
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
@@ -43,6 +46,73 @@ class ClearWidgetState(NbGraderPreprocessor):
         return nb, resources
 
 
+class RestoreCellsFromGradebook(OverwriteCells):
+    """nbgrader's OverwriteCells, made robust to two student edits that make 0.9.6 give up on a submission.
+
+    - A cell whose "graded"/"solution" role was switched off (e.g. in the Create Assignment toolbar) gets its
+      role back from the gradebook; nbgrader would raise "Inconsistent checksums" and grade nothing.
+    - A deleted grade cell is put back after the nearest earlier cell of the master that is still there;
+      nbgrader raises KeyError when that earlier cell is a read-only one.
+    """
+
+    def preprocess(self, nb, resources):
+        self._roles = None
+        return super().preprocess(nb, resources)
+
+    def _cell_roles(self) -> dict[str, tuple[bool, bool, float | None]]:
+        if self._roles is None:
+            source = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
+            points = {c.name: c.max_score for c in source.grade_cells}
+            solutions = {c.name for c in source.solution_cells}
+            self._roles = {c.name: (c.name in points, c.name in solutions, points.get(c.name)) for c in source.source_cells}
+        return self._roles
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in self._cell_roles():
+            grade, solution, points = self._cell_roles()[grade_id]
+            meta = cell.metadata.nbgrader
+            for attr, wanted in (("grade", grade), ("solution", solution)):
+                if bool(meta.get(attr, False)) != wanted:
+                    self.report_change(grade_id, attr, wanted, meta.get(attr))
+                    meta[attr] = wanted
+            if grade and "points" not in meta:
+                meta["points"] = points
+        return super().preprocess_cell(cell, resources, cell_index)
+
+    def add_missing_grade_cells(self, nb, resources):
+        source = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
+        order = [c.name for c in source.source_cells]
+        cells = {c.name: c for c in source.source_cells}
+        grades = {c.name: c.max_score for c in source.grade_cells}
+        solutions = {c.name for c in source.solution_cells}
+        for name in order:
+            present = {c["metadata"]["nbgrader"]["grade_id"]: i for i, c in enumerate(nb.cells)
+                       if "grade_id" in c["metadata"].get("nbgrader", {})}
+            if name not in grades or name in present:
+                continue
+            self.log.warning("Missing grade cell %s encountered, adding to notebook", name)
+            earlier = [present[n] for n in order[: order.index(name)] if n in present]
+            position = earlier[-1] + 1 if earlier else 0
+            nb.cells.insert(position, self.missing_cell_transform(cells[name], grades[name], is_solution=name in solutions))
+        return nb, resources
+
+
+class ShortenGradeTracebacks(NbGraderPreprocessor):
+    """In feedback, cut grade cells' tracebacks to their last line: IPython prints the source lines around
+    the failing line, and in a test cell those include the hidden tests (and their keys)."""
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        if cell.get("cell_type") == "code" and cell.metadata.get("nbgrader", {}).get("grade"):
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error":
+                    output["traceback"] = [f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"]
+        return cell, resources
+
+
+# nbgrader 0.9.6's Autograde sanitizing list, with the robust OverwriteCells.
+AUTOGRADE_SANITIZE = [ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreCellsFromGradebook, CheckCellMetadata]
+
 # nbgrader 0.9.6's GenerateAssignment list, with our two steps first (tests check it still matches nbgrader's).
 GENERATE_ASSIGNMENT = [
     RemoveInstructorCells,
@@ -61,8 +131,8 @@ GENERATE_ASSIGNMENT = [
     CheckCellMetadata,
 ]
 
-# Feedback without the hidden tests' source (nbgrader's default shows it).
-GENERATE_FEEDBACK = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+# Feedback without the hidden tests' source, in the cells or in tracebacks (nbgrader's default shows both).
+GENERATE_FEEDBACK = [GetGrades, ClearHiddenTests, ShortenGradeTracebacks, CSSHTMLHeaderPreprocessor]
 
 # Stands in for nbgrader's "YOUR CODE HERE / raise NotImplementedError()": answer cells start with a
 # placeholder such as `result = ...`, and the visible test explains what is missing, so "Run All" on a

@@ -242,6 +242,7 @@ class Quiz:
         return MasteryReport(self)
 
 
-def open_quiz(name: str, folder: Path | str | None = None, *, shuffle: bool = False, seed: str | None = None) -> Quiz:
-    """Open the question bank of a notebook; answers are saved next to the notebook."""
-    return Quiz(name, folder, shuffle=shuffle, seed=seed)
+def open_quiz(name: str, folder: Path | str | None = None, *, shuffle: bool = False, seed: str | None = None,
+              bank: dict | None = None) -> Quiz:
+    """Open the question bank of a notebook; answers are saved next to the notebook (or in folder)."""
+    return Quiz(name, folder, shuffle=shuffle, seed=seed, bank=bank)
