@@ -1,0 +1,186 @@
+"""The notebooks: generated copies match the masters, they validate, run under nbval, and hide what they must."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.validator import Validator
+
+from billcode.authoring import asked_item, sync_notebook
+from billcode.bank import find_item, load_bank
+from billcode.codes import icd10cm_billable, icd10cm_description
+from billcode.release import drift
+from billcode.scoring import clean_answer
+from nbgrader_helpers import AUTOGRADER, MASTERS, ROOT, STUDENT_NOTEBOOKS, hidden_grades
+
+SANITIZE = Path(__file__).parent / "nbval_sanitize.cfg"
+ALL_NOTEBOOKS = MASTERS + STUDENT_NOTEBOOKS
+
+
+def ids(paths):
+    return [f"{p.parent.name}/{p.name}" for p in paths]
+
+
+def scratch_copy(path: Path, tmp_path: Path) -> Path:
+    target = tmp_path / path.parent.name
+    shutil.copytree(path.parent, target, ignore=shutil.ignore_patterns("*_answers.json", ".ipynb_checkpoints"))
+    return target / path.name
+
+
+def test_every_master_has_a_student_notebook():
+    assert [p.stem for p in MASTERS] == [p.stem for p in STUDENT_NOTEBOOKS]
+    assert (ROOT / "course" / "01_overview.ipynb").exists()
+
+
+@pytest.mark.slow
+def test_course_is_exactly_what_the_masters_generate():
+    assert drift(AUTOGRADER, ROOT / "course") == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("master", MASTERS, ids=ids(MASTERS))
+def test_validator_passes_on_master(master, tmp_path):
+    result = Validator().validate(str(scratch_copy(master, tmp_path)))
+    assert result == {}, result
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("student", STUDENT_NOTEBOOKS, ids=ids(STUDENT_NOTEBOOKS))
+def test_validator_inverted_passes_on_release(student, tmp_path):
+    """Every test cell of an untouched student copy fails (nothing is answered yet)."""
+    result = Validator(invert=True).validate(str(scratch_copy(student, tmp_path)))
+    assert result == {}, result
+
+
+def run_nbval(args: list[str], paths: list[Path]) -> None:
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-current-env", *args, *map(str, paths)]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=900, cwd=paths[0].parent)
+    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
+    assert re.search(r"\d+ passed", done.stdout)
+
+
+@pytest.mark.slow
+def test_nbval_strict_on_masters(tmp_path):
+    """Masters are committed with outputs; re-running them must reproduce every output."""
+    copies = [scratch_copy(m, tmp_path) for m in MASTERS]
+    run_nbval(["--nbval", "--nbval-sanitize-with", str(SANITIZE)], copies)
+
+
+@pytest.mark.slow
+def test_nbval_lax_on_student_notebooks(tmp_path):
+    folder = tmp_path / "course"
+    shutil.copytree(ROOT / "course", folder, ignore=shutil.ignore_patterns("*_answers.json"))
+    run_nbval(["--nbval-lax"], sorted(folder.glob("*.ipynb")))
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=ids(MASTERS))
+def test_masters_are_executed_and_committed_with_outputs(master):
+    """nbval never compares a cell that was not run, so an unexecuted master would pass strict mode for nothing."""
+    nb = nbformat.read(master, 4)
+    code = [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+    assert all(c.execution_count is not None for c in code), "run `make masters` and commit the outputs"
+
+
+@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=ids(ALL_NOTEBOOKS))
+def test_no_widget_state_or_answers_files_committed(path):
+    nb = nbformat.read(path, 4)
+    assert "widgets" not in nb.metadata, "widget state in metadata: run `make masters` / `make release`"
+    assert not list(path.parent.glob("*_answers.json")) or path.parent.name == "course"
+
+
+@pytest.mark.parametrize("student", STUDENT_NOTEBOOKS, ids=ids(STUDENT_NOTEBOOKS))
+def test_student_notebooks_hide_solutions_tests_and_keys(student):
+    text = student.read_text()
+    for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "BEGIN MARK SCHEME", "quiz.record(", "instructor-only"):
+        assert marker not in text, marker
+    master = next(m for m in MASTERS if m.stem == student.stem)
+    for item_id, call in hidden_grades(nbformat.read(master, 4)).items():
+        assert f'grade("{student.stem}", "{item_id}"' not in text
+        assert call["explanation"] not in text
+    nb = nbformat.read(student, 4)
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=ids(MASTERS))
+def test_question_text_cells_match_the_bank(master):
+    nb = nbformat.read(master, 4)
+    assert sync_notebook(nb, load_bank(master.stem)) == 0, "run `make masters` to refresh the question cells"
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=ids(MASTERS))
+def test_every_graded_item_has_one_hidden_test_with_matching_points(master):
+    nb = nbformat.read(master, 4)
+    bank = load_bank(master.stem)
+    grades = hidden_grades(nb)
+    graded = [i for i in bank["items"] if i["mode"] == "graded"]
+    assert sorted(grades) == sorted(i["id"] for i in graded)
+    asked = [asked_item(c) for c in nb.cells if asked_item(c)]
+    assert sorted(asked) == sorted(i["id"] for i in bank["items"]), "every bank item is asked exactly once"
+    for item in graded:
+        call = grades[item["id"]]
+        cell_points = call["cell"].metadata["nbgrader"]["points"]
+        assert call["points"] == cell_points == item["points"], item["id"]
+        assert call["bank"] == master.stem
+        assert "raises-exception" in call["cell"].metadata.get("tags", []), "Run All must go past unanswered checks"
+        assert f'quiz.check_saved("{item["id"]}")' in call["cell"].source
+        clean_answer(item, call["key"])  # the key is a valid answer for its item
+        assert len(call["explanation"]) > 40
+        if item["type"] == "ordering":
+            assert [s["id"] for s in item["steps"]] != call["key"], "the listed order must not give the answer away"
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=ids(MASTERS))
+def test_instructor_cell_records_exactly_the_hidden_keys(master):
+    nb = nbformat.read(master, 4)
+    cells = [c for c in nb.cells if "instructor-only" in c.metadata.get("tags", [])]
+    assert len(cells) == 1 and "nbgrader" not in cells[0].metadata
+    recorded = eval(cells[0].source.split("quiz.record(", 1)[1].rsplit(")", 1)[0])  # a literal dict
+    assert recorded == {item: call["key"] for item, call in hidden_grades(nb).items()}
+
+
+ICD_ROW = re.compile(r"\|\s*([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)\s*\|\s*([^|]+?)\s*\|")
+
+
+def test_icd10cm_codes_in_the_banks_come_from_the_official_set():
+    """Every ICD-10-CM key is a complete FY2026 code; every code-and-description table row quotes the official text."""
+    checked = 0
+    for path in sorted((ROOT / "data" / "quiz").glob("*.json")):
+        bank = json.loads(path.read_text())
+        for item in bank["items"]:
+            if item.get("code_system") == "ICD-10-CM" and "key" in item:
+                assert icd10cm_billable(item["key"]), (item["id"], item["key"])
+            for code, description in ICD_ROW.findall(item["prompt"]):
+                assert icd10cm_description(code) == description, (item["id"], code)
+                checked += 1
+    assert checked > 0
+
+
+def test_nbgrader_lists_are_nbgraders_defaults_plus_ours():
+    """Our preprocessor lists copy nbgrader's; fail loudly if a new nbgrader changes its defaults."""
+    from nbgrader.converters import Autograde, GenerateAssignment, GenerateFeedback
+
+    from billcode import nbgrader_ext as ext
+
+    default = GenerateAssignment.class_traits()["preprocessors"].default()
+    assert ext.GENERATE_ASSIGNMENT == [ext.RemoveInstructorCells, ext.ClearWidgetState, *default]
+    sanitize = Autograde.class_traits()["sanitize_preprocessors"].default()
+    assert [p.__name__ for p in ext.AUTOGRADE_SANITIZE] == [
+        "RestoreCellsFromGradebook" if p.__name__ == "OverwriteCells" else p.__name__ for p in sanitize]
+    feedback = GenerateFeedback.class_traits()["preprocessors"].default()
+    assert ext.GENERATE_FEEDBACK == [feedback[0], ext.ClearHiddenTests, ext.ShortenGradeTracebacks, *feedback[1:]]
+
+
+def test_instructor_cells_cannot_be_nbgrader_cells():
+    from billcode.nbgrader_ext import RemoveInstructorCells
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x", metadata={
+        "tags": ["instructor-only"], "nbgrader": {"grade": True, "grade_id": "x", "points": 1}})])
+    with pytest.raises(RuntimeError, match="also an nbgrader cell"):
+        RemoveInstructorCells().preprocess(nb, {})

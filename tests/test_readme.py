@@ -1,0 +1,27 @@
+"""The README keeps its promises: two commands first, a Binder badge per notebook, CI calls `make test`."""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text()
+
+
+def test_readme_starts_with_the_two_commands():
+    first_block = README.split("```bash", 1)[1].split("```", 1)[0]
+    assert [line.split("#")[0].strip() for line in first_block.strip().splitlines()] == ["make lab", "make test"]
+
+
+def test_every_student_notebook_has_a_binder_badge():
+    for notebook in sorted((ROOT / "course").glob("*.ipynb")):
+        assert f"?urlpath=lab/tree/course/{notebook.name})" in README, notebook.name
+
+
+def test_ci_installs_then_calls_make_test():
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "chromium" in ci and ci.rstrip().endswith("make test")
+
+
+def test_makefile_has_the_documented_targets():
+    makefile = (ROOT / "Makefile").read_text()
+    for target in ("lab", "test", "release", "grade", "feedback", "export", "masters", "bench"):
+        assert f"\n{target}:" in makefile, target
