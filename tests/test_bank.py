@@ -4,7 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from billcode.bank import BankError, find_item, item_number, load_bank, load_bank_file, validate_bank
+import jsonschema
+
+from billcode.bank import BankError, bank_schema, find_item, item_number, load_bank, load_bank_file, validate_bank
 from billcode.data import data_dir
 
 BANKS = sorted((data_dir() / "quiz").glob("*.json"))
@@ -12,6 +14,9 @@ BANKS = sorted((data_dir() / "quiz").glob("*.json"))
 
 @pytest.mark.parametrize("path", BANKS, ids=lambda p: p.stem)
 def test_shipped_banks_are_valid(path):
+    jsonschema.Draft7Validator.check_schema(bank_schema())
+    errors = list(jsonschema.Draft7Validator(bank_schema()).iter_errors(json.loads(path.read_text())))
+    assert errors == []
     bank = load_bank_file(path)
     assert bank["bank"] == path.stem
     assert load_bank(path.stem)["items"]
@@ -55,7 +60,7 @@ def broken(bank, item_id, **changes):
 @pytest.mark.parametrize(
     ("item_id", "changes", "message"),
     [
-        ("fx-g1", {"key": "b"}, "item fx-g1"),                       # graded key would ship to students
+        ("fx-g1", {"key": "b"}, "item fx-g1: a graded item must not carry key"),  # it would ship to students
         ("fx-p1", {"key": "z"}, "item fx-p1: the key is not a valid answer"),
         ("fx-p1", {"objective": "O9"}, "item fx-p1: objective 'O9'"),
         ("fx-p1", {"explanation": None}, "item fx-p1"),

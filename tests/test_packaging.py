@@ -15,6 +15,7 @@ import yaml
 from billcode.data import data_dir, is_code_column, load_json, load_table
 
 ROOT = Path(__file__).resolve().parents[1]
+CONDA_TO_PIP = {"python-fastjsonschema": "fastjsonschema"}  # conda-forge names that differ from PyPI's
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 
 
@@ -27,13 +28,19 @@ def requirement_names(specs) -> dict[str, str]:
     return out
 
 
+def as_pip(conda_dep: str) -> str:
+    """A conda-forge requirement written with its PyPI name."""
+    name = re.match(r"[\w.-]+", conda_dep).group(0)
+    return CONDA_TO_PIP.get(name, name) + conda_dep[len(name):]
+
+
 def test_environment_yml_names_the_same_packages_as_pyproject():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda = [d for d in env["dependencies"] if isinstance(d, str)]
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     python = next(d for d in conda if d.startswith("python"))
     assert python == "python=3.11"
-    conda_pkgs = requirement_names(d for d in conda if not d.startswith(("python", "pip")))
+    conda_pkgs = requirement_names(as_pip(d) for d in conda if not d.startswith(("python=", "pip")))
     declared = {**conda_pkgs, **requirement_names(pip)}
     wanted = requirement_names(PYPROJECT["project"]["dependencies"])
     assert declared == wanted

@@ -1,0 +1,141 @@
+"""Speed and memory of the course package, each reported as a ratio to a baseline measured in the same run.
+
+    python benchmarks/run.py            # all measurements (about a minute)
+    python benchmarks/run.py --quick    # skip the nbgrader autograde measurement
+
+Results print as a table and are written to benchmarks/results/latest.json. No test asserts on them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = Path(__file__).parent / "results"
+
+
+def in_subprocess(code: str, repeat: int = 5) -> tuple[float, float]:
+    """Median wall time (s) and peak RSS (MB) of running `code` in a fresh interpreter."""
+    probe = (
+        "import time, resource; t = time.perf_counter()\n" + code +
+        "\nprint(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+    )
+    runs = []
+    for _ in range(repeat):
+        out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
+        runs.append(tuple(map(float, out.stdout.split()[-2:])))
+    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+
+
+def timed(func, repeat: int = 7) -> float:
+    """Median wall time of func() in this process."""
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def bench_import() -> dict:
+    base_t, base_m = in_subprocess("import ipywidgets, pandas")
+    ours_t, ours_m = in_subprocess("import billcode; from billcode.quiz import open_quiz")
+    return {"what": "import billcode (quiz engine)", "baseline": "import ipywidgets, pandas",
+            "seconds": ours_t, "baseline_seconds": base_t, "time_ratio": ours_t / base_t,
+            "peak_mb": ours_m, "baseline_peak_mb": base_m, "memory_ratio": ours_m / base_m}
+
+
+def bench_questions() -> dict:
+    import ipywidgets as widgets
+
+    from billcode.quiz import open_quiz
+
+    with tempfile.TemporaryDirectory() as folder:
+        quiz = open_quiz("01_overview", folder)
+        items = [i["id"] for i in quiz.bank["items"]]
+        ours = timed(lambda: [quiz.ask(i) for i in items])
+        base = timed(lambda: [widgets.VBox([widgets.HTML("q"), widgets.RadioButtons(options=["a", "b", "c"]),
+                                            widgets.Button(description="Check"), widgets.HTML("")]) for _ in items])
+    return {"what": f"show all {len(items)} questions of 01_overview", "baseline": "as many plain 4-widget boxes",
+            "seconds": ours, "baseline_seconds": base, "time_ratio": ours / base}
+
+
+def bench_grade() -> dict:
+    from billcode.answers import answers_path, save_graded
+    from billcode.grading import grade
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = answers_path("01_overview", folder)
+        save_graded(path, "01_overview", "ov-g5", ["a", "c", "e"])
+        import io
+        import contextlib
+
+        def ours():
+            with contextlib.redirect_stdout(io.StringIO()):
+                grade("01_overview", "ov-g5", ["a", "c", "e"], 2, folder=folder)
+
+        ours_t = timed(ours, 50)
+        base_t = timed(lambda: json.loads(path.read_text()), 50)
+    return {"what": "grade one saved answer (hidden test)", "baseline": "read and parse the answers file",
+            "seconds": ours_t, "baseline_seconds": base_t, "time_ratio": ours_t / base_t}
+
+
+def bench_code_hint() -> dict:
+    first_t, first_m = in_subprocess("from billcode.codes import icd10cm_hints; icd10cm_hints('S93.401')", repeat=3)
+    base_t, base_m = in_subprocess("import billcode", repeat=3)
+    return {"what": "first ICD-10-CM hint in a fresh kernel (loads the FY2026 code set)", "baseline": "import billcode",
+            "seconds": first_t, "baseline_seconds": base_t, "time_ratio": first_t / base_t,
+            "peak_mb": first_m, "baseline_peak_mb": base_m, "memory_ratio": first_m / base_m}
+
+
+def bench_autograde() -> dict:
+    from billcode.answers import save_graded
+    from billcode.release import nbgrader
+
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch) / "autograder"
+        root.mkdir()
+        shutil.copy(ROOT / "autograder" / "nbgrader_config.py", root)
+        shutil.copytree(ROOT / "autograder" / "source", root / "source", ignore=shutil.ignore_patterns("*_answers.json"))
+        nbgrader(root, "generate_assignment", "01_overview")
+        folder = root / "submitted" / "s1" / "01_overview"
+        shutil.copytree(root / "release" / "01_overview", folder)
+        save_graded(folder / "01_overview_answers.json", "01_overview", "ov-g3", "c")
+        start = time.perf_counter()
+        nbgrader(root, "autograde", "01_overview", "--force")
+        ours = time.perf_counter() - start
+        start = time.perf_counter()
+        nbgrader(root, "--version")
+        base = time.perf_counter() - start
+    return {"what": "nbgrader autograde, one 01_overview submission", "baseline": "nbgrader --version (CLI start-up)",
+            "seconds": ours, "baseline_seconds": base, "time_ratio": ours / base}
+
+
+def main() -> int:
+    """Run the measurements, print a table, save JSON."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="skip the autograde measurement")
+    args = parser.parse_args()
+    results = [bench_import(), bench_questions(), bench_grade(), bench_code_hint()]
+    if not args.quick:
+        results.append(bench_autograde())
+    print(f"{'measurement':60} {'seconds':>9} {'baseline':>9} {'× time':>7} {'× memory':>9}")
+    for r in results:
+        memory = f"{r['memory_ratio']:9.2f}" if "memory_ratio" in r else " " * 9
+        print(f"{r['what'][:60]:60} {r['seconds']:9.4f} {r['baseline_seconds']:9.4f} {r['time_ratio']:7.2f} {memory}")
+        print(f"{'':4}baseline: {r['baseline']}")
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps({"python": sys.version.split()[0], "results": results}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
