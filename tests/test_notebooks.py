@@ -184,3 +184,19 @@ def test_instructor_cells_cannot_be_nbgrader_cells():
         "tags": ["instructor-only"], "nbgrader": {"grade": True, "grade_id": "x", "points": 1}})])
     with pytest.raises(RuntimeError, match="also an nbgrader cell"):
         RemoveInstructorCells().preprocess(nb, {})
+
+
+@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=ids(ALL_NOTEBOOKS))
+def test_dollar_signs_in_markdown_are_escaped(path):
+    """An unescaped pair like $1,200–$3,000 is rendered as maths by JupyterLab, GitHub and nbviewer."""
+    for cell in nbformat.read(path, 4).cells:
+        if cell.cell_type == "markdown":
+            assert not re.search(r"(?<!\\)\$", cell.source), cell.source[:200]
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=ids(MASTERS))
+def test_master_outputs_hold_no_stale_widget_views(master):
+    """Stored widget views point at models that no longer exist ("model not found") and churn on every run."""
+    for cell in nbformat.read(master, 4).cells:
+        for output in cell.get("outputs", []):
+            assert "application/vnd.jupyter.widget-view+json" not in output.get("data", {})

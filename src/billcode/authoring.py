@@ -21,6 +21,7 @@ from billcode.render import question_markdown
 
 ASK = re.compile(r"""^\s*quiz\.ask\(\s*["']([\w-]+)["']\s*\)\s*$""")
 MARK = "billcode"  # cell metadata key of generated question cells
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def asked_item(cell: dict) -> str | None:
@@ -73,6 +74,11 @@ def execute_master(path: Path, timeout: int = 120) -> nbformat.NotebookNode:
         shutil.copytree(path.parent, work, ignore=shutil.ignore_patterns("*_answers.json", ".ipynb_checkpoints"))
         NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(work)}}).execute()
     nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            # A widget view points at a model that only lives in the kernel that ran it: without the saved state
+            # it would show "model not found", and its random id would churn every run. Keep the text form.
+            output.get("data", {}).pop(WIDGET_VIEW, None)
     return nb
 
 

@@ -63,6 +63,10 @@ def _check_item(item: dict, objectives: dict) -> list[str]:
                 problems.append("a multiple-select key needs at least one option")
             if kind == "numeric" and isinstance(item["key"], str):
                 problems.append("a numeric key must be a number, not text")
+    typeset = item.get("options", []) if kind == "multiple" else item.get("left", [])
+    if any(c["text"].count("$") >= 2 for c in typeset):
+        problems.append("a checkbox or matching label holds two '$' signs, which JupyterLab shows as maths; "
+                        "move the amounts into the prompt or write them once")
     if item["mode"] == "practice" and kind in ("single", "multiple"):
         missing = [c["id"] for c in item["options"] if "feedback" not in c]
         if missing:

@@ -33,6 +33,11 @@ def inline_html(text: str) -> str:
     return re.sub(r"`(.+?)`", r"<code>\1</code>", out)
 
 
+def escape_dollars(text: str) -> str:
+    """Escape $ for markdown: JupyterLab and GitHub read $...$ as maths ("$1,200–$3,000" would break)."""
+    return re.sub(r"(?<!\\)\$", r"\\$", text)
+
+
 def label(item: dict) -> str:
     """The short accessible name of an item."""
     if item.get("label"):
@@ -77,4 +82,4 @@ def question_markdown(bank: dict, item_id: str) -> str:
     lines.append(f"*{' '.join(notes)} Run the next cell to answer (it needs a running notebook).*")
     lines += ["", f"<small>Item {item['id']} · objective {item['objective']}"
               + (f" · exams: {', '.join(item['exam'])}" if item.get("exam") else "") + "</small>"]
-    return "\n".join(lines)
+    return escape_dollars("\n".join(lines))
