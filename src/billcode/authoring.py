@@ -72,9 +72,11 @@ def execute_master(path: Path, timeout: int = 120) -> nbformat.NotebookNode:
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch) / path.parent.name
         shutil.copytree(path.parent, work, ignore=shutil.ignore_patterns("*_answers.json", ".ipynb_checkpoints"))
-        NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(work)}}).execute()
+        NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                       resources={"metadata": {"path": str(work)}}).execute()
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
+        cell.metadata.pop("execution", None)  # timings from an earlier run would churn the diff
         for output in cell.get("outputs", []):
             # A widget view points at a model that only lives in the kernel that ran it: without the saved state
             # it would show "model not found", and its random id would churn every run. Keep the text form.
