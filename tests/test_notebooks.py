@@ -169,7 +169,7 @@ def test_nbgrader_lists_are_nbgraders_defaults_plus_ours():
     from billcode import nbgrader_ext as ext
 
     default = GenerateAssignment.class_traits()["preprocessors"].default()
-    assert ext.GENERATE_ASSIGNMENT == [ext.RemoveInstructorCells, ext.ClearWidgetState, *default]
+    assert ext.GENERATE_ASSIGNMENT == [ext.RemoveInstructorCells, ext.ClearRunMetadata, *default]
     sanitize = Autograde.class_traits()["sanitize_preprocessors"].default()
     assert [p.__name__ for p in ext.AUTOGRADE_SANITIZE] == [
         "RestoreCellsFromGradebook" if p.__name__ == "OverwriteCells" else p.__name__ for p in sanitize]
@@ -200,3 +200,8 @@ def test_master_outputs_hold_no_stale_widget_views(master):
     for cell in nbformat.read(master, 4).cells:
         for output in cell.get("outputs", []):
             assert "application/vnd.jupyter.widget-view+json" not in output.get("data", {})
+
+
+@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=ids(ALL_NOTEBOOKS))
+def test_no_run_timings_in_cell_metadata(path):
+    assert all("execution" not in c.metadata for c in nbformat.read(path, 4).cells)

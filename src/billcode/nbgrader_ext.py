@@ -38,11 +38,13 @@ class RemoveInstructorCells(NbGraderPreprocessor):
         return nb, resources
 
 
-class ClearWidgetState(NbGraderPreprocessor):
-    """Remove saved widget state from the notebook metadata (noisy, and stale in every copy)."""
+class ClearRunMetadata(NbGraderPreprocessor):
+    """Remove what running a notebook leaves in its metadata: saved widget state and cell timings."""
 
     def preprocess(self, nb, resources):
         nb.metadata.pop("widgets", None)
+        for cell in nb.cells:
+            cell.metadata.pop("execution", None)
         return nb, resources
 
 
@@ -116,7 +118,7 @@ AUTOGRADE_SANITIZE = [ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreC
 # nbgrader 0.9.6's GenerateAssignment list, with our two steps first (tests check it still matches nbgrader's).
 GENERATE_ASSIGNMENT = [
     RemoveInstructorCells,
-    ClearWidgetState,
+    ClearRunMetadata,
     IncludeHeaderFooter,
     InstantiateTests,
     LockCells,
