@@ -204,3 +204,10 @@ def test_unwritable_folder_keeps_the_answer_on_screen(bank, tmp_path):
         assert "saved" in message
     else:
         assert "Could not save" in message and q.controls.inputs[0].value == "b"
+
+
+def test_tampered_practice_record_does_not_break_checking(quiz):
+    quiz.path.write_text('{"bank": "99_fixture", "graded": {}, "practice": {"fx-p1": {"attempts": "many", "first_score": "x"}}}')
+    assert quiz.answer("fx-p1", "a").startswith("correct")
+    saved = json.loads(quiz.path.read_text())["practice"]["fx-p1"]
+    assert saved["attempts"] == 1 and saved["first_score"] == 1.0

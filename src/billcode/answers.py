@@ -98,7 +98,10 @@ def save_graded(path: Path, bank: str, item_id: str, answer: object) -> str | No
 def save_practice(path: Path, bank: str, item_id: str, answer: object, fraction: float) -> str | None:
     """Record a practice attempt: keep the first and the latest score and count attempts."""
     earlier = read_answers(path, bank).practice.get(item_id)
-    first = earlier.get("first_score", fraction) if isinstance(earlier, dict) else fraction
-    attempts = earlier.get("attempts", 0) + 1 if isinstance(earlier, dict) else 1
+    earlier = earlier if isinstance(earlier, dict) else {}
+    first = earlier.get("first_score", fraction)
+    first = first if isinstance(first, int | float) and not isinstance(first, bool) else fraction
+    count = earlier.get("attempts", 0)
+    attempts = (count if isinstance(count, int) and not isinstance(count, bool) else 0) + 1
     entry = {"answer": answer, "first_score": first, "last_score": fraction, "attempts": attempts, "saved": _now()}
     return _update(path, bank, "practice", item_id, entry)

@@ -62,6 +62,7 @@ class Question:
         self.box.add_class("bc-question")
         self.box.add_class(f"bc-{item['id']}")
         self.button.on_click(lambda _button: self.submit())
+        self._saved_value: object = None  # what the controls held when last saved (graded)
         self._restore()
         for control in self.controls.inputs:
             control.observe(self._changed, names="value")
@@ -87,7 +88,7 @@ class Question:
         self._saved_value = self.controls.read()
 
     def _changed(self, _change: dict) -> None:
-        if self.graded and getattr(self, "_saved_value", None) is not None and self.controls.read() != self._saved_value:
+        if self.graded and self._saved_value is not None and self.controls.read() != self._saved_value:
             self._show("notice", "Press <strong>Save answer</strong> to keep this change.", title="Not saved yet.")
 
     # --- actions ---------------------------------------------------------------------------
