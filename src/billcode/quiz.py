@@ -53,7 +53,7 @@ class Question:
         self.button = widgets.Button(
             description="Save answer" if self.graded else "Check answer",
             tooltip=("Save your answer for grading" if self.graded else "Check your answer") + f": {label(item)}",
-            layout=widgets.Layout(width="auto"),
+            layout=widgets.Layout(width="max-content", margin="0.5em 0 0 0"),
         )
         self.button.add_class("bc-save" if self.graded else "bc-check")
         self.feedback = widgets.HTML("")
@@ -104,8 +104,12 @@ class Question:
         except AnswerError as err:
             self._show("notice", inline_html(str(err)))
             return str(err)
-        hints = [h for h in format_hints(self.item, raw) if "(Accepted as typed.)" not in h]
-        notes = [h for h in format_hints(self.item, raw) if "(Accepted as typed.)" in h]
+        if self.item["type"] == "code":
+            # The first look-up loads the official code set, which takes a few seconds.
+            self._show("info", f"Looking {inline_html(str(answer))} up in the code set…", title="Checking.")
+        found = format_hints(self.item, raw)
+        hints = [h for h in found if "(Accepted as typed.)" not in h]
+        notes = [h for h in found if "(Accepted as typed.)" in h]
         if self.graded:
             return self._save(answer, hints + notes)
         return self._check(answer, hints, notes)

@@ -107,7 +107,7 @@ def _dropdowns(labels: list[tuple[str, str]], choices: list[dict]) -> dict[str, 
     return {
         key: widgets.Dropdown(
             options=options,
-            value=None,
+            index=0,  # shows "— choose —" (value None) rather than a blank box
             description=label,
             style={"description_width": "initial"},
             layout=_full_width(),
