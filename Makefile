@@ -29,12 +29,20 @@ $(STAMP): pyproject.toml
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (billcode)" >/dev/null
 	touch $(STAMP)
 
+# axe-core for the browser accessibility checks (npm). Without it the axe checks are skipped with a warning
+# (and fail under CI=true, where .ci/run installs npm).
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  cd tests/browser && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/axe-core/axe.min.js; \
+	else echo "npm not found: the browser accessibility checks will be skipped (apt-get install npm)"; fi
+
 install: $(STAMP)
 
 lab: install
 	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) course/01_overview.ipynb
 
-test: install
+test: install $(AXE)
 	$(PY) -m pytest
 
 test-fast: install

@@ -63,10 +63,10 @@ def _check_item(item: dict, objectives: dict) -> list[str]:
                 problems.append("a multiple-select key needs at least one option")
             if kind == "numeric" and isinstance(item["key"], str):
                 problems.append("a numeric key must be a number, not text")
-    typeset = item.get("options", []) if kind == "multiple" else item.get("left", [])
-    if any(c["text"].count("$") >= 2 for c in typeset):
-        problems.append("a checkbox or matching label holds two '$' signs, which JupyterLab shows as maths; "
-                        "move the amounts into the prompt or write them once")
+    shown_as_markdown = [item["prompt"], *(c["text"] for f in ("options", "left", "right", "steps") for c in item.get(f, []))]
+    if any("$" in text for text in shown_as_markdown):
+        problems.append("write amounts as 'USD 1,200' in prompts and choices: JupyterLab, GitHub and widget labels "
+                        "read $...$ as maths (feedback and explanations may use $)")
     if item["mode"] == "practice" and kind in ("single", "multiple"):
         missing = [c["id"] for c in item["options"] if "feedback" not in c]
         if missing:

@@ -15,7 +15,7 @@ from billcode.bank import find_item, load_bank
 from billcode.mastery import MasteryReport
 from billcode.render import heading, inline_html, label
 from billcode.scoring import AnswerError, Score, clean_answer, describe_answer, format_hints, score_answer
-from billcode.widgets import Controls, build_controls, message_html
+from billcode.widgets import QUESTION_CSS, Controls, build_controls, message_html
 
 EXPLAIN_AFTER = 2  # wrong practice attempts before the explanation is shown anyway
 
@@ -47,7 +47,7 @@ class Question:
         rng = learner_rng(quiz.seed, item["id"]) if quiz.shuffle else None
         self.controls: Controls = build_controls(item, rng)
         self.title = widgets.HTML(
-            f'<p class="bc-question-title"><strong>{inline_html(heading(quiz.bank, item))}</strong>: '
+            QUESTION_CSS + f'<p class="bc-question-title"><strong>{inline_html(heading(quiz.bank, item))}</strong>: '
             f"{inline_html(label(item))}</p>"
         )
         self.button = widgets.Button(

@@ -18,7 +18,7 @@ TYPE_NAMES = {
     "ordering": "Put in order",
 }
 UNIT_HINTS = {
-    "USD": "Answer in dollars: $1,234.50, 1,234.50 and 1234.5 are all accepted.",
+    "USD": "Answer in dollars: 1,234.50 and 1234.5 are both accepted, with or without a dollar sign.",
     "percent": "Answer as a percentage: 20 and 20% are both accepted.",
     "months": "Answer in months, as a number.",
     "count": "Answer with a number.",
@@ -31,11 +31,6 @@ def inline_html(text: str) -> str:
     out = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", out)
     out = re.sub(r"(?<![*\w])\*(?!\s)(.+?)(?<!\s)\*(?![*\w])", r"<em>\1</em>", out)
     return re.sub(r"`(.+?)`", r"<code>\1</code>", out)
-
-
-def escape_dollars(text: str) -> str:
-    """Escape $ for markdown: JupyterLab and GitHub read $...$ as maths ("$1,200–$3,000" would break)."""
-    return re.sub(r"(?<!\\)\$", r"\\$", text)
 
 
 def label(item: dict) -> str:
@@ -82,4 +77,4 @@ def question_markdown(bank: dict, item_id: str) -> str:
     lines.append(f"*{' '.join(notes)} Run the next cell to answer (it needs a running notebook).*")
     lines += ["", f"<small>Item {item['id']} · objective {item['objective']}"
               + (f" · exams: {', '.join(item['exam'])}" if item.get("exam") else "") + "</small>"]
-    return escape_dollars("\n".join(lines))
+    return "\n".join(lines)

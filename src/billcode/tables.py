@@ -38,9 +38,11 @@ def table_html(frame: pd.DataFrame, caption: str, source: str) -> str:
         body.append(
             f"<tr><th scope='row'>{html.escape(first)}</th>" + "".join(f"<td>{html.escape(v)}</td>" for v in rest) + "</tr>"
         )
+    # mathjax_ignore/tex2jax_ignore: an output holding "$1,200–$3,000" would otherwise be typeset as maths.
     return (
+        "<div class='bc-table-wrap tex2jax_ignore mathjax_ignore'>"
         f"<table class='bc-table'><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
-        f"<tbody>{''.join(body)}</tbody></table><p><small>Source: {html.escape(source)}</small></p>"
+        f"<tbody>{''.join(body)}</tbody></table><p><small>Source: {html.escape(source)}</small></p></div>"
     )
 
 

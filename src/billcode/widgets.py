@@ -39,6 +39,7 @@ def _full_width(**kwargs) -> widgets.Layout:
 def _single(item: dict, rng: random.Random | None) -> Controls:
     options = [(c["text"], c["id"]) for c in _order(item["options"], rng)]
     radios = widgets.RadioButtons(options=options, value=None, layout=_full_width())
+    radios.add_class("bc-radios")
 
     def fill(value: object) -> None:
         radios.value = value if value in [o[1] for o in options] else None
@@ -48,6 +49,7 @@ def _single(item: dict, rng: random.Random | None) -> Controls:
 
 def _truefalse(item: dict, rng: random.Random | None) -> Controls:
     radios = widgets.RadioButtons(options=[("True", True), ("False", False)], value=None)
+    radios.add_class("bc-radios")
 
     def fill(value: object) -> None:
         radios.value = value if isinstance(value, bool) else None
@@ -103,11 +105,11 @@ def _typed(item: dict, rng: random.Random | None) -> Controls:
 
 
 def _dropdowns(labels: list[tuple[str, str]], choices: list[dict]) -> dict[str, widgets.Dropdown]:
-    options = [(CHOOSE, None)] + [(c["text"], c["id"]) for c in choices]
+    options = [(CHOOSE, "")] + [(c["text"], c["id"]) for c in choices]  # "" (not None) keeps the label shown
     return {
         key: widgets.Dropdown(
             options=options,
-            index=0,  # shows "— choose —" (value None) rather than a blank box
+            value="",
             description=label,
             style={"description_width": "initial"},
             layout=_full_width(),
@@ -122,7 +124,7 @@ def _matching(item: dict, rng: random.Random | None) -> Controls:
     def fill(value: object) -> None:
         for key, menu in menus.items():
             chosen = value.get(key) if isinstance(value, dict) else None
-            menu.value = chosen if chosen in [o[1] for o in menu.options] else None
+            menu.value = chosen if chosen in [o[1] for o in menu.options] else ""
 
     return Controls(
         widgets.VBox(list(menus.values())), lambda: {k: m.value for k, m in menus.items()}, fill, list(menus.values())
@@ -137,7 +139,7 @@ def _ordering(item: dict, rng: random.Random | None) -> Controls:
         chosen = list(value) if isinstance(value, list) else []
         for n, menu in enumerate(menus.values()):
             step = chosen[n] if n < len(chosen) else None
-            menu.value = step if step in [o[1] for o in menu.options] else None
+            menu.value = step if step in [o[1] for o in menu.options] else ""
 
     return Controls(
         widgets.VBox(list(menus.values())), lambda: [m.value for m in menus.values()], fill, list(menus.values())
@@ -159,6 +161,14 @@ def build_controls(item: dict, rng: random.Random | None = None) -> Controls:
     """Return the input controls for an item; rng shuffles choices when given."""
     return BUILDERS[item["type"]](item, rng)
 
+
+# ipywidgets draws each radio option in a fixed 20 px row, so a long option that wraps covers the next one
+# (and hides its button). Every question carries this small style sheet in its title.
+QUESTION_CSS = (
+    "<style>.bc-radios .widget-radio-box label{height:auto;min-height:var(--jp-widgets-inline-height);"
+    "line-height:1.4;align-items:flex-start;padding:2px 0}"
+    ".bc-radios .widget-radio-box input{margin-top:0.25em;flex:none}</style>"
+)
 
 STYLES = {
     "correct": ("✔", "Correct.", "#1b5e20", "#e8f5e9"),

@@ -24,6 +24,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _die_with_parent() -> None:
+    """Linux: SIGTERM the server if pytest itself is killed, so no server outlives the tests."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):
+        pass
+
+
 def _settings(folder: Path) -> None:
     """User settings for a quiet, deterministic Lab: no news toast, no update check."""
     files = {
@@ -77,7 +87,7 @@ class LabServer:
         self._log_handle = open(self.log, "w")
         self.proc = subprocess.Popen(
             cmd, env=env, cwd=self.root_dir, stdout=self._log_handle, stderr=subprocess.STDOUT,
-            start_new_session=True,
+            start_new_session=True, preexec_fn=_die_with_parent,
         )
         self._wait_ready(timeout)
 

@@ -1,0 +1,294 @@
+"""Every course notebook, master and student copy, in a real JupyterLab driven by headless Chromium.
+
+The notebooks are found at collection time (notebook_cases.py), so new ones are covered automatically.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from lab_helpers import (
+    any_valid_answer, button, describe, expect_controls_hold, expect_feedback, fill_with_mouse, open_notebook,
+    outputs, problems, question, restart_and_run_all_from_menu, run_all, run_axe, save_axe_report, screenshot,
+    serious, spilled_text, tab_to, tall_viewport,
+)
+from notebook_cases import CASES
+
+pytestmark = pytest.mark.browser
+
+ALL = [pytest.param(c, id=c.id) for c in CASES]
+STUDENTS = [pytest.param(c, id=c.id) for c in CASES if c.student and c.graded]
+WITH_WIDGETS = [pytest.param(c, id=c.id) for c in CASES if c.practice or c.has_explorer]
+
+
+def open_and_run(page: Page, base_url: str, nb) -> None:
+    """Open the notebook, run all cells and check that only the expected cells failed."""
+    open_notebook(page, base_url, nb.served)
+    run_all(page)
+    expect(page.locator(".bc-question")).to_have_count(len(nb.asked))
+    unexpected = [p for p in problems(page) if p[0] not in nb.allowed_errors or p[2] != "AssertionError"]
+    assert not unexpected, f"{nb.id}: unexpected error output after Run All:\n" + "\n".join(map(str, unexpected))
+
+
+@pytest.mark.parametrize("nb", ALL)
+def test_runs_clean_renders_and_passes_axe(page: Page, base_url, nb, results, axe_js):
+    """1, 5, 6: runs clean (students: only the answer checks fail), renders every widget, passes axe,
+    and (students) renders the text as written."""
+    open_and_run(page, base_url, nb)
+    expect(page.get_by_text("Error displaying widget")).to_have_count(0)
+    if nb.has_explorer:
+        expect(page.locator(".bc-tuition-explorer .bc-slider input[type=range]")).to_have_count(1)
+    if nb.has_mastery:
+        expect(page.locator(".bc-mastery-report table")).to_have_count(1)
+    if not nb.student:
+        # The instructor-only cell recorded the key answers, so every graded question shows them as saved.
+        for item in nb.graded:
+            expect(question(page, item).locator(".bc-feedback")).to_contain_text("Saved earlier")
+    with tall_viewport(page):
+        screenshot(page, results / f"{nb.id}.png")
+        violations = run_axe(page, axe_js)
+    save_axe_report(results / f"{nb.id}-axe.json", violations)
+    assert not serious(violations), f"axe (serious/critical) in {nb.id}:\n{describe(serious(violations))}"
+    if nb.student:
+        check_text_renders_as_written(page, nb)  # the master's text is the same
+    assert not page.js_errors, page.js_errors
+    assert not page.context.blocked_requests, page.context.blocked_requests
+
+
+@pytest.mark.parametrize("nb", WITH_WIDGETS)
+def test_quiz_and_explorer_respond(page: Page, base_url, nb, results, axe_js):
+    """2 and 4: the practice questions (mouse and keyboard) and the tuition explorer (keyboard and typing)."""
+    open_and_run(page, base_url, nb)
+    if nb.has_explorer:
+        check_tuition_explorer(page)
+    if nb.practice:
+        check_practice_questions(page, nb, results, axe_js)
+    assert not page.js_errors, page.js_errors
+
+
+def check_practice_questions(page: Page, nb, results, axe_js) -> None:
+    """2: every practice question answered right with the mouse; some by keyboard; empty, wrong, partial."""
+    practice = nb.practice
+    done: set[str] = set()
+
+    # Checking with nothing chosen gives the friendly notice (one question of each type), and saves nothing.
+    for kind in sorted({i["type"] for i in practice}):
+        item = next(i for i in practice if i["type"] == kind)
+        button(page, item).click()
+        expect_feedback(page, item, "notice", "Check your answer.")
+
+    # Keyboard only: Tab to the right radio, Space, Tab to the button, Enter (no arrow keys: in
+    # JupyterLab's command mode they move between cells instead of between radios).
+    single = next((i for i in practice if i["type"] in ("single", "truefalse")), None)
+    if single is not None:
+        q = question(page, single)
+        q.locator(".bc-question-title").click()  # select the cell, as a click on it does; then keys only
+        if single["type"] == "truefalse":
+            right = "True" if single["key"] else "False"
+        else:
+            right = next(o["text"] for o in single["options"] if o["id"] == single["key"])
+        radio = q.get_by_role("radio", name=right, exact=True)
+        tab_to(page, radio)
+        page.keyboard.press("Space")
+        expect(radio).to_be_checked()
+        tab_to(page, button(page, single))
+        page.keyboard.press("Enter")
+        expect_feedback(page, single, "correct", "Correct.")
+        done.add(single["id"])
+
+    multiple = next((i for i in practice if i["type"] == "multiple"), None)
+    if multiple is not None:
+        q = question(page, multiple)
+        q.locator(".bc-question-title").click()
+        for option in multiple["options"]:
+            if option["id"] in multiple["key"]:
+                box = q.get_by_role("checkbox", name=option["text"], exact=True)
+                tab_to(page, box)
+                page.keyboard.press("Space")
+                expect(box).to_be_checked()
+        tab_to(page, button(page, multiple))
+        page.keyboard.press("Space")
+        expect_feedback(page, multiple, "correct", "Correct.")
+        done.add(multiple["id"])
+
+    typed = next((i for i in practice if i["type"] in ("numeric", "code")), None)
+    if typed is not None:
+        q = question(page, typed)
+        q.locator(".bc-question-title").click()
+        box = q.get_by_role("textbox")
+        tab_to(page, box)
+        page.keyboard.type("not a number" if typed["type"] == "numeric" else "??")
+        page.keyboard.press("Enter")  # Enter sends the text; the button then checks it
+        tab_to(page, button(page, typed))
+        page.keyboard.press("Enter")
+        expect(question(page, typed).locator(".bc-feedback.bc-correct")).to_have_count(0)
+        tab_to(page, box, key="Shift+Tab")  # back to the box
+        page.keyboard.press("Control+A")
+        page.keyboard.type(str(typed["key"]))
+        page.keyboard.press("Enter")
+        tab_to(page, button(page, typed))
+        page.keyboard.press("Enter")
+        expect_feedback(page, typed, "correct", "Correct.")
+        done.add(typed["id"])
+
+    # A wrong answer first on one single-choice question: "Not quite." with that option's feedback.
+    wrong_item = next((i for i in practice if i["type"] == "single" and i["id"] not in done), None)
+    if wrong_item is not None:
+        wrong = next(o for o in wrong_item["options"] if o["id"] != wrong_item["key"])
+        fill_with_mouse(page, wrong_item, wrong["id"])
+        button(page, wrong_item).click()
+        expect_feedback(page, wrong_item, "incorrect", "Not quite.")
+        expect(question(page, wrong_item).locator(".bc-feedback")).to_contain_text(wrong["feedback"][:40])
+
+    # Half an answer on a choose-all question: "Partly right.".
+    partial_item = next((i for i in practice if i["type"] == "multiple" and i["id"] not in done), None)
+    if partial_item is not None:
+        fill_with_mouse(page, partial_item, partial_item["key"][:1])
+        button(page, partial_item).click()
+        expect_feedback(page, partial_item, "partial", "Partly right.")
+
+    # Everything else with the mouse, each answer right: "Correct.".
+    for item in practice:
+        if item["id"] in done:
+            continue
+        fill_with_mouse(page, item, item["key"])
+        button(page, item).click()
+        expect_feedback(page, item, "correct", "Correct.")
+    kinds = {i["type"] for i in practice}
+    assert kinds, "no practice questions"
+
+    if nb.has_mastery:
+        report = page.locator(".bc-mastery-report")
+        report.get_by_role("button", name="Update report").click()
+        expect(report.locator("caption")).to_contain_text(f"({len(practice)} so far)")
+
+    # Feedback of every kind is on screen now: check it for contrast and roles too.
+    if wrong_item is not None:
+        question(page, wrong_item).screenshot(path=str(results / f"{nb.id}-feedback.png"))
+    with tall_viewport(page):
+        violations = run_axe(page, axe_js)
+    save_axe_report(results / f"{nb.id}-practice-axe.json", violations)
+    assert not serious(violations), f"axe (serious/critical) in {nb.id}:\n{describe(serious(violations))}"
+
+
+# Rendering problems reported to the course author, per notebook stem: while listed here they give a
+# warning (in the pytest summary) instead of a failure; the same problem anywhere else fails.
+# Delete an entry once it is fixed.
+KNOWN_RADIO_OVERFLOW: set[str] = set()  # fixed: widgets.QUESTION_CSS lets radio rows grow
+KNOWN_DOLLAR_MATH: set[str] = set()  # fixed: markdown writes USD 1,200; HTML tables opt out of MathJax
+
+MATH_IN_MARKDOWN_JS = """() => [...document.querySelectorAll(
+    '.jp-MarkdownCell .jp-RenderedMarkdown, .jp-OutputArea-output.jp-RenderedHTMLCommon')]
+  .filter(md => md.querySelector('mjx-container, .MathJax'))
+  .map(md => md.querySelector('mjx-container, .MathJax').closest('p, li, td, h1, h2, h3, h4') || md)
+  .map(block => block.textContent.trim().slice(0, 80))"""
+
+
+class KnownProblem(UserWarning):
+    """A reported rendering problem that is not fixed yet."""
+
+
+def check_text_renders_as_written(page: Page, nb) -> None:
+    """No option text runs over the next one (in 1280 and 800 px wide windows), and no dollar amount
+    is typeset as maths (the course has no formulas)."""
+    known, unknown = [], []
+    math = page.evaluate(MATH_IN_MARKDOWN_JS)
+    if math:
+        (known if nb.source.stem in KNOWN_DOLLAR_MATH else unknown).append(f"typeset as maths: {math}")
+    old = page.viewport_size
+    for width in (1280, 800):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_function("() => new Promise(ok => requestAnimationFrame(() => requestAnimationFrame(() => ok(true))))")
+        for area, spill in spilled_text(page, ".bc-question, .bc-tuition-explorer, .bc-mastery-report").items():
+            texts = sorted({s["text"][:50] for s in spill})
+            radio_only = all(s["radio"] for s in spill)
+            target = known if radio_only and nb.source.stem in KNOWN_RADIO_OVERFLOW else unknown
+            target.append(f"{area} at {width}px: text spills over the next line: {texts}")
+    page.set_viewport_size(old)
+    assert not unknown, f"{nb.id}: text does not render as written:\n" + "\n".join(unknown)
+    if known:
+        warnings.warn(KnownProblem(f"{nb.id}, known and reported: " + " | ".join(known)), stacklevel=2)
+
+
+@pytest.mark.parametrize("nb", STUDENTS)
+def test_graded_answers_survive_restart(page: Page, base_url, nb, lab_root):
+    """3: save every graded answer, restart the kernel and run all: the answers are shown again."""
+    open_and_run(page, base_url, nb)
+    answers = {item["id"]: any_valid_answer(item) for item in nb.graded}
+    for item in nb.graded:
+        fill_with_mouse(page, item, answers[item["id"]])
+        button(page, item).click()
+        expect_feedback(page, item, "saved", "Saved.")
+    saved = lab_root / "course" / f"{nb.bank_name}_answers.json"
+    assert saved.exists(), f"{saved.name} was not written next to the notebook"
+
+    restart_and_run_all_from_menu(page)
+    expect(page.locator(".bc-question")).to_have_count(len(nb.asked))
+    for item in nb.graded:
+        expect_feedback(page, item, "info", "Saved.")
+        expect(question(page, item).locator(".bc-feedback")).to_contain_text("Saved earlier")
+        expect_controls_hold(page, item, answers[item["id"]])
+    # The answer checks now pass; only the code exercise (still `...`) may fail.
+    left = [p for p in problems(page) if "check_saved(" in p[1]]
+    assert not left, f"answer checks still fail after saving and restarting:\n{left}"
+    confirmations = [" ".join(o[2] for o in outs) for _, source, outs in outputs(page) if "check_saved(" in source]
+    assert len(confirmations) == len(nb.graded)
+    assert all("your answer is saved" in text for text in confirmations), confirmations
+    assert all(p[0] in nb.allowed_errors for p in problems(page))
+    assert not page.js_errors, page.js_errors
+
+
+
+
+def check_tuition_explorer(page: Page) -> None:
+    """4: the budget slider moves with the keyboard; the number box accepts amounts and explains bad ones."""
+    explorer = page.locator(".bc-tuition-explorer")
+    slider = explorer.get_by_role("slider", name="Your tuition budget")
+    box = explorer.get_by_role("textbox", name="or type an amount in dollars:")
+    message = explorer.locator(".bc-slider-message")
+    caption = explorer.locator(".bc-tuition caption")
+    expect(caption).to_contain_text("A budget of $3,000.00")
+    expect(box).to_have_value("$3,000.00")
+    expect(slider).to_have_attribute("aria-valuetext", "$3,000.00")
+
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    expect(caption).to_contain_text("A budget of $3,100.00")
+    expect(slider).to_have_attribute("aria-valuetext", "$3,100.00")
+    expect(box).to_have_value("$3,100.00")
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    expect(caption).to_contain_text("A budget of $2,900.00")
+    page.keyboard.press("End")
+    expect(caption).to_contain_text("A budget of $45,000.00")
+    page.keyboard.press("Home")
+    expect(caption).to_contain_text("A budget of $0.00")
+    # The keys stayed in the slider: JupyterLab did not move to, add or delete cells.
+    expect(slider).to_be_focused()
+
+    page.keyboard.press("Tab")
+    expect(box).to_be_focused()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("4000")
+    page.keyboard.press("Enter")
+    expect(caption).to_contain_text("A budget of $4,000.00")
+    expect(slider).to_have_value("4000")
+    expect(message).to_have_text("")
+
+    for typed, words in [("-500", "cannot be negative"), ("abc", "is not a number"),
+                         ("50000", "is outside this slider's range")]:
+        box.fill(typed)
+        box.press("Enter")
+        expect(message).to_contain_text(words)
+        expect(message).to_contain_text("The slider stays at $4,000.00.")
+        expect(caption).to_contain_text("A budget of $4,000.00")  # the table keeps the old budget
+        expect(slider).to_have_value("4000")
+    expect(message).to_have_attribute("role", "status")
+
+    box.fill("$1,250.50")
+    box.press("Enter")
+    expect(caption).to_contain_text("A budget of $1,250.50")
+    expect(message).to_have_text("")
