@@ -80,6 +80,7 @@ class LabServer:
             "--allow-root",
             f"--ServerApp.root_dir={self.root_dir}",
             "--LabApp.expose_app_in_browser=True",  # window.jupyterapp, for reliable waits
+            "--JupyterNotebookApp.expose_app_in_browser=True",  # the same in Notebook 7 pages
             "--LabApp.news_url=None",
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             "--ServerApp.open_browser=False",
