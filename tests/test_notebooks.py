@@ -14,7 +14,7 @@ import pytest
 from nbgrader.validator import Validator
 
 from billcode.authoring import asked_item, sync_notebook
-from billcode.bank import find_item, load_bank
+from billcode.bank import load_bank
 from billcode.codes import icd10cm_billable, icd10cm_description
 from billcode.release import drift
 from billcode.scoring import clean_answer
