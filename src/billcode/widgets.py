@@ -165,9 +165,9 @@ def build_controls(item: dict, rng: random.Random | None = None) -> Controls:
 # ipywidgets draws each radio option in a fixed 20 px row, so a long option that wraps covers the next one
 # (and hides its button). Every question carries this small style sheet in its title.
 QUESTION_CSS = (
-    "<style>.bc-radios .widget-radio-box label{height:auto;min-height:var(--jp-widgets-inline-height);"
-    "line-height:1.4;align-items:flex-start;padding:2px 0}"
-    ".bc-radios .widget-radio-box input{margin-top:0.25em;flex:none}</style>"
+    "<style>.bc-radios .widget-radio-box label{display:flex;align-items:flex-start;height:auto;"
+    "min-height:var(--jp-widgets-inline-height);line-height:1.4;white-space:normal;padding:2px 0}"
+    ".bc-radios .widget-radio-box label input{order:-1;flex:none;margin:0.25em 0.5em 0 0}</style>"
 )
 
 STYLES = {
