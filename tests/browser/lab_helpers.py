@@ -121,11 +121,16 @@ def button(page: Page, item: dict) -> Locator:
     return question(page, item).locator(".bc-save" if item["mode"] == "graded" else ".bc-check")
 
 
+# The first ICD-10-CM look-up in a kernel loads the official code set: about 3 s, more on a busy machine.
+CODE_SET_LOAD_MS = 30_000
+
+
 def expect_feedback(page: Page, item: dict, kind: str, word: str) -> None:
     """The question shows one feedback message of this kind, announced (role=alert), starting with
     an icon (aria-hidden) and then the word that carries the meaning."""
     box = question(page, item).locator(f".bc-feedback.bc-{kind}[role=alert]")
-    expect(box).to_have_text(re.compile(rf"^\W*{re.escape(word)}"))
+    wait = CODE_SET_LOAD_MS if item["type"] == "code" else 5_000
+    expect(box).to_have_text(re.compile(rf"^\W*{re.escape(word)}"), timeout=wait)
     expect(feedback(page, item)).to_have_count(1)
 
 

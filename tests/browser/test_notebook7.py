@@ -13,6 +13,20 @@ pytestmark = pytest.mark.browser
 STUDENT_QUIZZES = [pytest.param(c, id=c.id) for c in CASES if c.student and c.practice]
 
 
+def settle(page: Page, locator) -> None:
+    """Scroll to an element and wait until it stops moving: Notebook 7 renders and sizes cells only as
+    they scroll into view, so what was just scrolled to can still shift under the mouse."""
+    last = None
+    for _ in range(50):
+        locator.scroll_into_view_if_needed()
+        box = locator.bounding_box()
+        if box is not None and box == last:
+            return
+        last = box
+        page.wait_for_timeout(100)
+    raise AssertionError("the question kept moving on the page")
+
+
 @pytest.mark.parametrize("nb", STUDENT_QUIZZES)
 def test_notebook7_runs_and_answers(page: Page, base_url, nb):
     page.goto(f"{base_url}/notebooks/{nb.served}")
@@ -23,7 +37,7 @@ def test_notebook7_runs_and_answers(page: Page, base_url, nb):
     _wait_run(page)
     item = next(i for i in nb.practice if i["type"] in ("single", "truefalse"))
     box = question(page, item)
-    box.scroll_into_view_if_needed()  # Notebook 7 renders cells only as they come into view
+    settle(page, box)
     fill_with_mouse(page, item, item["key"])
     box.get_by_role("button", name="Check answer").click()
     expect_feedback(page, item, "correct", "Correct.")
