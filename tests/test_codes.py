@@ -1,6 +1,6 @@
 import pytest
 
-from billcode.codes import codes_match, hcpcs_hints, icd10cm_billable, icd10cm_description, icd10cm_hints, normalize_code
+from billcode.codes import capitals_note, codes_match, hcpcs_hints, icd10cm_billable, icd10cm_description, icd10cm_hints, normalize_code
 
 
 def test_descriptions_come_from_the_official_set():
@@ -30,14 +30,13 @@ def test_icd_hints(typed, hint):
     assert any(hint in h for h in icd10cm_hints(typed)), icd10cm_hints(typed)
 
 
-def test_icd_hints_lower_case_is_a_note_not_an_error():
-    hints = icd10cm_hints("e11.9")
-    assert len(hints) == 1 and "capital" in hints[0]
-    assert icd10cm_hints("E11.9") == []
+def test_lower_case_is_a_note_not_an_error():
+    assert icd10cm_hints("e11.9") == [] and hcpcs_hints("j1100") == []
+    assert capitals_note("e11.9", "ICD-10-CM") == "Codes are written in capital letters: E11.9."
+    assert capitals_note("E11.9", "ICD-10-CM") is None
 
 
-@pytest.mark.parametrize(("typed", "hint"), [("J11OO", "J1100"), ("99213", "CPT"), ("Z1234", "A to V"), ("", "Type a code"),
-                                             ("j1100", "capital")])
+@pytest.mark.parametrize(("typed", "hint"), [("J11OO", "J1100"), ("99213", "CPT"), ("Z1234", "A to V"), ("", "Type a code")])
 def test_hcpcs_hints(typed, hint):
     assert any(hint in h for h in hcpcs_hints(typed))
 

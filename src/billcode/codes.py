@@ -107,12 +107,7 @@ def icd10cm_hints(text: object) -> list[str]:
             f"{code} is a category or subcategory, not a complete code: code to the highest level of detail "
             "(look for the longer codes listed under it)."
         ]
-    return _capitals_note(raw, code)
-
-
-def _capitals_note(raw: str, code: str) -> list[str]:
-    """A gentle note when a correct-looking code was typed in lower case."""
-    return [f"Codes are written in capital letters: {code}. (Accepted as typed.)"] if raw != raw.upper() else []
+    return hints
 
 
 def hcpcs_hints(text: object) -> list[str]:
@@ -128,7 +123,13 @@ def hcpcs_hints(text: object) -> list[str]:
         return hints + ["Five digits is the shape of a CPT (Level I) code; HCPCS Level II codes start with a letter."]
     if not _HCPCS_SHAPE.match(code):
         return hints + ["A HCPCS Level II code is one letter from A to V followed by four digits (for example J1100)."]
-    return _capitals_note(raw, code)
+    return hints
+
+
+def capitals_note(text: object, system: str) -> str | None:
+    """A gentle note (not a problem) when a code was typed in lower case."""
+    raw = str(text or "").strip()
+    return f"Codes are written in capital letters: {normalize_code(raw, system)}." if raw != raw.upper() else None
 
 
 def code_hints(text: object, system: str) -> list[str]:

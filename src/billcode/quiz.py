@@ -107,9 +107,7 @@ class Question:
         if self.item["type"] == "code":
             # The first look-up loads the official code set, which takes a few seconds.
             self._show("info", f"Looking {inline_html(str(answer))} up in the code set…", title="Checking.")
-        found = format_hints(self.item, raw)
-        hints = [h for h in found if "(Accepted as typed.)" not in h]
-        notes = [h for h in found if "(Accepted as typed.)" in h]
+        hints, notes = format_hints(self.item, raw)
         if self.graded:
             return self._save(answer, hints + notes)
         return self._check(answer, hints, notes)

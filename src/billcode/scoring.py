@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from billcode.amounts import AmountError, format_amount, parse_amount
-from billcode.codes import code_hints, codes_match, normalize_code
+from billcode.codes import capitals_note, code_hints, codes_match, normalize_code
 
 # How each type earns partial credit, stated to learners in the question text and the README.
 CREDIT_RULES = {
@@ -138,11 +138,12 @@ def score_answer(item: dict, value: object, key: object) -> Score:
     raise AnswerError(f"Unknown question type {kind!r}.")
 
 
-def format_hints(item: dict, value: object) -> list[str]:
-    """Format hints for typed codes (empty for other types)."""
+def format_hints(item: dict, value: object) -> tuple[list[str], list[str]]:
+    """For typed codes: (problems with the code, gentle notes such as capitals); empty for other types."""
     if item["type"] != "code":
-        return []
-    return code_hints(value, item["code_system"])
+        return [], []
+    note = capitals_note(value, item["code_system"])
+    return code_hints(value, item["code_system"]), [note] if note else []
 
 
 def describe_answer(item: dict, value: object) -> str:
