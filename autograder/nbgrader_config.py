@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from billcode.answers import ANSWERS_SUFFIX
-from billcode.nbgrader_ext import AUTOGRADE_SANITIZE, CODE_STUB, GENERATE_ASSIGNMENT, GENERATE_FEEDBACK
+from billcode.nbgrader_ext import AUTOGRADE, AUTOGRADE_SANITIZE, CODE_STUB, GENERATE_ASSIGNMENT, GENERATE_FEEDBACK
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 here = Path(__file__).resolve().parent
@@ -11,7 +11,16 @@ here = Path(__file__).resolve().parent
 c.CourseDirectory.course_id = "billing-vs-coding"
 c.CourseDirectory.root = str(here)
 
-# Run each cell for at most 30 s, interrupt a runaway cell and go on with the next ones.
+# Student code runs in the grading sandbox (bubblewrap) on a scratch copy: each cell for at most 30 s (then it is
+# interrupted and the next cells run), the whole notebook for at most 10 minutes. Every graded cell is then
+# scored in nbgrader's own process from keys/<assignment>.py, never from what the kernel printed.
+c.Autograde.autograde_preprocessors = AUTOGRADE
+c.SandboxedExecute.course_root = str(here)
+c.SandboxedExecute.cell_timeout = 30
+c.SandboxedExecute.notebook_timeout = 600
+c.ScoreOutsideKernel.course_root = str(here)
+c.ApplyClassParams.course_root = str(here)
+# The validator (students' Validate button, tests) still runs cells in a kernel: same per-cell limit.
 c.Execute.timeout = 30
 c.Execute.interrupt_on_timeout = True
 # Keep a huge printout from swamping the gradebook.

@@ -16,10 +16,11 @@ STUDENT_NOTEBOOKS = sorted((ROOT / "course").glob("*.ipynb"))
 
 
 def copy_course_root(dest: Path) -> Path:
-    """Copy nbgrader_config.py and source/ (nothing an instructor generated) into dest."""
+    """Copy nbgrader_config.py, keys/ and source/ (nothing an instructor generated) into dest."""
     root = dest / "autograder"
     root.mkdir(parents=True)
     shutil.copy(AUTOGRADER / "nbgrader_config.py", root)
+    shutil.copytree(AUTOGRADER / "keys", root / "keys", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(AUTOGRADER / "source", root / "source", ignore=shutil.ignore_patterns("*_answers.json", ".ipynb_checkpoints"))
     return root
 

@@ -28,25 +28,68 @@ def answers_path(bank: str, folder: Path | str | None = None) -> Path:
     return Path(folder if folder is not None else os.getcwd()) / f"{bank}{ANSWERS_SUFFIX}"
 
 
+MAX_ANSWERS_BYTES = 1_000_000  # a real answers file is a few kilobytes
+MAX_DEPTH = 20  # answers are at most a few levels deep; deeper nesting is refused before json parses it
+
+
+def _too_deep(text: str, limit: int = MAX_DEPTH) -> bool:
+    """Tell whether brackets nest deeper than limit (outside strings), without recursion."""
+    depth, in_string, escaped = 0, False, False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif char in "]}":
+            depth -= 1
+    return False
+
+
+def parse_answers(raw: bytes | str, bank: str, name: str = "the answers file") -> AnswerFile:
+    """Parse an answers file's content; anything damaged or hostile gives an empty file with a problem note."""
+    if len(raw) > MAX_ANSWERS_BYTES:
+        return AnswerFile(bank, problem=f"{name} is too large to be an answers file ({len(raw):,} bytes).")
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        if not text.strip():
+            return AnswerFile(bank, problem=f"{name} is empty.")
+        if _too_deep(text):
+            return AnswerFile(bank, problem=f"{name} is nested too deeply to be an answers file.")
+        data = json.loads(text)
+    except (UnicodeDecodeError, ValueError, RecursionError) as err:
+        return AnswerFile(bank, problem=f"{name} could not be read ({type(err).__name__}: {err}).")
+    if not isinstance(data, dict):
+        return AnswerFile(bank, problem=f"{name} does not hold a set of answers.")
+    graded = data.get("graded", {})
+    practice = data.get("practice", {})
+    if not isinstance(graded, dict) or not isinstance(practice, dict):
+        return AnswerFile(bank, problem=f"{name} is not laid out as an answers file.")
+    problem = None
+    if data.get("bank", bank) != bank:
+        problem = f"{name} says it holds answers for {data.get('bank')!r}, not {bank!r}."
+    return AnswerFile(bank, graded=graded, practice=practice, problem=problem)
+
+
 def read_answers(path: Path, bank: str) -> AnswerFile:
     """Read an answers file; a missing file is empty, a damaged one is empty with a problem note."""
     path = Path(path)
     if not path.exists():
         return AnswerFile(bank)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_ANSWERS_BYTES + 1)
+    except OSError as err:
         return AnswerFile(bank, problem=f"{path.name} could not be read ({type(err).__name__}: {err}).")
-    if not isinstance(data, dict):
-        return AnswerFile(bank, problem=f"{path.name} does not hold a set of answers.")
-    graded = data.get("graded", {})
-    practice = data.get("practice", {})
-    if not isinstance(graded, dict) or not isinstance(practice, dict):
-        return AnswerFile(bank, problem=f"{path.name} is not laid out as an answers file.")
-    problem = None
-    if data.get("bank", bank) != bank:
-        problem = f"{path.name} says it holds answers for {data.get('bank')!r}, not {bank!r}."
-    return AnswerFile(bank, graded=graded, practice=practice, problem=problem)
+    return parse_answers(raw, bank, path.name)
 
 
 def _write(path: Path, content: AnswerFile) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -67,6 +68,11 @@ def _check_item(item: dict, objectives: dict) -> list[str]:
     if any("$" in text for text in shown_as_markdown):
         problems.append("write amounts as 'USD 1,200' in prompts and choices: JupyterLab, GitHub and widget labels "
                         "read $...$ as maths (feedback and explanations may use $)")
+    if "params" in item and item["mode"] != "graded":
+        problems.append("only graded questions take numbers from the class secret ('params')")
+    unknown = sorted(set(re.findall(r"\{([a-z_]+)\}", item["prompt"])) - set(item.get("params", {})))
+    if unknown:
+        problems.append(f"the prompt names {', '.join(unknown)} but 'params' does not define it")
     if item["mode"] == "practice" and kind in ("single", "multiple"):
         missing = [c["id"] for c in item["options"] if "feedback" not in c]
         if missing:
@@ -83,7 +89,7 @@ def validate_bank(bank: object, source: str = "<bank>") -> dict:
             if leaked:
                 raise BankError(
                     f"{_where(source, bank, ['items', index])}: a graded item must not carry {', '.join(leaked)} "
-                    "(it would ship to students); put the key and explanation in the master's hidden test"
+                    "(it would ship to students); put the key and explanation in the key file autograder/keys/<bank>.py"
                 )
     try:
         _schema_check()(bank)

@@ -1,4 +1,8 @@
-"""Helpers for nbgrader test cells: grade saved quiz answers and check code answers, never crashing."""
+"""What nbgrader test cells call in the student's kernel: visible checks that hint, and a data-only export.
+
+Nothing here decides a grade. The grader scores every graded cell in its own process (billcode.marking),
+from the answers file as submitted and from the value check_answer() exports, with keys the kernel never sees.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,12 @@ import contextlib
 import io
 import warnings
 from collections.abc import Iterator
-from pathlib import Path
 
-from billcode.answers import answers_path, read_answers
-from billcode.bank import find_item, load_bank
-from billcode.render import heading
-from billcode.scoring import AnswerError, clean_answer, describe_answer, score_answer
+from IPython.display import display
+
+EXPORT_MIME = "application/vnd.billcode.value+json"
+MAX_EXPORT_ITEMS = 10_000  # values, all levels together
+MAX_EXPORT_DEPTH = 8
 
 
 @contextlib.contextmanager
@@ -22,54 +26,44 @@ def quiet() -> Iterator[None]:
         yield
 
 
-def grade(bank_name: str, item_id: str, key: object, points: float, explanation: str = "",
-          folder: Path | str | None = None, bank: dict | None = None) -> float:
-    """Score a saved graded answer against the key; print why; return the points earned (0 on any problem)."""
-    with quiet():
-        try:
-            bank = bank if bank is not None else load_bank(bank_name)
-            item = find_item(bank, item_id)
-            name = f"{heading(bank, item)} ({item_id})"
-        except Exception as err:  # a broken installation must not crash autograding
-            print(f"{item_id}: could not load the question ({type(err).__name__}: {err}); scored 0.")
-            return 0.0
-        try:
-            record = read_answers(answers_path(bank_name, folder), bank_name)
-            if record.problem:
-                print(f"{name}: {record.problem} Scored 0.")
-                return 0.0
-            entry = record.graded.get(item_id)
-            if not isinstance(entry, dict) or "answer" not in entry:
-                print(f"{name}: no answer was saved. Scored 0 of {points:g}.")
-                return 0.0
-            answer = clean_answer(item, entry["answer"])
-            result = score_answer(item, answer, key)
-        except AnswerError as err:
-            print(f"{name}: the saved answer cannot be graded ({err}). Scored 0 of {points:g}.")
-            return 0.0
-        except Exception as err:
-            print(f"{name}: the saved answer could not be graded ({type(err).__name__}: {err}). Scored 0.")
-            return 0.0
-        earned = round(min(max(result.fraction, 0.0), 1.0) * points, 2)
-        print(f"{name}: {earned:g} of {points:g} point(s). You answered: {describe_answer(item, answer)}.")
-        if result.message and not result.correct:
-            print(result.message)
-        if explanation:
-            print(f"Why: {explanation}")
-        return float(earned)
+class NotPlainData(TypeError):
+    """A value that cannot leave the kernel as plain data; the message is meant for the learner."""
+
+
+def plain(value: object, depth: int = 0, budget: list[int] | None = None) -> object:
+    """Copy a value made only of exact built-in types (str, int, float, bool, None, list, dict with str keys)."""
+    budget = budget if budget is not None else [MAX_EXPORT_ITEMS]
+    budget[0] -= 1
+    if budget[0] < 0 or depth > MAX_EXPORT_DEPTH:
+        raise NotPlainData("it is too large or too deeply nested")
+    kind = type(value)
+    if value is None or kind in (str, int, float, bool):
+        return value
+    if kind is list:
+        return [plain(v, depth + 1, budget) for v in value]
+    if kind is dict:
+        if any(type(k) is not str for k in value):
+            raise NotPlainData("its dictionary keys must be text")
+        return {k: plain(v, depth + 1, budget) for k, v in value.items()}
+    hint = " (use .tolist() to turn a pandas column into a list)" if hasattr(value, "tolist") else ""
+    raise NotPlainData(f"it holds a {kind.__name__}, not only plain lists, text and numbers{hint}")
 
 
 def check_answer(name: str, value: object, expected: type | tuple[type, ...], *, item_type: type | None = None) -> None:
-    """Visible check of a code answer's type and shape; hints at what is wrong, never at the value."""
+    """Visible check of a code answer's type and shape (hints, never the value); hands the value to the grader."""
     if value is Ellipsis:
         raise AssertionError(f"{name} is still `...`: replace the ... with your answer and run the cell.")
-    if not isinstance(value, expected):
-        wanted = " or ".join(t.__name__ for t in (expected if isinstance(expected, tuple) else (expected,)))
-        raise AssertionError(f"{name} should be a {wanted}, but it is a {type(value).__name__}.")
+    wanted = expected if isinstance(expected, tuple) else (expected,)
+    if type(value) not in wanted:
+        names = " or ".join(t.__name__ for t in wanted)
+        raise AssertionError(f"{name} should be a plain {names}, but it is a {type(value).__name__}.")
     if item_type is not None:
-        odd = [v for v in value if not isinstance(v, item_type)]
+        odd = [v for v in value if type(v) is not item_type]
         if odd:
-            raise AssertionError(
-                f"Every item of {name} should be a {item_type.__name__}; found a {type(odd[0]).__name__}."
-            )
+            raise AssertionError(f"Every item of {name} should be a {item_type.__name__}; found a {type(odd[0]).__name__}.")
+    try:
+        data = plain(value)
+    except NotPlainData as err:
+        raise AssertionError(f"{name} cannot be handed in: {err}.") from None
+    display({EXPORT_MIME: {"name": name, "value": data}, "text/plain": f"{name} handed in for grading."}, raw=True)
     print(f"{name} has the right type. This check does not say whether the value is right.")

@@ -2,24 +2,37 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import (
+    AssignLatePenalties,
     CheckCellMetadata,
     ClearHiddenTests,
     ClearMarkScheme,
     ClearOutput,
     ClearSolutions,
     ComputeChecksums,
-    DeduplicateIds,
     GetGrades,
+    IgnorePattern,
     IncludeHeaderFooter,
     InstantiateTests,
+    LimitOutput,
     LockCells,
     NbGraderPreprocessor,
     OverwriteCells,
     OverwriteKernelspec,
+    SaveAutoGrades,
     SaveCells,
 )
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from traitlets import Unicode
+
+from billcode.authoring import question_cell
+from billcode.bank import load_bank
+from billcode.grading_steps import DropAddedCellOutputs, KeepFirstOfEachCell, SandboxedExecute, ScoreOutsideKernel
+from billcode.render import question_markdown
+from billcode.variants import choose_params, save_class_params
 
 INSTRUCTOR_TAG = "instructor-only"
 
@@ -38,6 +51,23 @@ class RemoveInstructorCells(NbGraderPreprocessor):
         return nb, resources
 
 
+class ApplyClassParams(NbGraderPreprocessor):
+    """Write this class's numbers (picked by the class secret) into the question text; record them for grading."""
+
+    course_root = Unicode("", help="The nbgrader course root (class_secret.txt and class_params.json).").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        bank = load_bank(resources["nbgrader"]["notebook"])
+        params = save_class_params(Path(self.course_root), bank)
+        if params != choose_params(bank, None):
+            self.log.info("Class numbers for %s: %s", bank["bank"], params)
+            for cell in nb.cells:
+                item_id = question_cell(cell)
+                if item_id in params:
+                    cell.source = question_markdown(bank, item_id, params[item_id])
+        return nb, resources
+
+
 class ClearRunMetadata(NbGraderPreprocessor):
     """Remove what running a notebook leaves in its metadata: saved widget state and cell timings."""
 
@@ -53,6 +83,7 @@ class RestoreCellsFromGradebook(OverwriteCells):
 
     - A cell whose "graded"/"solution" role was switched off (e.g. in the Create Assignment toolbar) gets its
       role back from the gradebook; nbgrader would raise "Inconsistent checksums" and grade nothing.
+    - A cell with a grade_id the gradebook does not know (invented by the student) becomes an ordinary cell.
     - A deleted grade cell is put back after the nearest earlier cell of the master that is still there;
       nbgrader raises KeyError when that earlier cell is a read-only one.
     """
@@ -71,6 +102,11 @@ class RestoreCellsFromGradebook(OverwriteCells):
 
     def preprocess_cell(self, cell, resources, cell_index):
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id is not None and grade_id not in self._cell_roles():
+            # A role the student invented (nbgrader would keep grade: true without an id and crash): drop it.
+            self.log.warning("Cell '%s' is not in the gradebook; treated as an ordinary cell", grade_id)
+            del cell.metadata["nbgrader"]
+            return cell, resources
         if grade_id in self._cell_roles():
             grade, solution, points = self._cell_roles()[grade_id]
             meta = cell.metadata.nbgrader
@@ -112,12 +148,26 @@ class ShortenGradeTracebacks(NbGraderPreprocessor):
         return cell, resources
 
 
-# nbgrader 0.9.6's Autograde sanitizing list, with the robust OverwriteCells.
-AUTOGRADE_SANITIZE = [ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreCellsFromGradebook, CheckCellMetadata]
+# nbgrader 0.9.6's Autograde sanitizing list, with a duplicate-proof DeduplicateIds and the robust OverwriteCells.
+AUTOGRADE_SANITIZE = [ClearOutput, KeepFirstOfEachCell, OverwriteKernelspec, RestoreCellsFromGradebook, CheckCellMetadata]
 
-# nbgrader 0.9.6's GenerateAssignment list, with our two steps first (tests check it still matches nbgrader's).
+# nbgrader 0.9.6's Autograde list, with student code run in the sandbox and every graded cell scored here.
+AUTOGRADE = [
+    SandboxedExecute,
+    IgnorePattern,
+    ClearMetadataPreprocessor,
+    LimitOutput,
+    ScoreOutsideKernel,
+    DropAddedCellOutputs,
+    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
+]
+
+# nbgrader 0.9.6's GenerateAssignment list, with our three steps first (tests check it still matches nbgrader's).
 GENERATE_ASSIGNMENT = [
     RemoveInstructorCells,
+    ApplyClassParams,
     ClearRunMetadata,
     IncludeHeaderFooter,
     InstantiateTests,

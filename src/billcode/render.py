@@ -7,6 +7,7 @@ import re
 
 from billcode.bank import find_item, item_number
 from billcode.scoring import CREDIT_RULES
+from billcode.variants import choose_params, fill
 
 TYPE_NAMES = {
     "single": "Single choice",
@@ -50,10 +51,12 @@ def heading(bank: dict, item: dict) -> str:
     return number
 
 
-def question_markdown(bank: dict, item_id: str) -> str:
-    """The markdown cell shown above a question, readable without a kernel (GitHub, nbviewer)."""
+def question_markdown(bank: dict, item_id: str, params: dict | None = None) -> str:
+    """The markdown cell shown above a question, readable without a kernel; params: this class's numbers."""
     item = find_item(bank, item_id)
-    lines = [f"### {heading(bank, item)}: {label(item)}", "", item["prompt"].strip(), ""]
+    if params is None:
+        params = choose_params({"bank": bank["bank"], "items": [item]}, None).get(item_id)
+    lines = [f"### {heading(bank, item)}: {label(item)}", "", fill(item["prompt"].strip(), params), ""]
     kind = item["type"]
     if kind in ("single", "multiple"):
         lines += [f"- {c['text']}" for c in item["options"]] + [""]

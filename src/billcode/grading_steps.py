@@ -1,0 +1,146 @@
+"""nbgrader autograde steps that keep grading out of the student's hands, each with one job.
+
+- KeepFirstOfEachCell: a graded cell the student duplicated is graded once (replaces DeduplicateIds).
+- SandboxedExecute: runs the notebook in the grading sandbox on a scratch copy (replaces Execute), after
+  taking a copy of the answers file as submitted.
+- ScoreOutsideKernel: scores every graded cell in this process from the key file, replacing the kernel's output.
+- DropAddedCellOutputs: outputs of cells the student added do not reach the feedback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_output
+from nbgrader import utils
+from nbgrader.api import Gradebook
+from nbgrader.preprocessors import NbGraderPreprocessor
+from traitlets import Integer, Unicode
+
+from billcode.answers import ANSWERS_SUFFIX, MAX_ANSWERS_BYTES, AnswerFile, parse_answers
+from billcode.bank import load_bank
+from billcode.keys import KeyFileError, QuizKey, load_graded
+from billcode.marking import exported_value, score_quiz, score_value
+from billcode.sandbox import run_isolated
+from billcode.variants import class_params
+
+REPORT = "billcode-report"  # log lines the course's grading command reads: "billcode-report {json}"
+
+
+def report(log, **fields: object) -> None:
+    """Log one machine-readable line for the grading report."""
+    log.warning("%s %s", REPORT, json.dumps(fields, sort_keys=True))
+
+
+class KeepFirstOfEachCell(NbGraderPreprocessor):
+    """Grade each graded cell once: later cells with the same grade_id become ordinary cells."""
+
+    def preprocess(self, nb, resources):
+        seen: set[str] = set()
+        for cell in nb.cells:
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if grade_id is None:
+                continue
+            if grade_id in seen:
+                self.log.warning("Cell with id '%s' exists multiple times; only the first is graded", grade_id)
+                report(self.log, event="duplicate-cell", cell=grade_id)
+                del cell.metadata["nbgrader"]
+            seen.add(grade_id)
+        return nb, resources
+
+
+class SandboxedExecute(NbGraderPreprocessor):
+    """Run the submission's cells in the sandbox on a scratch copy of the notebook and its answers file."""
+
+    course_root = Unicode("", help="The nbgrader course root, which student code must not see.").tag(config=True)
+    cell_timeout = Integer(30, help="Seconds one cell may run before it is interrupted.").tag(config=True)
+    notebook_timeout = Integer(600, help="Seconds the whole notebook may run.").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        folder = Path(resources["metadata"]["path"])
+        name = resources["nbgrader"]["notebook"]
+        answers = folder / f"{name}{ANSWERS_SUFFIX}"
+        raw = None
+        if answers.is_file():
+            with answers.open("rb") as handle:
+                raw = handle.read(MAX_ANSWERS_BYTES + 1)
+        resources["billcode"] = {"answers": raw}
+        with tempfile.TemporaryDirectory(prefix="billcode-run-") as scratch:
+            work = Path(scratch)
+            nbformat.write(nb, work / f"{name}.ipynb")
+            if raw is not None:
+                (work / answers.name).write_bytes(raw)
+            result = run_isolated(
+                work, [sys.executable, "-m", "billcode.run_notebook", f"{{folder}}/{name}.ipynb", "--out-fd", "{out_fd}",
+                       "--cell-timeout", str(self.cell_timeout)],
+                timeout=self.notebook_timeout, forbidden=[Path(self.course_root or folder)],
+            )
+        ending = self._merge(nb, result.output) if not result.timed_out else "notebook-timeout"
+        report(self.log, event="run", isolated=result.isolated, ending=ending, note=result.note,
+               student=resources["nbgrader"]["student"])
+        return nb, resources
+
+    def _merge(self, nb, output: bytes) -> str:
+        """Copy the outputs of the executed copy into nb, cell by cell; the copy is untrusted data."""
+        try:
+            executed = nbformat.reads(output.decode("utf-8"), as_version=4)
+            nbformat.validate(executed)
+        except Exception as err:  # anything unreadable simply brings no outputs
+            return f"no-outputs: {type(err).__name__}"
+        if len(executed.cells) != len(nb.cells):
+            return "no-outputs: cells changed"
+        for mine, theirs in zip(nb.cells, executed.cells):
+            if mine.cell_type == "code" and theirs.cell_type == "code":
+                mine.outputs = theirs.outputs
+                mine.execution_count = theirs.execution_count
+        ending = executed.metadata.get("billcode_run", {}).get("ending", "unknown")
+        return ending if isinstance(ending, str) else "unknown"
+
+
+class ScoreOutsideKernel(NbGraderPreprocessor):
+    """Replace each graded cell's output with the grader's own points and message (what SaveAutoGrades reads)."""
+
+    course_root = Unicode("", help="The nbgrader course root, with keys/<assignment>.py.").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        root = Path(self.course_root)
+        name = resources["nbgrader"]["notebook"]
+        bank = load_bank(name)
+        checks = load_graded(root, name, class_params(root, bank))
+        with Gradebook(resources["nbgrader"]["db_url"]) as gb:
+            source = gb.find_notebook(name, resources["nbgrader"]["assignment"])
+            points = {cell.name: float(cell.max_score) for cell in source.grade_cells}
+        missing = sorted(set(points) - set(checks))
+        if missing:
+            raise KeyFileError(f"keys/{name}.py has no entry for the graded cell(s) {', '.join(missing)}.")
+        raw = resources.get("billcode", {}).get("answers")
+        record = AnswerFile(bank["bank"]) if raw is None else parse_answers(raw, bank["bank"], f"{name}{ANSWERS_SUFFIX}")
+        for cell in nb.cells:
+            if not utils.is_grade(cell) or cell.cell_type != "code":
+                continue
+            grade_id = cell.metadata.nbgrader["grade_id"]
+            check = checks[grade_id]
+            if isinstance(check, QuizKey):
+                earned, message = score_quiz(bank, check, record, points[grade_id])
+            else:
+                earned, message = score_value(check, *exported_value(cell.outputs, check.name), points[grade_id])
+            cell.outputs = [
+                new_output("stream", name="stdout", text=message + "\n"),
+                new_output("execute_result", data={"text/plain": repr(earned)}, execution_count=cell.execution_count),
+            ]
+            report(self.log, event="score", cell=grade_id, points=earned, max=points[grade_id])
+        return nb, resources
+
+
+class DropAddedCellOutputs(NbGraderPreprocessor):
+    """Clear outputs of code cells that are not the course's (no nbgrader role): they never reach feedback."""
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type == "code" and "nbgrader" not in cell.metadata and cell.get("outputs"):
+            cell.outputs = [new_output("stream", name="stdout", text="(output of a cell you added: not kept)\n")]
+        return cell, resources
+

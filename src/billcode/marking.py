@@ -1,0 +1,93 @@
+"""Score graded cells in the grader's own process, from data the student's code could not tamper with.
+
+Quiz questions are scored from the answers file as it was submitted (read before any student code ran);
+code exercises from the plain value the test cell exported, compared with a value the key file computed.
+Every function returns (points, message); the message is what the student reads in the feedback.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+from billcode.answers import AnswerFile
+from billcode.bank import find_item
+from billcode.grading import EXPORT_MIME
+from billcode.keys import QuizKey, ValueCheck
+from billcode.render import heading
+from billcode.scoring import AnswerError, clean_answer, describe_answer, score_answer
+
+SHOWN_CHARS = 300  # how much of a student's value the feedback repeats
+
+
+def _points(fraction: float, points: float) -> float:
+    return float(round(min(max(fraction, 0.0), 1.0) * points, 2))
+
+
+def score_quiz(bank: dict, check: QuizKey, record: AnswerFile, points: float) -> tuple[float, str]:
+    """Score one graded question from the submitted answers file."""
+    item = find_item(bank, check.item)
+    name = f"{heading(bank, item)} ({check.item})"
+    why = f"\nWhy: {check.explanation}" if check.explanation else ""
+    if record.problem:
+        return 0.0, f"{name}: {record.problem} Scored 0 of {points:g}."
+    entry = record.graded.get(check.item)
+    if not isinstance(entry, dict) or "answer" not in entry:
+        return 0.0, f"{name}: no answer was saved. Scored 0 of {points:g}.{why}"
+    try:
+        answer = clean_answer(item, entry["answer"])
+        result = score_answer(item, answer, check.key)
+        said = describe_answer(item, answer)
+    except (AnswerError, TypeError, ValueError, KeyError, StopIteration) as err:
+        return 0.0, f"{name}: the saved answer cannot be graded ({err}). Scored 0 of {points:g}.{why}"
+    earned = _points(result.fraction, points)
+    detail = f"\n{result.message}" if result.message and not result.correct else ""
+    return earned, f"{name}: {earned:g} of {points:g} point(s). You answered: {said}.{detail}{why}"
+
+
+def exported_value(outputs: list, name: str) -> tuple[bool, object]:
+    """The value a test cell handed in for `name` (the last one), as plain JSON data; (False, None) if none."""
+    found, value = False, None
+    for output in outputs:
+        data = output.get("data", {}) if isinstance(output, dict) else {}
+        export = data.get(EXPORT_MIME)
+        if isinstance(export, str):  # some writers keep JSON mimetypes as text
+            try:
+                export = json.loads(export)
+            except (ValueError, RecursionError):
+                continue
+        if isinstance(export, dict) and export.get("name") == name and "value" in export:
+            found, value = True, export["value"]
+    return found, value
+
+
+def same_value(got: object, want: object, tolerance: float = 0.0) -> bool:
+    """Exact comparison of plain data: same types all the way down (True is not 1), numbers within tolerance."""
+    if type(want) is float or (type(want) is int and type(got) is float):
+        return type(got) in (int, float) and math.isfinite(got) and abs(got - want) <= tolerance + 1e-9
+    if type(got) is not type(want):
+        return False
+    if type(want) is list:
+        return len(got) == len(want) and all(same_value(g, w, tolerance) for g, w in zip(got, want))
+    if type(want) is dict:
+        return got.keys() == want.keys() and all(same_value(got[k], want[k], tolerance) for k in want)
+    return got == want
+
+
+def _shown(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
+
+
+def score_value(check: ValueCheck, found: bool, value: object, points: float) -> tuple[float, str]:
+    """Score a code exercise: the exported value against the key file's expected value."""
+    why = f"\nWhy: {check.explanation}" if check.explanation else ""
+    if not found:
+        return 0.0, (f"{check.name}: no value reached the grader (the check cell stopped with an error, or the "
+                     f"notebook did not run that far). Scored 0 of {points:g}.{why}")
+    if same_value(value, check.expected, check.tolerance):
+        return float(points), f"{check.name}: {points:g} of {points:g} point(s). Your value: {_shown(value)}.{why}"
+    hint = ""
+    if type(value) is list and type(check.expected) is list and len(value) != len(check.expected):
+        hint = f"\nYour list has {len(value)} item(s); the expected list has {len(check.expected)}."
+    return 0.0, f"{check.name}: 0 of {points:g} point(s). Your value: {_shown(value)}.{hint}{why}"

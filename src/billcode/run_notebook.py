@@ -1,0 +1,72 @@
+"""Run a submitted notebook's cells and hand the executed notebook back on a file descriptor.
+
+    python -m billcode.run_notebook NOTEBOOK --out-fd N [--cell-timeout S]
+
+The grader starts this inside the grading sandbox (billcode.sandbox). The kernel it starts does not
+inherit the descriptor, so student code cannot write to it; the grader treats what comes back as untrusted
+data anyway: it only keeps outputs, and never scores from them except through billcode.marking.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+NOTE_MIME = "application/vnd.billcode.run-note+json"
+
+
+def run(path: Path, cell_timeout: int) -> tuple[nbformat.NotebookNode, str]:
+    """Execute every cell (errors allowed, runaway cells interrupted); return the notebook and how the run ended."""
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb, timeout=cell_timeout, kernel_name="python3", allow_errors=True, interrupt_on_timeout=True,
+        record_timing=False, store_widget_state=False, startup_timeout=120,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    try:
+        client.execute()
+        ending = "finished"
+    except DeadKernelError:
+        ending = "kernel-died"
+    except CellTimeoutError:
+        ending = "cell-timeout"
+    except Exception as err:  # the run itself failed; the grader still scores what it can
+        ending = f"failed: {type(err).__name__}"
+    return nb, ending
+
+
+def _not_dumpable() -> None:
+    """Stop processes of the same user (the kernel) from opening this process's descriptors via /proc."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 4
+    except (OSError, AttributeError):
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line used by the grader."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("notebook", type=Path)
+    parser.add_argument("--out-fd", type=int, required=True)
+    parser.add_argument("--cell-timeout", type=int, default=30)
+    args = parser.parse_args(argv)
+    os.set_inheritable(args.out_fd, False)
+    _not_dumpable()
+    out = os.fdopen(args.out_fd, "w", encoding="utf-8")
+    nb, ending = run(args.notebook, args.cell_timeout)
+    nb.metadata["billcode_run"] = {"ending": ending}
+    out.write(nbformat.writes(nb))
+    out.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

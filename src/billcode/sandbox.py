@@ -1,0 +1,154 @@
+"""Run student code in a sandbox: its own scratch folder, no network, no view of the course root, capped.
+
+Built on bubblewrap (Debian's `bubblewrap`): new user, PID, network, IPC and UTS namespaces, a read-only view of
+the Python installation and the course package only, a private /tmp, and the submission's scratch copy as the
+only writable folder. Every process it starts dies with it. Where bubblewrap is missing or cannot create
+namespaces, the same run happens unisolated in a subprocess and the caller is told so.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+MODE_ENV = "BILLCODE_SANDBOX"  # "auto" (default), "require" or "off"
+INSIDE = Path("/submission")
+MEMORY_BYTES = 3 * 1024**3  # address space for the runner and its kernel, each
+MAX_RESULT_BYTES = 64 * 1024**2
+SYSTEM_DIRS = ("/usr", "/etc")
+USR_LINKS = ("bin", "lib", "lib64", "sbin")
+
+
+@dataclass
+class RunResult:
+    """How an isolated run ended: the runner's output (untrusted), and what the grader saw happen."""
+
+    output: bytes
+    isolated: bool
+    timed_out: bool
+    returncode: int | None
+    log: str
+    note: str = ""
+
+
+def readable_paths(forbidden: list[Path]) -> list[Path]:
+    """What the sandbox may read: the interpreter, the environment and the course package (not the course root)."""
+    import billcode
+    from billcode.data import data_dir
+
+    wanted = {Path(sys.prefix), Path(sys.base_prefix), Path(billcode.__file__).resolve().parents[1], data_dir().resolve()}
+    for entry in sys.path:
+        if entry and Path(entry).is_dir() and "site-packages" in entry:
+            wanted.add(Path(entry).resolve())
+    paths = sorted(p.resolve() for p in wanted if p.exists())
+    for path in paths:
+        for secret in forbidden:
+            secret = secret.resolve()
+            if secret == path or secret.is_relative_to(path):
+                raise RuntimeError(f"{path} holds {secret}, so the sandbox cannot be given it; install the course elsewhere.")
+    return [p for p in paths if not any(p != q and p.is_relative_to(q) for q in paths)]
+
+
+def bwrap_command(scratch: Path, argv: list[str], forbidden: list[Path]) -> list[str]:
+    """The bubblewrap command line that runs argv with scratch mounted at /submission."""
+    cmd = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
+    for folder in SYSTEM_DIRS:
+        cmd += ["--ro-bind", folder, folder]
+    for name in USR_LINKS:
+        if Path(f"/usr/{name}").is_dir() and Path(f"/{name}").is_symlink():
+            cmd += ["--symlink", f"usr/{name}", f"/{name}"]
+        elif Path(f"/{name}").is_dir():
+            cmd += ["--ro-bind", f"/{name}", f"/{name}"]
+    for path in readable_paths(forbidden):
+        cmd += ["--ro-bind", str(path), str(path)]
+    cmd += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--bind", str(scratch), str(INSIDE),
+            "--chdir", str(INSIDE), "--clearenv"]
+    for name, value in sandbox_env().items():
+        cmd += ["--setenv", name, value]
+    return [*cmd, "--", *argv]
+
+
+def sandbox_env() -> dict[str, str]:
+    """A small, predictable environment for student code."""
+    return {
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "HOME": "/tmp",
+        "LANG": "C.UTF-8",
+        "MPLBACKEND": "Agg",
+        "JUPYTER_RUNTIME_DIR": "/tmp/jupyter-runtime",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "NBGRADER_EXECUTION": "autograde",
+    }
+
+
+@cache
+def sandbox_problem() -> str | None:
+    """None when bubblewrap can isolate here; otherwise why not (the caller then runs unisolated)."""
+    if os.environ.get(MODE_ENV, "auto") == "off":
+        return f"{MODE_ENV}=off"
+    if shutil.which("bwrap") is None:
+        return "bubblewrap is not installed (apt-get install bubblewrap)"
+    with tempfile.TemporaryDirectory() as scratch:
+        try:
+            probe = subprocess.run(bwrap_command(Path(scratch), [sys.executable, "-c", "pass"], []),
+                                   capture_output=True, text=True, timeout=60)
+        except (OSError, subprocess.TimeoutExpired) as err:
+            return f"bubblewrap could not start ({err})"
+    return None if probe.returncode == 0 else f"bubblewrap cannot create namespaces here: {probe.stderr.strip()[:300]}"
+
+
+def _limits(memory: int) -> None:
+    """In the child before exec: cap memory and core dumps, and make it the leader of its own process group."""
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    os.setpgrp()
+
+
+def run_isolated(scratch: Path, argv: list[str], *, timeout: float, forbidden: list[Path],
+                 memory: int = MEMORY_BYTES) -> RunResult:
+    """Run argv (with `{out_fd}` in it) on the scratch folder; the output written to that descriptor is returned."""
+    problem = sandbox_problem()
+    if problem and os.environ.get(MODE_ENV) == "require":
+        raise RuntimeError(f"The grading sandbox is required ({MODE_ENV}=require) but unavailable: {problem}")
+    with tempfile.TemporaryFile() as result, tempfile.TemporaryFile() as log:
+        fd = result.fileno()
+        argv = [a.replace("{out_fd}", str(fd)).replace("{folder}", str(scratch if problem else INSIDE)) for a in argv]
+        if problem:
+            cmd, env, cwd = argv, {**os.environ, **sandbox_env(), "HOME": str(scratch)}, scratch
+            env.pop("JUPYTER_RUNTIME_DIR")
+        else:
+            cmd, env, cwd = bwrap_command(scratch, argv, forbidden), None, None
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, pass_fds=(fd,),
+                                cwd=cwd, env=env, preexec_fn=lambda: _limits(memory))
+        timed_out = False
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+        finally:
+            _kill_group(proc)
+        result.seek(0)
+        output = result.read(MAX_RESULT_BYTES + 1)
+        log.seek(0)
+        text = log.read(20_000).decode("utf-8", "replace")
+    note = "" if not problem else f"ran UNISOLATED: {problem}"
+    if len(output) > MAX_RESULT_BYTES:
+        output, note = b"", (note + "; " if note else "") + "the executed notebook was too large to keep"
+    return RunResult(output, not problem, timed_out, proc.returncode, text, note)
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    """End the run and everything it started (in the sandbox the PID namespace already guarantees this)."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    proc.wait()

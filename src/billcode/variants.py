@@ -1,0 +1,80 @@
+"""Class variants: the numbers in computed graded questions come from a class secret set at release.
+
+The masters are public, so a key written in them is public too. A graded item that computes something lists
+candidate values for its numbers in the bank (`"params": {"position": [50, 25, 75]}`, the first being the
+public default). At release an instructor's secret picks one candidate per class; the pick is saved in the
+course root (`class_params.json`, never committed) and the grader computes the keys from it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+from pathlib import Path
+
+SECRET_ENV = "BILLCODE_CLASS_SECRET"
+SECRET_FILE = "class_secret.txt"
+PARAMS_FILE = "class_params.json"
+
+
+def choose_params(bank: dict, secret: str | None) -> dict[str, dict[str, float]]:
+    """Pick each parameterised item's numbers: the public default without a secret, else a keyed hash's pick."""
+    chosen = {}
+    for item in bank["items"]:
+        values = {}
+        for name, candidates in item.get("params", {}).items():
+            if secret is None:
+                values[name] = candidates[0]
+            else:
+                digest = hmac.new(secret.encode(), f"{bank['bank']}:{item['id']}:{name}".encode(), hashlib.sha256)
+                values[name] = candidates[int(digest.hexdigest(), 16) % len(candidates)]
+        if values:
+            chosen[item["id"]] = values
+    return chosen
+
+
+def fill(text: str, values: dict[str, float] | None) -> str:
+    """Write an item's numbers into its text ({name} placeholders; 1500 is written 1,500)."""
+    for name, value in (values or {}).items():
+        shown = f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+        text = text.replace("{" + name + "}", shown)
+    return text
+
+
+def class_secret(course_root: Path) -> str | None:
+    """The class secret: $BILLCODE_CLASS_SECRET, else class_secret.txt in the course root, else None (public)."""
+    secret = os.environ.get(SECRET_ENV, "").strip()
+    path = Path(course_root) / SECRET_FILE
+    if not secret and path.is_file():
+        secret = path.read_text(encoding="utf-8").strip()
+    return secret or None
+
+
+def saved_params(course_root: Path) -> dict:
+    """Every bank's numbers as saved at release (empty when the class uses the public defaults)."""
+    path = Path(course_root) / PARAMS_FILE
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def class_params(course_root: Path, bank: dict) -> dict[str, dict[str, float]]:
+    """The numbers this class was given: as saved at release, else what the current secret picks."""
+    saved = saved_params(course_root).get(bank["bank"])
+    return saved if saved is not None else choose_params(bank, class_secret(course_root))
+
+
+def save_class_params(course_root: Path, bank: dict) -> dict[str, dict[str, float]]:
+    """At release: pick this class's numbers from the secret and record them for grading."""
+    params = choose_params(bank, class_secret(course_root))
+    path = Path(course_root) / PARAMS_FILE
+    everything = saved_params(course_root)
+    if params == choose_params(bank, None):
+        everything.pop(bank["bank"], None)  # the public defaults need no record
+    else:
+        everything[bank["bank"]] = params
+    if everything:
+        path.write_text(json.dumps(everything, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    else:
+        path.unlink(missing_ok=True)
+    return params
