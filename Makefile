@@ -15,8 +15,8 @@ help:
 	@echo "make test       run every test (installs first if needed)"
 	@echo "make release    regenerate course/ from the masters in autograder/source/"
 	@echo "make masters    refresh question text from the banks and re-run the masters' outputs"
-	@echo "make grade      autograde every submission in autograder/submitted/ (checks the setup first)"
-	@echo "make feedback   write feedback HTML for graded submissions"
+	@echo "make grade      grade every submission in autograder/submitted/ (sandboxed; report in autograder/reports/)"
+	@echo "make feedback   write feedback HTML for graded submissions (held back if it would show key text)"
 	@echo "make export     write autograder/grades.csv"
 	@echo "make bench      measure speed and memory (benchmarks/)"
 
@@ -62,7 +62,7 @@ grade: install
 	$(PY) -m billcode.autograde
 
 feedback: install
-	@for a in $(ASSIGNMENTS); do (set -x; $(NBGRADER) generate_feedback $$a --force) || exit 1; done
+	$(PY) -m billcode.feedback
 
 export: install
 	$(NBGRADER) export
@@ -74,4 +74,5 @@ clean-answers:
 	find autograder/source -name '*_answers.json' -print -delete
 
 clean:
-	rm -rf autograder/release autograder/autograded autograder/feedback autograder/solution autograder/gradebook.db test-results
+	rm -rf autograder/release autograder/autograded autograder/feedback autograder/solution autograder/gradebook.db \
+	  autograder/.intake autograder/.feedback-staging autograder/reports test-results

@@ -69,22 +69,20 @@ def bench_questions() -> dict:
 
 
 def bench_grade() -> dict:
-    from billcode.answers import answers_path, save_graded
-    from billcode.grading import grade
+    """Score one graded answer in the grader's process (billcode.marking), against reading the answers file."""
+    from billcode.answers import answers_path, parse_answers, save_graded
+    from billcode.bank import load_bank
+    from billcode.keys import QuizKey
+    from billcode.marking import score_quiz
 
+    bank = load_bank("01_overview")
     with tempfile.TemporaryDirectory() as folder:
         path = answers_path("01_overview", folder)
         save_graded(path, "01_overview", "ov-g5", ["a", "c", "e"])
-        import io
-        import contextlib
-
-        def ours():
-            with contextlib.redirect_stdout(io.StringIO()):
-                grade("01_overview", "ov-g5", ["a", "c", "e"], 2, folder=folder)
-
-        ours_t = timed(ours, 50)
+        key = QuizKey("ov-g5", ["a", "c", "e"], "Because.")
+        ours_t = timed(lambda: score_quiz(bank, key, parse_answers(path.read_bytes(), "01_overview"), 2), 50)
         base_t = timed(lambda: json.loads(path.read_text()), 50)
-    return {"what": "grade one saved answer (hidden test)", "baseline": "read and parse the answers file",
+    return {"what": "score one saved answer in the grader's process", "baseline": "read and parse the answers file",
             "seconds": ours_t, "baseline_seconds": base_t, "time_ratio": ours_t / base_t}
 
 
@@ -97,25 +95,32 @@ def bench_code_hint() -> dict:
 
 
 def bench_autograde() -> dict:
+    """The course's grading command on one submission, in the sandbox and (baseline) unisolated, same run."""
+    import os
+
     from billcode.answers import save_graded
     from billcode.release import nbgrader
+
+    def grade(root: Path, sandbox: str) -> float:
+        env = {**os.environ, "BILLCODE_SANDBOX": sandbox}
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "billcode.autograde", "--root", str(root)], env=env,
+                       capture_output=True, check=True)
+        return time.perf_counter() - start
 
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch) / "autograder"
         root.mkdir()
         shutil.copy(ROOT / "autograder" / "nbgrader_config.py", root)
+        shutil.copytree(ROOT / "autograder" / "keys", root / "keys", ignore=shutil.ignore_patterns("__pycache__"))
         shutil.copytree(ROOT / "autograder" / "source", root / "source", ignore=shutil.ignore_patterns("*_answers.json"))
         nbgrader(root, "generate_assignment", "01_overview")
         folder = root / "submitted" / "s1" / "01_overview"
         shutil.copytree(root / "release" / "01_overview", folder)
         save_graded(folder / "01_overview_answers.json", "01_overview", "ov-g3", "c")
-        start = time.perf_counter()
-        nbgrader(root, "autograde", "01_overview", "--force")
-        ours = time.perf_counter() - start
-        start = time.perf_counter()
-        nbgrader(root, "--version")
-        base = time.perf_counter() - start
-    return {"what": "nbgrader autograde, one 01_overview submission", "baseline": "nbgrader --version (CLI start-up)",
+        base = min(grade(root, "off") for _ in range(2))
+        ours = min(grade(root, "require") for _ in range(2))
+    return {"what": "grading command, one 01_overview submission, sandboxed", "baseline": "the same, unisolated",
             "seconds": ours, "baseline_seconds": base, "time_ratio": ours / base}
 
 

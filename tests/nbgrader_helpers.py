@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ast
-import re
 import shutil
 from pathlib import Path
 
@@ -28,20 +26,3 @@ def copy_course_root(dest: Path) -> Path:
 def cell_by_id(nb: nbformat.NotebookNode, grade_id: str) -> nbformat.NotebookNode:
     """The cell with this nbgrader grade_id."""
     return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
-
-
-GRADE_CALL = re.compile(r"grade\((.*?)\)\s*\n\s*### END HIDDEN TESTS", re.S)
-
-
-def hidden_grades(nb: nbformat.NotebookNode) -> dict[str, dict]:
-    """The hidden `grade(...)` calls of a master: item id -> {key, points, explanation, cell}."""
-    found = {}
-    for cell in nb.cells:
-        match = GRADE_CALL.search(cell.source) if cell.cell_type == "code" else None
-        if not match:
-            continue
-        call = ast.parse(f"grade({match.group(1)})").body[0].value
-        args = [ast.literal_eval(a) for a in call.args]
-        kwargs = {k.arg: ast.literal_eval(k.value) for k in call.keywords}
-        found[args[1]] = {"bank": args[0], **kwargs, "cell": cell}
-    return found

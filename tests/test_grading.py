@@ -1,4 +1,4 @@
-"""grade() and check_answer(): what nbgrader test cells call. They must never crash and never write to stderr."""
+"""Kernel side (check_answer, quiet) and grader side (billcode.marking): what decides a grade, and what cannot."""
 
 import json
 import re
@@ -7,59 +7,48 @@ import warnings
 
 import pytest
 
-from billcode.answers import save_graded
-from billcode.grading import check_answer, grade, quiet
+from billcode.answers import parse_answers
+from billcode.grading import EXPORT_MIME, check_answer, plain, quiet
+from billcode.keys import QuizKey, ValueCheck
+from billcode.marking import exported_value, same_value, score_quiz, score_value
 
 
-def run(bank, tmp_path, item_id, key, points, capsys):
-    earned = grade("99_fixture", item_id, key, points, "Because.", folder=tmp_path, bank=bank)
-    captured = capsys.readouterr()
-    assert captured.err == ""
-    return earned, captured.out
+def answers(graded: dict) -> bytes:
+    return json.dumps({"bank": "99_fixture", "graded": {k: {"answer": v} for k, v in graded.items()}}).encode()
 
 
-def test_full_partial_and_zero(bank, tmp_path, capsys):
-    path = tmp_path / "99_fixture_answers.json"
-    save_graded(path, "99_fixture", "fx-g2", ["a", "c"])
-    earned, out = run(bank, tmp_path, "fx-g2", ["a", "b"], 2, capsys)
-    assert earned == 0.0 and "0 of 2 point(s)" in out and "Why: Because." in out
-    save_graded(path, "99_fixture", "fx-g2", ["a"])
-    assert run(bank, tmp_path, "fx-g2", ["a", "b"], 2, capsys)[0] == 1.0
-    save_graded(path, "99_fixture", "fx-g4", ["code", "post", "claim"])
-    assert run(bank, tmp_path, "fx-g4", ["code", "claim", "post"], 2, capsys)[0] == pytest.approx(1.33)
-    save_graded(path, "99_fixture", "fx-g7", "i10")
-    assert run(bank, tmp_path, "fx-g7", "I10", 1, capsys)[0] == 1.0
+def quiz_points(bank, item_id, key, points, raw):
+    return score_quiz(bank, QuizKey(item_id, key, "Because."), parse_answers(raw, "99_fixture"), points)
 
 
-def test_returns_a_plain_float_nbgrader_can_read(bank, tmp_path, capsys):
-    save_graded(tmp_path / "99_fixture_answers.json", "99_fixture", "fx-g3", {"t1": "coder", "t2": "coder"})
-    earned, _ = run(bank, tmp_path, "fx-g3", {"t1": "coder", "t2": "biller"}, 2, capsys)
+def test_full_partial_and_zero(bank):
+    earned, message = quiz_points(bank, "fx-g2", ["a", "b"], 2, answers({"fx-g2": ["a", "c"]}))
+    assert earned == 0.0 and "0 of 2 point(s)" in message and "Why: Because." in message
+    assert quiz_points(bank, "fx-g2", ["a", "b"], 2, answers({"fx-g2": ["a"]}))[0] == 1.0
+    assert quiz_points(bank, "fx-g4", ["code", "claim", "post"], 2, answers({"fx-g4": ["code", "post", "claim"]}))[0] == pytest.approx(1.33)
+    assert quiz_points(bank, "fx-g7", "I10", 1, answers({"fx-g7": "i10"}))[0] == 1.0
+
+
+def test_points_are_a_plain_float_nbgrader_can_read(bank):
+    earned, _ = quiz_points(bank, "fx-g3", {"t1": "coder", "t2": "biller"}, 2, answers({"fx-g3": {"t1": "coder", "t2": "coder"}}))
     assert type(earned) is float and repr(earned) == "1.0"
 
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(None, "no answer was saved"), ("{oops", "could not be read"), ("[1, 2]", "does not hold a set of answers"),
-     (json.dumps({"graded": {"fx-g1": "b"}}), "no answer was saved"),
-     (json.dumps({"graded": {"fx-g1": {"answer": ["b"]}}}), "cannot be graded"),
-     (json.dumps({"graded": {"fx-g1": {"answer": "zzz"}}}), "not one of this question's options"),
-     (json.dumps({"bank": "other", "graded": {"fx-g1": {"answer": "b"}}}), "not '99_fixture'"),
-     (json.dumps({"graded": []}), "not laid out as an answers file"),
-     ("\udcff".encode("utf-8", "surrogatepass"), "could not be read")],
+    [(b"", "is empty"), (b"{oops", "could not be read"), (b"[1, 2]", "does not hold a set of answers"),
+     (json.dumps({"graded": {"fx-g1": "b"}}).encode(), "no answer was saved"),
+     (json.dumps({"graded": {"fx-g1": {"answer": ["b"]}}}).encode(), "cannot be graded"),
+     (json.dumps({"graded": {"fx-g1": {"answer": "zzz"}}}).encode(), "not one of this question's options"),
+     (json.dumps({"bank": "other", "graded": {"fx-g1": {"answer": "b"}}}).encode(), "not '99_fixture'"),
+     (json.dumps({"graded": []}).encode(), "not laid out as an answers file"),
+     ("\udcff".encode("utf-8", "surrogatepass"), "could not be read"),
+     (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+     (b'{"graded": {"fx-g1": {"answer": "' + b"x" * 1_100_000 + b'"}}}', "too large")],
 )
-def test_tampered_or_missing_answers_score_zero_with_a_message(bank, tmp_path, capsys, content, message):
-    path = tmp_path / "99_fixture_answers.json"
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    elif content is not None:
-        path.write_text(content)
-    earned, out = run(bank, tmp_path, "fx-g1", "b", 1, capsys)
-    assert earned == 0.0 and message in out
-
-
-def test_unknown_bank_or_item_scores_zero(tmp_path, capsys):
-    assert grade("no_such_bank", "x-g1", "a", 1, folder=tmp_path) == 0.0
-    assert "could not load the question" in capsys.readouterr().out
+def test_tampered_or_damaged_answers_score_zero_with_a_message(bank, content, message):
+    earned, said = quiz_points(bank, "fx-g1", "b", 1, content)
+    assert earned == 0.0 and message in said
 
 
 def test_quiet_swallows_warnings_and_stderr(capsys):
@@ -83,3 +72,50 @@ def test_check_answer_is_honest_about_what_it_checks(capsys):
     check_answer("answer", ["Coding"], list, item_type=str)
     assert "does not say whether the value is right" in capsys.readouterr().out
 
+
+class AlwaysEqual(list):
+    def __eq__(self, other):
+        return True
+
+
+class Sneaky(str):
+    def __eq__(self, other):
+        return True
+
+
+class Liar(list):
+    def __iter__(self):
+        return iter(["Coding", "Billing"])
+
+
+def test_only_exact_built_in_types_leave_the_kernel():
+    assert plain({"a": [1, 2.5, "x", None, True]}) == {"a": [1, 2.5, "x", None, True]}
+    copied = plain([AlwaysEqual(["Coding"]), Sneaky("Coding"), Liar(["x"])])
+    assert copied == [["Coding"], "Coding", ["x"]]  # copied through the base types: overrides never run
+    assert [type(v) for v in copied] == [list, str, list] and type(copied[0][0]) is str
+    for fake in ({1: "a"}, ("a",), object(), [[[[[[[[[[["deep"]]]]]]]]]]]):
+        with pytest.raises(TypeError):
+            plain(fake)
+
+
+def test_the_grader_compares_plain_data_exactly():
+    assert same_value(["Coding", "Billing"], ["Coding", "Billing"])
+    assert not same_value(["Billing", "Coding"], ["Coding", "Billing"])
+    assert not same_value(True, 1) and not same_value(1, True) and not same_value("1", 1)
+    assert same_value(1400.0, 1400) and same_value(0.1 + 0.2, 0.3) and not same_value(float("nan"), 1.0)
+    assert same_value(10.004, 10.0, tolerance=0.005) and not same_value(10.01, 10.0, tolerance=0.005)
+    assert not same_value({"a": 1}, {"a": 1, "b": 2})
+    assert not same_value(AlwaysEqual(["x"]), ["Coding"])  # a list subclass never equals plain data
+
+
+def test_score_value_uses_the_last_export_and_never_the_kernels_say():
+    check = ValueCheck("steps", ["Coding", "Billing"], "Because.")
+    outputs = [{"output_type": "display_data", "data": {EXPORT_MIME: {"name": "steps", "value": ["Coding"]}}},
+               {"output_type": "execute_result", "data": {"text/plain": "1.0"}},
+               {"output_type": "display_data", "data": {EXPORT_MIME: {"name": "other", "value": ["Coding", "Billing"]}}}]
+    earned, message = score_value(check, *exported_value(outputs, "steps"), 1)
+    assert earned == 0.0 and "has 1 item(s); the expected list has 2" in message and "Why: Because." in message
+    outputs.append({"output_type": "display_data", "data": {EXPORT_MIME: json.dumps({"name": "steps", "value": ["Coding", "Billing"]})}})
+    assert score_value(check, *exported_value(outputs, "steps"), 1)[0] == 1.0
+    earned, message = score_value(check, *exported_value([], "steps"), 1)
+    assert earned == 0.0 and "no value reached the grader" in message

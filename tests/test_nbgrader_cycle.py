@@ -6,6 +6,7 @@ import contextlib
 import csv
 import io
 import json
+import os
 import sys
 
 import nbformat
@@ -14,13 +15,15 @@ from nbgrader.api import Gradebook
 
 from billcode.answers import save_graded
 from billcode.autograde import main as autograde_main
+from billcode.feedback import forbidden_texts
+from billcode.feedback import main as feedback_main
+from billcode.keys import key_answers
 from billcode.release import nbgrader
-from nbgrader_helpers import MASTERS, cell_by_id, copy_course_root, hidden_grades
+from nbgrader_helpers import AUTOGRADER, cell_by_id, copy_course_root
 
 pytestmark = pytest.mark.slow
 A = "01_overview"
-MASTER = next(p for p in MASTERS if p.stem == A)
-KEYS = {item: g["key"] for item, g in hidden_grades(nbformat.read(MASTER, 4)).items()}
+KEYS = key_answers(A, AUTOGRADER)
 CORRECT_CODE = 'coder_steps = cycle.loc[cycle["coder"].isin(["main", "supports"]), "name"].tolist()\ncoder_steps'
 # Wrong on purpose, each with a known partial credit (see CAROL below).
 WRONG = {
@@ -47,7 +50,7 @@ EXPECTED = {
     "kim": ZERO,                                                       # opened, saved nothing (blank answers file)
     "ivy": FULL,                                                       # switched a test cell's "graded" role off
 }
-BROKEN = "lee"  # a truncated notebook file: nbgrader cannot grade it, the wrapper must say so by name
+BROKEN = "lee"  # a truncated notebook file: scored 0 with the reason, and the grading command says so by name
 
 
 def submit(root, student, *, answers=None, raw_answers=None, code=None, edit=None, delete=(), flip=None):
@@ -101,9 +104,9 @@ def graded(tmp_path_factory):
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         status = autograde_main(["--root", str(root)])
-    nbgrader(root, "generate_feedback", A, "--force")
+        feedback_status = feedback_main(["--root", str(root)])
     nbgrader(root, "export")
-    return root, status, out.getvalue()
+    return root, status, out.getvalue(), feedback_status
 
 
 def cell_scores(root, student):
@@ -124,24 +127,33 @@ def test_export_totals(graded):
         totals = {row["student_id"]: float(row["raw_score"]) for row in csv.DictReader(handle)}
     expected = {s: round(sum(cells.values()), 2) for s, cells in EXPECTED.items()}
     assert {s: totals[s] for s in expected} == pytest.approx(expected)
-    assert totals[BROKEN] == 0.0  # nbgrader could not read it: listed with 0, and the wrapper says so (next test)
+    assert totals[BROKEN] == 0.0  # unreadable: a gradebook row with 0, and the command says why (next test)
 
 
-def test_wrapper_names_the_student_nbgrader_refused(graded):
-    root, status, output = graded
+def test_the_grading_command_names_the_student_it_could_not_grade(graded):
+    root, status, output, _ = graded
     assert status == 1
-    assert f"NOT graded for {BROKEN}" in output
+    assert f"{BROKEN} ({A}): zero: {A}.ipynb is not a readable notebook" in output
+    assert "1 of 12 submission(s) were NOT graded" in output
     assert not (root / "autograded" / BROKEN / A).exists()
     assert all((root / "autograded" / s / A).is_dir() for s in EXPECTED)
+    with open(root / "reports" / "grading_report.csv", newline="") as handle:
+        rows = {row["student"]: row for row in csv.DictReader(handle)}
+    assert sorted(rows) == sorted([*EXPECTED, BROKEN])
+    assert rows[BROKEN]["status"] == "zero" and rows["alice"]["status"] == "graded"
+    assert rows["alice"]["isolated"] == "yes" or not os.environ.get("CI"), "CI must grade inside the sandbox"
 
 
-def test_feedback_never_shows_hidden_test_source(graded):
-    root, *_ = graded
+def test_feedback_never_shows_hidden_test_or_key_file_text(graded):
+    root, *_, feedback_status = graded
+    assert feedback_status == 0
     pages = sorted((root / "feedback").glob(f"*/{A}/{A}.html"))
     assert len(pages) == len(EXPECTED)
+    texts = forbidden_texts(root, A)
+    assert any("def graded" in t for t in texts)
     for page in pages:
         text = page.read_text()
-        for secret in ("BEGIN HIDDEN TESTS", "from billcode.grading import grade", "key=", "_expected"):
+        for secret in texts:
             assert secret not in text, (page, secret)
 
 
@@ -163,6 +175,24 @@ def test_students_answers_survive_a_stray_master_answers_file(tmp_path):
     graded_answers = json.loads((root / "autograded" / "zoe" / A / f"{A}_answers.json").read_text())
     assert graded_answers["graded"]["ov-g3"]["answer"] == WRONG["ov-g3"]
     assert cell_scores(root, "zoe")["test_ov_g3"] == 0
+
+
+def test_grading_again_keeps_manual_scores_and_changes_nothing_else(tmp_path):
+    """Re-running the grading command over a graded class loses nothing already in the gradebook."""
+    root = copy_course_root(tmp_path)
+    nbgrader(root, "generate_assignment", A)
+    submit(root, "alice", answers=KEYS, code=CORRECT_CODE)
+    submit(root, "carol", answers=WRONG, code='coder_steps = ["Coding"]')
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert autograde_main(["--root", str(root)]) == 0
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        gb.find_grade("test_ov_g1", A, A, "carol").manual_score = 0.5
+        gb.db.commit()
+    before = {s: cell_scores(root, s) for s in ("alice", "carol")}
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert autograde_main(["--root", str(root)]) == 0
+    after = {s: cell_scores(root, s) for s in ("alice", "carol")}
+    assert after == before and after["carol"]["test_ov_g1"] == 0.5
 
 
 def test_preflight_catches_a_kernel_without_the_course_package(monkeypatch):

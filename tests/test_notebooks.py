@@ -18,7 +18,11 @@ from billcode.bank import load_bank
 from billcode.codes import icd10cm_billable, icd10cm_description
 from billcode.release import drift
 from billcode.scoring import clean_answer
-from nbgrader_helpers import AUTOGRADER, MASTERS, ROOT, STUDENT_NOTEBOOKS, hidden_grades
+from billcode.feedback import forbidden_texts
+from billcode.keys import QuizKey, ValueCheck, load_graded
+from billcode.render import question_markdown
+from billcode.variants import choose_params
+from nbgrader_helpers import AUTOGRADER, MASTERS, ROOT, STUDENT_NOTEBOOKS
 
 SANITIZE = Path(__file__).parent / "nbval_sanitize.cfg"
 ALL_NOTEBOOKS = MASTERS + STUDENT_NOTEBOOKS
@@ -98,12 +102,13 @@ def test_no_widget_state_or_answers_files_committed(path):
 @pytest.mark.parametrize("student", STUDENT_NOTEBOOKS, ids=ids(STUDENT_NOTEBOOKS))
 def test_student_notebooks_hide_solutions_tests_and_keys(student):
     text = student.read_text()
-    for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "BEGIN MARK SCHEME", "quiz.record(", "instructor-only"):
+    for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "BEGIN MARK SCHEME", "quiz.record(",
+                   "instructor-only", "key_answers", "billcode.keys", "billcode.marking"):
         assert marker not in text, marker
-    master = next(m for m in MASTERS if m.stem == student.stem)
-    for item_id, call in hidden_grades(nbformat.read(master, 4)).items():
-        assert f'grade("{student.stem}", "{item_id}"' not in text
-        assert call["explanation"] not in text
+    for line in forbidden_texts(AUTOGRADER, student.stem):
+        assert line not in text, line
+    for check in load_graded(AUTOGRADER, student.stem, choose_params(load_bank(student.stem), None)).values():
+        assert check.explanation not in text
     nb = nbformat.read(student, 4)
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
 
@@ -115,34 +120,53 @@ def test_question_text_cells_match_the_bank(master):
 
 
 @pytest.mark.parametrize("master", MASTERS, ids=ids(MASTERS))
-def test_every_graded_item_has_one_hidden_test_with_matching_points(master):
+def test_every_graded_cell_has_a_key_and_every_graded_item_a_cell(master):
+    """The key file covers exactly the master's graded cells; each quiz key is a valid answer for its item."""
     nb = nbformat.read(master, 4)
     bank = load_bank(master.stem)
-    grades = hidden_grades(nb)
-    graded = [i for i in bank["items"] if i["mode"] == "graded"]
-    assert sorted(grades) == sorted(i["id"] for i in graded)
+    checks = load_graded(AUTOGRADER, master.stem, choose_params(bank, None))
+    cells = {c.metadata["nbgrader"]["grade_id"]: c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")}
+    assert sorted(checks) == sorted(cells)
+    graded = {i["id"]: i for i in bank["items"] if i["mode"] == "graded"}
+    quiz = {check.item: gid for gid, check in checks.items() if isinstance(check, QuizKey)}
+    assert sorted(quiz) == sorted(graded), "one QuizKey per graded bank item"
     asked = [asked_item(c) for c in nb.cells if asked_item(c)]
     assert sorted(asked) == sorted(i["id"] for i in bank["items"]), "every bank item is asked exactly once"
-    for item in graded:
-        call = grades[item["id"]]
-        cell_points = call["cell"].metadata["nbgrader"]["points"]
-        assert call["points"] == cell_points == item["points"], item["id"]
-        assert call["bank"] == master.stem
-        assert "raises-exception" in call["cell"].metadata.get("tags", []), "Run All must go past unanswered checks"
-        assert f'quiz.check_saved("{item["id"]}")' in call["cell"].source
-        clean_answer(item, call["key"])  # the key is a valid answer for its item
-        assert len(call["explanation"]) > 40
+    for item_id, grade_id in quiz.items():
+        item, cell, check = graded[item_id], cells[grade_id], checks[grade_id]
+        assert cell.metadata["nbgrader"]["points"] == item["points"], item_id
+        assert "raises-exception" in cell.metadata.get("tags", []), "Run All must go past unanswered checks"
+        assert cell.source.strip() == f'quiz.check_saved("{item_id}")', "a quiz test cell holds no key"
+        clean_answer(item, check.key)  # the key is a valid answer for its item
+        assert len(check.explanation) > 40
         if item["type"] == "ordering":
-            assert [s["id"] for s in item["steps"]] != call["key"], "the listed order must not give the answer away"
+            assert [s["id"] for s in item["steps"]] != check.key, "the listed order must not give the answer away"
+    for grade_id, check in checks.items():
+        if isinstance(check, ValueCheck):
+            assert f'check_answer("{check.name}", {check.name},' in cells[grade_id].source
+            assert "HIDDEN" not in cells[grade_id].source and len(check.explanation) > 40
 
 
 @pytest.mark.parametrize("master", MASTERS, ids=ids(MASTERS))
-def test_instructor_cell_records_exactly_the_hidden_keys(master):
+def test_instructor_cell_records_the_key_files_answers(master):
     nb = nbformat.read(master, 4)
     cells = [c for c in nb.cells if "instructor-only" in c.metadata.get("tags", [])]
     assert len(cells) == 1 and "nbgrader" not in cells[0].metadata
-    recorded = eval(cells[0].source.split("quiz.record(", 1)[1].rsplit(")", 1)[0])  # a literal dict
-    assert recorded == {item: call["key"] for item, call in hidden_grades(nb).items()}
+    assert f'quiz.record(key_answers("{master.stem}"))' in cells[0].source
+
+
+def test_a_class_secret_changes_the_numbers_and_the_key(tmp_path):
+    """A private class's computed questions take other numbers than the public copy, and the key follows them."""
+    bank = load_bank("01_overview")
+    public = choose_params(bank, None)
+    picks = {choose_params(bank, f"class-{n}")["ov-g1"]["position"] for n in range(40)}
+    assert len(picks) > 3 and public["ov-g1"]["position"] == 50
+    secret = next(f"class-{n}" for n in range(40) if choose_params(bank, f"class-{n}") != public)
+    private = choose_params(bank, secret)
+    key = {c.item: c.key for c in load_graded(AUTOGRADER, "01_overview", private).values() if isinstance(c, QuizKey)}
+    assert key["ov-g1"] != 1400
+    shown = question_markdown(bank, "ov-g1", private["ov-g1"])
+    assert f"**{private['ov-g1']['position']}%**" in shown and "{position}" not in shown
 
 
 ICD_ROW = re.compile(r"\|\s*([A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?)\s*\|\s*([^|]+?)\s*\|")
@@ -169,10 +193,13 @@ def test_nbgrader_lists_are_nbgraders_defaults_plus_ours():
     from billcode import nbgrader_ext as ext
 
     default = GenerateAssignment.class_traits()["preprocessors"].default()
-    assert ext.GENERATE_ASSIGNMENT == [ext.RemoveInstructorCells, ext.ClearRunMetadata, *default]
+    assert ext.GENERATE_ASSIGNMENT == [ext.RemoveInstructorCells, ext.ApplyClassParams, ext.ClearRunMetadata, *default]
+    ours = {"OverwriteCells": "RestoreCellsFromGradebook", "DeduplicateIds": "KeepFirstOfEachCell", "Execute": "SandboxedExecute"}
     sanitize = Autograde.class_traits()["sanitize_preprocessors"].default()
-    assert [p.__name__ for p in ext.AUTOGRADE_SANITIZE] == [
-        "RestoreCellsFromGradebook" if p.__name__ == "OverwriteCells" else p.__name__ for p in sanitize]
+    assert [p.__name__ for p in ext.AUTOGRADE_SANITIZE] == [ours.get(p.__name__, p.__name__) for p in sanitize]
+    autograde = [ours.get(p.__name__, p.__name__) for p in Autograde.class_traits()["autograde_preprocessors"].default()]
+    at = autograde.index("SaveAutoGrades")
+    assert [p.__name__ for p in ext.AUTOGRADE] == [*autograde[:at], "ScoreOutsideKernel", "DropAddedCellOutputs", *autograde[at:]]
     feedback = GenerateFeedback.class_traits()["preprocessors"].default()
     assert ext.GENERATE_FEEDBACK == [feedback[0], ext.ClearHiddenTests, ext.ShortenGradeTracebacks, *feedback[1:]]
 

@@ -222,8 +222,13 @@ class Stopped(Exception):
     """The grading run received SIGTERM or SIGINT."""
 
 
+_signals: list[str] = []
+
+
 def _stop(signum, _frame):
-    raise Stopped(signal.Signals(signum).name)
+    # nbgrader's API catches every exception inside a grading step, so remember the signal as well.
+    _signals.append(signal.Signals(signum).name)
+    raise Stopped(_signals[-1])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -258,6 +263,8 @@ def main(argv: list[str] | None = None) -> int:
         for number, outcome in enumerate(todo, 1):
             marker.write_text(f"{outcome.student} ({outcome.assignment})\n")
             grade_one(api, outcome)
+            if _signals:
+                raise Stopped(_signals[-1])
             outcomes.append(outcome)
             score = "-" if outcome.score is None else f"{outcome.score:g}/{outcome.max_score:g}"
             print(f"[{number}/{len(todo)}] {outcome.assignment} {outcome.student}: {outcome.status} {score}"

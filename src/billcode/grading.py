@@ -31,22 +31,29 @@ class NotPlainData(TypeError):
 
 
 def plain(value: object, depth: int = 0, budget: list[int] | None = None) -> object:
-    """Copy a value made only of exact built-in types (str, int, float, bool, None, list, dict with str keys)."""
+    """Copy a value into exact built-in types (str, int, float, bool, None, list, dict with str keys).
+
+    Subclasses are copied through the base type's own methods, so an overridden __eq__, __iter__ or __str__
+    never reaches the grader; anything else (objects, arrays, Series) is refused with a hint.
+    """
     budget = budget if budget is not None else [MAX_EXPORT_ITEMS]
     budget[0] -= 1
     if budget[0] < 0 or depth > MAX_EXPORT_DEPTH:
         raise NotPlainData("it is too large or too deeply nested")
-    kind = type(value)
-    if value is None or kind in (str, int, float, bool):
+    if value is None or type(value) is bool:
         return value
-    if kind is list:
-        return [plain(v, depth + 1, budget) for v in value]
-    if kind is dict:
-        if any(type(k) is not str for k in value):
+    for base in (str, int, float):
+        if isinstance(value, base) and not isinstance(value, bool):
+            return base.__new__(base, value) if base is not str else str.__str__(value)
+    if isinstance(value, list):
+        return [plain(v, depth + 1, budget) for v in list.__iter__(value)]
+    if isinstance(value, dict):
+        items = list(dict.items(value))
+        if any(not isinstance(k, str) for k, _ in items):
             raise NotPlainData("its dictionary keys must be text")
-        return {k: plain(v, depth + 1, budget) for k, v in value.items()}
+        return {str.__str__(k): plain(v, depth + 1, budget) for k, v in items}
     hint = " (use .tolist() to turn a pandas column into a list)" if hasattr(value, "tolist") else ""
-    raise NotPlainData(f"it holds a {kind.__name__}, not only plain lists, text and numbers{hint}")
+    raise NotPlainData(f"it holds a {type(value).__name__}, not only plain lists, text and numbers{hint}")
 
 
 def check_answer(name: str, value: object, expected: type | tuple[type, ...], *, item_type: type | None = None) -> None:
@@ -54,11 +61,11 @@ def check_answer(name: str, value: object, expected: type | tuple[type, ...], *,
     if value is Ellipsis:
         raise AssertionError(f"{name} is still `...`: replace the ... with your answer and run the cell.")
     wanted = expected if isinstance(expected, tuple) else (expected,)
-    if type(value) not in wanted:
+    if not isinstance(value, wanted):
         names = " or ".join(t.__name__ for t in wanted)
-        raise AssertionError(f"{name} should be a plain {names}, but it is a {type(value).__name__}.")
+        raise AssertionError(f"{name} should be a {names}, but it is a {type(value).__name__}.")
     if item_type is not None:
-        odd = [v for v in value if type(v) is not item_type]
+        odd = [v for v in value if not isinstance(v, item_type)]
         if odd:
             raise AssertionError(f"Every item of {name} should be a {item_type.__name__}; found a {type(odd[0]).__name__}.")
     try:

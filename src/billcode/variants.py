@@ -2,8 +2,9 @@
 
 The masters are public, so a key written in them is public too. A graded item that computes something lists
 candidate values for its numbers in the bank (`"params": {"position": [50, 25, 75]}`, the first being the
-public default). At release an instructor's secret picks one candidate per class; the pick is saved in the
-course root (`class_params.json`, never committed) and the grader computes the keys from it.
+public default). At release an instructor's secret picks one candidate per class (no secret: the public defaults); the
+pick is saved in the course root (`class_params.json`, never committed) and the grader computes the keys
+from it, so a secret set or changed after release cannot make the keys disagree with the questions.
 """
 
 from __future__ import annotations
@@ -67,14 +68,7 @@ def class_params(course_root: Path, bank: dict) -> dict[str, dict[str, float]]:
 def save_class_params(course_root: Path, bank: dict) -> dict[str, dict[str, float]]:
     """At release: pick this class's numbers from the secret and record them for grading."""
     params = choose_params(bank, class_secret(course_root))
-    path = Path(course_root) / PARAMS_FILE
-    everything = saved_params(course_root)
-    if params == choose_params(bank, None):
-        everything.pop(bank["bank"], None)  # the public defaults need no record
-    else:
-        everything[bank["bank"]] = params
-    if everything:
-        path.write_text(json.dumps(everything, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    else:
-        path.unlink(missing_ok=True)
+    everything = {**saved_params(course_root), bank["bank"]: params}
+    text = json.dumps(everything, indent=1, sort_keys=True) + "\n"
+    (Path(course_root) / PARAMS_FILE).write_text(text, encoding="utf-8")
     return params

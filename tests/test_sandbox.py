@@ -1,0 +1,114 @@
+"""The grading sandbox: what student code can reach while its notebook runs, and what the grader is told."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from billcode import sandbox
+from billcode.sandbox import readable_paths, run_isolated, sandbox_problem
+from nbgrader_helpers import copy_course_root
+
+RUNNER = [sys.executable, "-m", "billcode.run_notebook", "{folder}/nb.ipynb", "--out-fd", "{out_fd}", "--cell-timeout", "5"]
+
+
+def needs_sandbox():
+    if sandbox_problem():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must be able to isolate student code: {sandbox_problem()}")
+        pytest.skip(f"no sandbox here: {sandbox_problem()}")
+
+
+def run_cells(tmp_path: Path, cells: list[str], forbidden: list[Path], timeout: float = 120):
+    work = tmp_path / "work"
+    work.mkdir(parents=True)
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells]), work / "nb.ipynb")
+    result = run_isolated(work, RUNNER, timeout=timeout, forbidden=forbidden)
+    outputs = []
+    if result.output:
+        for cell in nbformat.reads(result.output.decode(), 4).cells:
+            outputs.append(" ".join(o.get("text", "") + o.get("ename", "") + o.get("evalue", "") for o in cell.outputs))
+    return result, outputs
+
+
+@pytest.mark.slow
+def test_student_code_cannot_reach_the_course_root_the_network_or_outlive_its_run(tmp_path):
+    needs_sandbox()
+    secret = tmp_path / "course"
+    secret.mkdir()
+    (secret / "gradebook.db").write_text("keys")
+    marker = f"billcode-sandbox-test-{os.getpid()}"
+    result, out = run_cells(tmp_path, [
+        f"import os; print(os.path.exists({str(secret)!r}), os.getcwd())",
+        "import socket\ntry:\n    socket.create_connection(('127.0.0.1', 22), timeout=2)\nexcept OSError as e:\n    print('blocked', e)",
+        f"import subprocess; subprocess.Popen(['sleep', '300', {marker!r}], start_new_session=True); print('started')",
+        "import os, signal\ntry:\n    os.kill(1, signal.SIGKILL)\nexcept OSError as e:\n    print('no', e)",
+        "x = bytearray(8 * 1024**3)",
+        "print('still running')",
+    ], forbidden=[secret])
+    assert result.isolated and not result.timed_out
+    assert out[0].startswith("False /submission")
+    assert "blocked" in out[1]
+    assert "MemoryError" in out[4] and "still running" in out[5]
+    time.sleep(0.5)
+    assert subprocess.run(["pgrep", "-f", marker], capture_output=True).stdout == b""
+
+
+@pytest.mark.slow
+def test_a_run_past_its_time_limit_is_stopped_and_reported(tmp_path):
+    start = time.monotonic()
+    result, _ = run_cells(tmp_path, ["import time; time.sleep(600)"], forbidden=[tmp_path / "course"], timeout=8)
+    assert result.timed_out and time.monotonic() - start < 30
+
+
+def test_without_the_sandbox_the_run_says_it_was_unisolated(tmp_path, monkeypatch):
+    monkeypatch.setenv(sandbox.MODE_ENV, "off")
+    sandbox.sandbox_problem.cache_clear()
+    try:
+        result, out = run_cells(tmp_path, ["print('hello')"], forbidden=[tmp_path / "course"])
+        assert not result.isolated and "UNISOLATED" in result.note and "hello" in out[0]
+        monkeypatch.setenv(sandbox.MODE_ENV, "require")
+        with pytest.raises(RuntimeError, match="required"):
+            run_cells(tmp_path / "again", ["1"], forbidden=[])
+    finally:
+        sandbox.sandbox_problem.cache_clear()
+
+
+def test_the_sandbox_is_never_given_a_folder_that_holds_the_course_root(tmp_path):
+    assert readable_paths([tmp_path / "course"])
+    with pytest.raises(RuntimeError, match="cannot be given"):
+        readable_paths([Path(sys.prefix) / "autograder"])
+
+
+@pytest.mark.slow
+def test_a_grading_run_stopped_by_a_signal_names_the_student_it_was_on(tmp_path):
+    from billcode.release import nbgrader
+
+    root = copy_course_root(tmp_path)
+    nbgrader(root, "generate_assignment", "01_overview")
+    for student in ("amy", "ben"):
+        folder = root / "submitted" / student / "01_overview"
+        folder.mkdir(parents=True)
+        (folder / "01_overview.ipynb").write_bytes((root / "release" / "01_overview" / "01_overview.ipynb").read_bytes())
+    proc = subprocess.Popen([sys.executable, "-m", "billcode.autograde", "--root", str(root)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    marker = root / "reports" / ".grading-in-progress"
+    deadline = time.monotonic() + 120
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(1)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 3, out + err
+    assert "STOPPED by SIGTERM while grading amy (01_overview)" in err
+    again = subprocess.run([sys.executable, "-m", "billcode.autograde", "--root", str(root)],
+                           capture_output=True, text=True, timeout=300)
+    assert "previous grading run stopped while grading amy (01_overview)" in again.stdout
+    assert again.returncode == 0, again.stdout + again.stderr
