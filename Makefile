@@ -8,10 +8,11 @@ NBGRADER := cd autograder && ../$(PY) -m nbgrader
 # Kernels, nbgrader and JupyterLab all come from the course environment, whatever the caller's PATH says.
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: help install lab test test-fast release check-release masters grade feedback export bench clean-answers clean
+.PHONY: help install lab instructor test test-fast release check-release masters grade feedback export bench clean-answers clean
 
 help:
-	@echo "make lab        open JupyterLab on the course (installs into $(VENV) first if needed)"
+	@echo "make lab        open JupyterLab on the course, as a learner sees it (installs into $(VENV) first if needed)"
+	@echo "make instructor open JupyterLab on autograder/ with nbgrader's instructor panels (formgrader, Create Assignment)"
 	@echo "make test       run every test (installs first if needed)"
 	@echo "make release    regenerate course/ from the masters in autograder/source/"
 	@echo "make masters    refresh question text from the banks and re-run the masters' outputs"
@@ -39,8 +40,15 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 
 install: $(STAMP)
 
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+
+# The learner's view: no instructor panels (jupyter/README.md says which and why).
 lab: install
-	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) course/01_overview.ipynb
+	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter/learner $(VENV)/bin/jupyter lab $(ROOT_FLAG) course/01_overview.ipynb
+
+# The instructor's view: every nbgrader panel (formgrader, Create Assignment, course list), on the course root.
+instructor: install
+	cd autograder && ../$(VENV)/bin/jupyter lab $(ROOT_FLAG)
 
 test: install $(AXE)
 	$(PY) -m pytest

@@ -141,10 +141,14 @@ def test_every_graded_cell_has_a_key_and_every_graded_item_a_cell(master):
         assert len(check.explanation) > 40
         if item["type"] == "ordering":
             assert [s["id"] for s in item["steps"]] != check.key, "the listed order must not give the answer away"
-    for grade_id, check in checks.items():
-        if isinstance(check, ValueCheck):
-            assert f'check_answer("{check.name}", {check.name},' in cells[grade_id].source
-            assert "HIDDEN" not in cells[grade_id].source and len(check.explanation) > 40
+    exercises = {e["name"]: e for e in bank.get("exercises", [])}
+    values = {check.name: gid for gid, check in checks.items() if isinstance(check, ValueCheck)}
+    assert sorted(exercises) == sorted(values), "the bank lists every code exercise the key file checks"
+    for name, grade_id in values.items():
+        assert f'check_answer("{name}", {name},' in cells[grade_id].source
+        assert "HIDDEN" not in cells[grade_id].source and len(checks[grade_id].explanation) > 40
+        assert cells[grade_id].metadata["nbgrader"]["points"] == exercises[name]["points"]
+        assert exercises[name]["objective"] in bank["objectives"]
 
 
 @pytest.mark.parametrize("master", MASTERS, ids=ids(MASTERS))

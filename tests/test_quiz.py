@@ -130,18 +130,31 @@ def test_graded_every_type_round_trips(quiz, bank, tmp_path):
         fresh.check_saved(item_id)
 
 
-def test_check_saved_fails_with_a_hint(quiz, capsys):
-    with pytest.raises(AssertionError, match=r"Question 1 \(1 point\) has no saved answer yet"):
+@pytest.fixture
+def notices(monkeypatch):
+    """What check_saved displays, as HTML strings."""
+    shown = []
+    monkeypatch.setattr("billcode.quiz.display", lambda obj: shown.append(obj.data))
+    return shown
+
+
+def test_check_saved_gives_a_friendly_notice_not_a_traceback(quiz, capsys, notices, monkeypatch):
+    quiz.check_saved("fx-g1")  # no exception: "Run All" shows a notice, with no course source
+    assert len(notices) == 1 and "Question 1 (1 point): not saved yet." in notices[0]
+    assert "press Save answer, then run this cell again" in notices[0] and 'role="alert"' not in notices[0]
+    monkeypatch.setenv("NBGRADER_VALIDATING", "1")  # the Validate button still counts it as not done
+    with pytest.raises(AssertionError, match=r"Question 1 \(1 point\): No answer is saved yet") as raised:
         quiz.check_saved("fx-g1")
+    assert raised.value._render_traceback_() == [str(raised.value)]
     quiz.answer("fx-g1", "a")
     quiz.check_saved("fx-g1")
     assert "does not say whether it is right" in capsys.readouterr().out
 
 
-def test_corrupt_answers_file_is_kept_aside_not_lost(quiz):
+def test_corrupt_answers_file_is_kept_aside_not_lost(quiz, notices):
     quiz.path.write_text("{broken")
-    with pytest.raises(AssertionError, match="could not be read"):
-        quiz.check_saved("fx-g1")
+    quiz.check_saved("fx-g1")
+    assert "could not be read" in notices[0]
     message = quiz.answer("fx-g1", "a")
     assert "It is saved" in message
     kept = list(quiz.path.parent.glob("*unreadable-1*"))
@@ -164,7 +177,8 @@ def test_every_control_has_an_accessible_name(quiz, bank):
             if control.__class__.__name__ in ("Checkbox", "Dropdown", "Text"):
                 assert control.description.strip(), item["id"]
         assert q.button.description in ("Check answer", "Save answer")
-        assert item["label"] in q.title.value
+        assert item["label"] in q.button.tooltip
+        assert f".bc-static-{item['id']}{{display:none}}" in q.notes.value  # hides the markdown copy of the options
 
 
 def test_mastery_report(quiz):
@@ -211,3 +225,19 @@ def test_tampered_practice_record_does_not_break_checking(quiz):
     assert quiz.answer("fx-p1", "a").startswith("correct")
     saved = json.loads(quiz.path.read_text())["practice"]["fx-p1"]
     assert saved["attempts"] == 1 and saved["first_score"] == 1.0
+
+
+def test_submission_status_lists_questions_and_code_exercises(bank, tmp_path, capsys):
+    bank = {**bank, "exercises": [{"name": "steps", "label": "Steps in order", "points": 2, "objective": "O1"}]}
+    quiz = open_quiz("99_fixture", tmp_path, bank=bank)
+    quiz.submission_status({"steps": ...})
+    out = capsys.readouterr().out
+    assert "NOT DONE   Code exercise (2 points): Steps in order (`steps`)" in out and "are not done yet" in out
+    for item in bank["items"]:
+        if item["mode"] == "graded":
+            quiz.record({item["id"]: {"single": "a", "multiple": ["a"], "truefalse": True, "numeric": 1, "code": "I10",
+                                      "matching": {c["id"]: item["right"][0]["id"] for c in item.get("left", [])},
+                                      "ordering": [s["id"] for s in item.get("steps", [])]}[item["type"]]})
+    quiz.submission_status({"steps": ["a"]})
+    out = capsys.readouterr().out
+    assert "filled in  Code exercise" in out and "graded tasks are done" in out and "NOT SAVED" not in out

@@ -9,11 +9,12 @@ import random
 from pathlib import Path
 
 import ipywidgets as widgets
+from IPython.display import HTML, display
 
 from billcode.answers import answers_path, read_answers, save_graded, save_practice
 from billcode.bank import find_item, load_bank
 from billcode.mastery import MasteryReport
-from billcode.render import heading, inline_html, label
+from billcode.render import heading, inline_html, label, question_notes, static_class
 from billcode.scoring import AnswerError, Score, clean_answer, describe_answer, format_hints, score_answer
 from billcode.widgets import QUESTION_CSS, Controls, build_controls, message_html
 
@@ -37,6 +38,13 @@ def learner_rng(seed: str, item_id: str) -> random.Random:
     return random.Random(int(digest[:16], 16))
 
 
+class NotSaved(AssertionError):
+    """A graded answer is missing; shown as one plain line (no course source) when nbgrader validates."""
+
+    def _render_traceback_(self) -> list[str]:
+        return [str(self)]
+
+
 class Question:
     """One question on screen: its controls, its button and its feedback area."""
 
@@ -46,9 +54,11 @@ class Question:
         self.graded = item["mode"] == "graded"
         rng = learner_rng(quiz.seed, item["id"]) if quiz.shuffle else None
         self.controls: Controls = build_controls(item, rng)
-        self.title = widgets.HTML(
-            QUESTION_CSS + f'<p class="bc-question-title"><strong>{inline_html(heading(quiz.bank, item))}</strong>: '
-            f"{inline_html(label(item))}</p>"
+        # The markdown cell above holds the title and prompt; this hides its copy of the options and notes,
+        # so with a kernel each part of the question shows once (without one, the markdown shows it all).
+        self.notes = widgets.HTML(
+            QUESTION_CSS + f"<style>.{static_class(item['id'])}{{display:none}}</style>"
+            f'<p class="bc-question-notes"><small>{inline_html(question_notes(item).replace("**", ""))}</small></p>'
         )
         self.button = widgets.Button(
             description="Save answer" if self.graded else "Check answer",
@@ -58,7 +68,7 @@ class Question:
         self.button.add_class("bc-save" if self.graded else "bc-check")
         self.feedback = widgets.HTML("")
         self.feedback.add_class("bc-feedback-area")
-        self.box = widgets.VBox([self.title, self.controls.box, self.button, self.feedback])
+        self.box = widgets.VBox([self.notes, self.controls.box, self.button, self.feedback])
         self.box.add_class("bc-question")
         self.box.add_class(f"bc-{item['id']}")
         self.button.on_click(lambda _button: self.submit())
@@ -208,24 +218,34 @@ class Quiz:
             save_graded(self.path, self.name, item_id, clean_answer(item, value))
 
     def check_saved(self, item_id: str) -> None:
-        """Confirm a graded answer is saved (not whether it is right); fail with a hint if it is not."""
+        """Say whether a graded answer is saved (never whether it is right); nothing to fix shows as a notice."""
         item = find_item(self.bank, item_id)
         name = heading(self.bank, item)
         record = read_answers(self.path, self.name)
-        if record.problem:
-            raise AssertionError(f"{name}: {record.problem} Answer the question again and press Save answer.")
         entry = record.graded.get(item_id)
-        if not isinstance(entry, dict) or "answer" not in entry:
-            raise AssertionError(f"{name} has no saved answer yet: answer it above and press Save answer.")
-        try:
-            answer = clean_answer(item, entry["answer"])
-        except AnswerError as err:
-            raise AssertionError(f"{name}: the saved answer cannot be used ({err}). Answer it again.") from None
+        problem = None
+        if record.problem:
+            problem = f"{record.problem} Answer the question again and press Save answer."
+        elif not isinstance(entry, dict) or "answer" not in entry:
+            problem = "No answer is saved yet: answer the question above, press Save answer, then run this cell again."
+        else:
+            try:
+                answer = clean_answer(item, entry["answer"])
+            except AnswerError as err:
+                problem = f"The saved answer cannot be used ({err}). Answer the question again and press Save answer."
+        if problem:
+            if os.environ.get("NBGRADER_VALIDATING"):  # nbgrader's Validate button counts this check as failed
+                raise NotSaved(f"{name}: {problem}")
+            display(HTML(message_html("notice", inline_html(problem), title=f"{name}: not saved yet.", live=False)))
+            return
         print(f"{name}: your answer is saved ({describe_answer(item, answer)}).")
         print("This check only confirms that an answer is saved; it does not say whether it is right.")
 
-    def submission_status(self) -> None:
-        """Print, before submitting, which graded questions have a saved answer."""
+    def submission_status(self, namespace: dict | None = None) -> None:
+        """Print, before submitting, which graded questions are saved and which code exercises are filled in.
+
+        namespace is the notebook's globals(), where the code exercises' answers live.
+        """
         record = read_answers(self.path, self.name)
         if record.problem:
             print(f"Warning: {record.problem}")
@@ -235,10 +255,19 @@ class Quiz:
             saved = isinstance(record.graded.get(item["id"]), dict) and not record.problem
             missing += not saved
             print(f"{'saved    ' if saved else 'NOT SAVED'}  {heading(self.bank, item)}: {label(item)}")
+        for exercise in self.bank.get("exercises", []):
+            value = (namespace or {}).get(exercise["name"], ...)
+            done = value is not ...
+            missing += not done
+            points = f"{exercise['points']:g} point{'s' if exercise['points'] != 1 else ''}"
+            print(f"{'filled in' if done else 'NOT DONE '}  Code exercise ({points}): {exercise['label']} "
+                  f"(`{exercise['name']}`)")
+        total = len(graded) + len(self.bank.get("exercises", []))
         if missing:
-            print(f"{missing} graded question(s) have no saved answer yet: answer them and press Save answer.")
+            print(f"{missing} of {total} graded task(s) are not done yet: save the questions' answers and fill in the "
+                  "code exercises, then run this cell again.")
         else:
-            print(f"All {len(graded)} graded answers are saved in {self.path.name}. Submit it with this notebook.")
+            print(f"All {total} graded tasks are done. Submit {self.path.name} together with this notebook.")
 
     def mastery(self) -> MasteryReport:
         """Show the mastery report: practice score per learning objective, with the 70% pass line."""

@@ -51,22 +51,14 @@ def heading(bank: dict, item: dict) -> str:
     return number
 
 
-def question_markdown(bank: dict, item_id: str, params: dict | None = None) -> str:
-    """The markdown cell shown above a question, readable without a kernel; params: this class's numbers."""
-    item = find_item(bank, item_id)
-    if params is None:
-        params = choose_params({"bank": bank["bank"], "items": [item]}, None).get(item_id)
-    lines = [f"### {heading(bank, item)}: {label(item)}", "", fill(item["prompt"].strip(), params), ""]
+def static_class(item_id: str) -> str:
+    """The CSS class of a question's options block in its markdown cell."""
+    return f"bc-static-{item_id}"
+
+
+def question_notes(item: dict) -> str:
+    """How to answer and how it is scored, in a sentence or three (markdown)."""
     kind = item["type"]
-    if kind in ("single", "multiple"):
-        lines += [f"- {c['text']}" for c in item["options"]] + [""]
-    elif kind == "truefalse":
-        lines += ["- True", "- False", ""]
-    elif kind == "matching":
-        lines += [f"- {c['text']}" for c in item["left"]]
-        lines += ["", "Choices: " + ", ".join(c["text"] for c in item["right"]) + ".", ""]
-    elif kind == "ordering":
-        lines += [f"- {c['text']}" for c in item["steps"]] + [""]
     notes = [TYPE_NAMES[kind] + "."]
     if kind == "numeric":
         notes.append(UNIT_HINTS[item["unit"]])
@@ -77,7 +69,29 @@ def question_markdown(bank: dict, item_id: str, params: dict | None = None) -> s
         notes.append("Press **Save answer**; right or wrong is shown only after grading.")
     else:
         notes.append("Press **Check answer** for feedback; you can try again.")
-    lines.append(f"*{' '.join(notes)} Run the next cell to answer (it needs a running notebook).*")
+    return " ".join(notes)
+
+
+def question_markdown(bank: dict, item_id: str, params: dict | None = None) -> str:
+    """The markdown cell shown above a question, readable without a kernel; params: this class's numbers."""
+    item = find_item(bank, item_id)
+    if params is None:
+        params = choose_params({"bank": bank["bank"], "items": [item]}, None).get(item_id)
+    lines = [f"### {heading(bank, item)}: {label(item)}", "", fill(item["prompt"].strip(), params), ""]
+    kind = item["type"]
+    # Options and notes sit in a block that the question's widget hides once it is drawn: a learner with a
+    # kernel reads them once (in the widget), a reader without one (GitHub, nbviewer, a fresh copy) still has them.
+    lines += [f'<div class="bc-static-choices {static_class(item_id)}">', ""]
+    if kind in ("single", "multiple"):
+        lines += [f"- {c['text']}" for c in item["options"]] + [""]
+    elif kind == "truefalse":
+        lines += ["- True", "- False", ""]
+    elif kind == "matching":
+        lines += [f"- {c['text']}" for c in item["left"]]
+        lines += ["", "Choices: " + ", ".join(c["text"] for c in item["right"]) + ".", ""]
+    elif kind == "ordering":
+        lines += [f"- {c['text']}" for c in item["steps"]] + [""]
+    lines += [f"*{question_notes(item)} Run the next cell to answer (it needs a running notebook).*", "", "</div>"]
     lines += ["", f"<small>Item {item['id']} · objective {item['objective']}"
               + (f" · exams: {', '.join(item['exam'])}" if item.get("exam") else "") + "</small>"]
     return "\n".join(lines)

@@ -1,0 +1,5 @@
+"""Instructor tools: release, grading, feedback and authoring. Nothing here runs in a student's kernel."""
+
+from billcode.keys import key_answers
+
+__all__ = ["key_answers"]
