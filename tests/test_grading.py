@@ -61,11 +61,19 @@ def test_quiet_swallows_warnings_and_stderr(capsys):
 @pytest.mark.parametrize(
     ("value", "kind", "item_type", "message"),
     [(..., list, str, "still `...`"), ("Coding", list, str, "should be a list, but it is a str"),
-     (["Coding", 3], list, str, "found a int"), (None, (int, float), None, "should be a int or float")],
+     (["Coding", 3], list, str, "found a int"), (None, (int, float), None, "should be a int or float"),
+     ([object()], list, None, "cannot be handed in")],
 )
-def test_check_answer_hints_at_type_and_shape(value, kind, item_type, message):
-    with pytest.raises(AssertionError, match=re.escape(message)):
+def test_check_answer_hints_at_type_and_shape(value, kind, item_type, message, monkeypatch):
+    shown = []
+    monkeypatch.setattr("billcode.grading.display", lambda obj, **kw: shown.append(getattr(obj, "data", obj)))
+    check_answer("answer", value, kind, item_type=item_type)  # a notice, never a traceback with course source
+    text = re.sub(r"</?code>", "`", shown[0]) if shown else ""
+    assert len(shown) == 1 and message in text and "not done yet" in text and EXPORT_MIME not in str(shown)
+    monkeypatch.setenv("NBGRADER_VALIDATING", "1")  # nbgrader's Validate button: a failed check, one plain line
+    with pytest.raises(AssertionError, match=re.escape(message)) as raised:
         check_answer("answer", value, kind, item_type=item_type)
+    assert raised.value._render_traceback_() == [str(raised.value)]
 
 
 def test_check_answer_is_honest_about_what_it_checks(capsys):

@@ -134,13 +134,13 @@ def test_graded_every_type_round_trips(quiz, bank, tmp_path):
 def notices(monkeypatch):
     """What check_saved displays, as HTML strings."""
     shown = []
-    monkeypatch.setattr("billcode.quiz.display", lambda obj: shown.append(obj.data))
+    monkeypatch.setattr("billcode.grading.display", lambda obj, **kw: shown.append(getattr(obj, "data", obj)))
     return shown
 
 
 def test_check_saved_gives_a_friendly_notice_not_a_traceback(quiz, capsys, notices, monkeypatch):
     quiz.check_saved("fx-g1")  # no exception: "Run All" shows a notice, with no course source
-    assert len(notices) == 1 and "Question 1 (1 point): not saved yet." in notices[0]
+    assert len(notices) == 1 and "Question 1 (1 point): not done yet." in notices[0]
     assert "press Save answer, then run this cell again" in notices[0] and 'role="alert"' not in notices[0]
     monkeypatch.setenv("NBGRADER_VALIDATING", "1")  # the Validate button still counts it as not done
     with pytest.raises(AssertionError, match=r"Question 1 \(1 point\): No answer is saved yet") as raised:

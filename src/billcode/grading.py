@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import warnings
 from collections.abc import Iterator
 
-from IPython.display import display
+from IPython.display import HTML, display
 
 EXPORT_MIME = "application/vnd.billcode.value+json"
 MAX_EXPORT_ITEMS = 10_000  # values, all levels together
@@ -56,21 +57,42 @@ def plain(value: object, depth: int = 0, budget: list[int] | None = None) -> obj
     raise NotPlainData(f"it holds a {type(value).__name__}, not only plain lists, text and numbers{hint}")
 
 
+class NotDone(AssertionError):
+    """A graded task is not done yet; shown as one plain line (no course source) when nbgrader validates."""
+
+    def _render_traceback_(self) -> list[str]:
+        return [str(self)]
+
+
+def not_done(title: str, problem: str) -> None:
+    """Tell the learner what is missing: a notice on screen, or a failed check for nbgrader's Validate button."""
+    if os.environ.get("NBGRADER_VALIDATING"):
+        raise NotDone(f"{title}: {problem}")
+    from billcode.render import inline_html
+    from billcode.widgets import message_html
+
+    display(HTML(message_html("notice", inline_html(problem), title=f"{title}: not done yet.", live=False)))
+
+
 def check_answer(name: str, value: object, expected: type | tuple[type, ...], *, item_type: type | None = None) -> None:
     """Visible check of a code answer's type and shape (hints, never the value); hands the value to the grader."""
-    if value is Ellipsis:
-        raise AssertionError(f"{name} is still `...`: replace the ... with your answer and run the cell.")
     wanted = expected if isinstance(expected, tuple) else (expected,)
-    if not isinstance(value, wanted):
+    problem = None
+    if value is Ellipsis:
+        problem = f"`{name}` is still `...`: replace the ... with your answer and run that cell, then this one."
+    elif not isinstance(value, wanted):
         names = " or ".join(t.__name__ for t in wanted)
-        raise AssertionError(f"{name} should be a {names}, but it is a {type(value).__name__}.")
-    if item_type is not None:
-        odd = [v for v in value if not isinstance(v, item_type)]
-        if odd:
-            raise AssertionError(f"Every item of {name} should be a {item_type.__name__}; found a {type(odd[0]).__name__}.")
-    try:
-        data = plain(value)
-    except NotPlainData as err:
-        raise AssertionError(f"{name} cannot be handed in: {err}.") from None
+        problem = f"`{name}` should be a {names}, but it is a {type(value).__name__}."
+    elif item_type is not None and any(not isinstance(v, item_type) for v in value):
+        odd = next(v for v in value if not isinstance(v, item_type))
+        problem = f"Every item of `{name}` should be a {item_type.__name__}; found a {type(odd).__name__}."
+    if problem is None:
+        try:
+            data = plain(value)
+        except NotPlainData as err:
+            problem = f"`{name}` cannot be handed in: {err}."
+    if problem:
+        not_done(f"Code exercise `{name}`", problem)
+        return
     display({EXPORT_MIME: {"name": name, "value": data}, "text/plain": f"{name} handed in for grading."}, raw=True)
     print(f"{name} has the right type. This check does not say whether the value is right.")

@@ -9,10 +9,10 @@ import random
 from pathlib import Path
 
 import ipywidgets as widgets
-from IPython.display import HTML, display
 
 from billcode.answers import answers_path, read_answers, save_graded, save_practice
 from billcode.bank import find_item, load_bank
+from billcode.grading import not_done
 from billcode.mastery import MasteryReport
 from billcode.render import heading, inline_html, label, question_notes, static_class
 from billcode.scoring import AnswerError, Score, clean_answer, describe_answer, format_hints, score_answer
@@ -36,13 +36,6 @@ def learner_rng(seed: str, item_id: str) -> random.Random:
     """A random generator that gives each learner a stable order per question."""
     digest = hashlib.sha256(f"{seed}:{item_id}".encode()).hexdigest()
     return random.Random(int(digest[:16], 16))
-
-
-class NotSaved(AssertionError):
-    """A graded answer is missing; shown as one plain line (no course source) when nbgrader validates."""
-
-    def _render_traceback_(self) -> list[str]:
-        return [str(self)]
 
 
 class Question:
@@ -234,9 +227,7 @@ class Quiz:
             except AnswerError as err:
                 problem = f"The saved answer cannot be used ({err}). Answer the question again and press Save answer."
         if problem:
-            if os.environ.get("NBGRADER_VALIDATING"):  # nbgrader's Validate button counts this check as failed
-                raise NotSaved(f"{name}: {problem}")
-            display(HTML(message_html("notice", inline_html(problem), title=f"{name}: not saved yet.", live=False)))
+            not_done(name, problem)
             return
         print(f"{name}: your answer is saved ({describe_answer(item, answer)}).")
         print("This check only confirms that an answer is saved; it does not say whether it is right.")

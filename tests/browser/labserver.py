@@ -61,6 +61,8 @@ class LabServer:
         env = dict(
             os.environ,
             JUPYTER_CONFIG_DIR=str(self.work_dir / "config"),
+            # The learner's settings, as `make lab` uses them (no instructor panels).
+            JUPYTER_CONFIG_PATH=str(Path(__file__).resolve().parents[2] / "jupyter" / "learner"),
             JUPYTER_RUNTIME_DIR=str(self.work_dir / "runtime"),
             JUPYTER_DATA_DIR=str(self.work_dir / "data"),
             JUPYTERLAB_SETTINGS_DIR=str(self.work_dir / "settings"),

@@ -70,13 +70,6 @@ class NotebookCase:
         return [i for i in self.asked if i["mode"] == "graded"]
 
     @property
-    def allowed_errors(self) -> set[int]:
-        """Cells allowed to end in an error: tagged raises-exception (student copy only)."""
-        if not self.student:
-            return set()
-        return {i for i, c in self.code() if "raises-exception" in c.get("metadata", {}).get("tags", [])}
-
-    @property
     def has_explorer(self) -> bool:
         return "tuition_explorer(" in self.sources
 
