@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import ipywidgets as widgets
 import pandas as pd
 
 from billcode.answers import read_answers
-
-if TYPE_CHECKING:
-    from billcode.quiz import Quiz
 
 PASS_LINE = 0.70  # AAPC's CPC/CPB pass mark and the CMS MLN certificate line (curriculum brief §0)
 
@@ -67,8 +64,8 @@ def mastery_html(table: pd.DataFrame) -> str:
 class MasteryReport:
     """The report on screen, with a button to bring it up to date."""
 
-    def __init__(self, quiz: Quiz) -> None:
-        self.quiz = quiz
+    def __init__(self, bank: dict, path: Path, name: str) -> None:
+        self.bank, self.path, self.name = bank, Path(path), name
         self.view = widgets.HTML()
         self.button = widgets.Button(description="Update report", tooltip="Recompute the mastery report")
         self.button.on_click(lambda _b: self.refresh())
@@ -79,14 +76,14 @@ class MasteryReport:
     @property
     def table(self) -> pd.DataFrame:
         """The report as a DataFrame."""
-        record = read_answers(self.quiz.path, self.quiz.name)
-        return mastery_table(self.quiz.bank, record.practice)
+        record = read_answers(self.path, self.name)
+        return mastery_table(self.bank, record.practice)
 
     def refresh(self) -> None:
         """Re-read the saved practice results and redraw the table."""
-        record = read_answers(self.quiz.path, self.quiz.name)
+        record = read_answers(self.path, self.name)
         note = f"<p role='status'>{html.escape(record.problem)}</p>" if record.problem else ""
-        self.view.value = note + mastery_html(mastery_table(self.quiz.bank, record.practice))
+        self.view.value = note + mastery_html(mastery_table(self.bank, record.practice))
 
     def _repr_mimebundle_(self, **kwargs: object) -> dict:
         bundle = self.box._repr_mimebundle_(**kwargs)

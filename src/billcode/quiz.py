@@ -262,7 +262,7 @@ class Quiz:
 
     def mastery(self) -> MasteryReport:
         """Show the mastery report: practice score per learning objective, with the 70% pass line."""
-        return MasteryReport(self)
+        return MasteryReport(self.bank, self.path, self.name)
 
 
 def open_quiz(name: str, folder: Path | str | None = None, *, shuffle: bool = False, seed: str | None = None,

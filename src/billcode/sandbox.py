@@ -8,6 +8,7 @@ namespaces, the same run happens unisolated in a subprocess and the caller is to
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import resource
 import shutil
@@ -41,10 +42,10 @@ class RunResult:
 
 def readable_paths(forbidden: list[Path]) -> list[Path]:
     """What the sandbox may read: the interpreter, the environment and the course package (not the course root)."""
-    import billcode
     from billcode.data import data_dir
 
-    wanted = {Path(sys.prefix), Path(sys.base_prefix), Path(billcode.__file__).resolve().parents[1], data_dir().resolve()}
+    package = Path(importlib.util.find_spec("billcode").submodule_search_locations[0]).resolve()
+    wanted = {Path(sys.prefix), Path(sys.base_prefix), package.parent, data_dir().resolve()}
     for entry in sys.path:
         if entry and Path(entry).is_dir() and "site-packages" in entry:
             wanted.add(Path(entry).resolve())
