@@ -86,6 +86,17 @@ def notebook_problem(path: Path) -> str | None:
     return None
 
 
+def readable_timestamp(path: Path) -> bool:
+    """Whether nbgrader can read a submission's timestamp.txt (a damaged one makes nbgrader 0.9.6 crash)."""
+    from nbgrader.utils import parse_utc
+
+    try:
+        parse_utc(path.read_text(encoding="utf-8")[:100].strip())
+    except Exception:
+        return False
+    return True
+
+
 def take_in(root: Path, outcome: Outcome) -> str | None:
     """Copy what will be graded into the intake folder; return why the submission scores 0, or None."""
     name = outcome.assignment
@@ -105,6 +116,9 @@ def take_in(root: Path, outcome: Outcome) -> str | None:
         if extra in regular:
             shutil.copyfile(regular[extra], dst / extra)
             taken.add(extra)
+    if "timestamp.txt" in taken and not readable_timestamp(dst / "timestamp.txt"):
+        (dst / "timestamp.txt").unlink()
+        outcome.problems.append("timestamp.txt could not be read: graded without a submission time (no late penalty)")
     left = sorted(p for p in src.iterdir() if p.name not in taken and p.name != ".ipynb_checkpoints")
     if left:
         listed = ", ".join(f"{p.name}{'/' if p.is_dir() and not p.is_symlink() else ''} ({_size(p):,} bytes)" for p in left)
@@ -174,16 +188,19 @@ def read_log(log: str, outcome: Outcome) -> None:
             if event.get("note"):
                 outcome.problems.append(event["note"])
             ending = event.get("ending", "")
+            if event.get("timeouts"):
+                outcome.problems.append(f"{event['timeouts']} cell(s) ran past the {event.get('cell_timeout', 30)} s "
+                                        "limit and were interrupted")
             if ending == "kernel-died":
                 outcome.problems.append("the kernel died while running the notebook; later cells did not run")
+            elif ending == "interrupt-ignored":
+                outcome.problems.append("a cell ignored the interrupt after the time limit; later cells did not run")
             elif ending == "notebook-timeout":
                 outcome.problems.append("the notebook ran past the time limit and was stopped")
             elif ending not in ("finished", ""):
                 outcome.problems.append(f"the notebook run ended early ({ending})")
         elif event.get("event") == "duplicate-cell":
             outcome.problems.append(f"graded cell {event.get('cell')} was duplicated; the first copy was graded")
-    if "CellTimeoutError" in log or "Timeout waiting for execute reply" in log:
-        outcome.problems.append("a cell ran past the per-cell time limit and was interrupted")
 
 
 def grade_one(api, outcome: Outcome) -> None:

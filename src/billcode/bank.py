@@ -39,6 +39,21 @@ def _where(source: str, bank: dict, path: list) -> str:
     return f"{source}: {'/'.join(map(str, path)) or 'top level'}"
 
 
+KEY_LENGTH_LIMIT = 1.5  # a key much longer than every distractor gives itself away
+
+
+def key_length_problems(item: dict, key: object) -> list[str]:
+    """A single-choice key more than 1.5 times as long as its longest distractor is a giveaway."""
+    if item["type"] != "single" or not isinstance(key, str):
+        return []
+    lengths = {c["id"]: len(c["text"]) for c in item.get("options", [])}
+    others = [n for cid, n in lengths.items() if cid != key]
+    if key in lengths and others and lengths[key] > KEY_LENGTH_LIMIT * max(others):
+        return [f"the key is {lengths[key]} characters, more than {KEY_LENGTH_LIMIT:g} times the longest distractor "
+                f"({max(others)}): learners pick the longest option; shorten it or lengthen the distractors"]
+    return []
+
+
 def _check_item(item: dict, objectives: dict) -> list[str]:
     problems = []
     if item["objective"] not in objectives:
@@ -55,6 +70,7 @@ def _check_item(item: dict, objectives: dict) -> list[str]:
     if kind != "ordering" and "steps" in item:
         problems.append(f"'steps' does not belong to a {kind} question")
     if "key" in item:
+        problems += key_length_problems(item, item["key"])
         try:
             cleaned = clean_answer(item, item["key"])
         except AnswerError as err:

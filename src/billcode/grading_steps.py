@@ -79,26 +79,28 @@ class SandboxedExecute(NbGraderPreprocessor):
                        "--cell-timeout", str(self.cell_timeout)],
                 timeout=self.notebook_timeout, forbidden=[Path(self.course_root or folder)],
             )
-        ending = self._merge(nb, result.output) if not result.timed_out else "notebook-timeout"
-        report(self.log, event="run", isolated=result.isolated, ending=ending, note=result.note,
-               student=resources["nbgrader"]["student"])
+        how = self._merge(nb, result.output) if not result.timed_out else {"ending": "notebook-timeout"}
+        report(self.log, event="run", isolated=result.isolated, note=result.note, student=resources["nbgrader"]["student"],
+               ending=how.get("ending"), timeouts=how.get("timeouts", 0), cell_timeout=self.cell_timeout)
         return nb, resources
 
-    def _merge(self, nb, output: bytes) -> str:
+    def _merge(self, nb, output: bytes) -> dict:
         """Copy the outputs of the executed copy into nb, cell by cell; the copy is untrusted data."""
         try:
             executed = nbformat.reads(output.decode("utf-8"), as_version=4)
             nbformat.validate(executed)
         except Exception as err:  # anything unreadable simply brings no outputs
-            return f"no-outputs: {type(err).__name__}"
+            return {"ending": f"no-outputs: {type(err).__name__}"}
         if len(executed.cells) != len(nb.cells):
-            return "no-outputs: cells changed"
+            return {"ending": "no-outputs: cells changed"}
         for mine, theirs in zip(nb.cells, executed.cells):
             if mine.cell_type == "code" and theirs.cell_type == "code":
                 mine.outputs = theirs.outputs
                 mine.execution_count = theirs.execution_count
-        ending = executed.metadata.get("billcode_run", {}).get("ending", "unknown")
-        return ending if isinstance(ending, str) else "unknown"
+        how = executed.metadata.get("billcode_run", {})
+        ending, timeouts = how.get("ending"), how.get("timeouts")
+        return {"ending": ending if isinstance(ending, str) else "unknown",
+                "timeouts": timeouts if type(timeouts) is int and timeouts >= 0 else 0}
 
 
 class ScoreOutsideKernel(NbGraderPreprocessor):

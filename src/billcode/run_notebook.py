@@ -18,14 +18,28 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-NOTE_MIME = "application/vnd.billcode.run-note+json"
+GRACE_SECONDS = 10  # how long an interrupted cell may take to stop before the run is ended
 
 
-def run(path: Path, cell_timeout: int) -> tuple[nbformat.NotebookNode, str]:
-    """Execute every cell (errors allowed, runaway cells interrupted); return the notebook and how the run ended."""
+class GradingClient(NotebookClient):
+    """nbclient, counting cells that ran past the limit. An interrupted cell that does not stop within the
+    grace time (it ignores SIGINT) ends the run, instead of making every later cell wait out its own limit."""
+
+    timeouts = 0
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        self.timeouts += 1
+        return await super()._async_handle_timeout(timeout, cell)
+
+
+def run(path: Path, cell_timeout: int) -> tuple[nbformat.NotebookNode, dict]:
+    """Execute every cell (errors allowed, runaway cells interrupted); return the notebook and how the run went."""
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
+    stopped = f"The cell ran for more than {cell_timeout} s and was stopped."
+    client = GradingClient(
         nb, timeout=cell_timeout, kernel_name="python3", allow_errors=True, interrupt_on_timeout=True,
+        error_on_timeout={"ename": "CellTimeoutError", "evalue": stopped, "traceback": [f"CellTimeoutError: {stopped}"]},
+        raise_on_iopub_timeout=True, iopub_timeout=GRACE_SECONDS,
         record_timing=False, store_widget_state=False, startup_timeout=120,
         resources={"metadata": {"path": str(path.parent)}},
     )
@@ -35,10 +49,10 @@ def run(path: Path, cell_timeout: int) -> tuple[nbformat.NotebookNode, str]:
     except DeadKernelError:
         ending = "kernel-died"
     except CellTimeoutError:
-        ending = "cell-timeout"
+        ending = "interrupt-ignored"
     except Exception as err:  # the run itself failed; the grader still scores what it can
         ending = f"failed: {type(err).__name__}"
-    return nb, ending
+    return nb, {"ending": ending, "timeouts": client.timeouts}
 
 
 def _not_dumpable() -> None:
@@ -61,8 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     os.set_inheritable(args.out_fd, False)
     _not_dumpable()
     out = os.fdopen(args.out_fd, "w", encoding="utf-8")
-    nb, ending = run(args.notebook, args.cell_timeout)
-    nb.metadata["billcode_run"] = {"ending": ending}
+    nb, how = run(args.notebook, args.cell_timeout)
+    nb.metadata["billcode_run"] = how
     out.write(nbformat.writes(nb))
     out.close()
     return 0
