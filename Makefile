@@ -57,20 +57,20 @@ test-fast: install
 	$(PY) -m pytest -m "not slow and not browser"
 
 release: install
-	$(PY) -m billcode.release
+	$(PY) -m billcode.instructor.release
 
 check-release: install
-	$(PY) -m billcode.release --check
+	$(PY) -m billcode.instructor.release --check
 
 masters: install
-	$(PY) -m billcode.authoring sync
-	$(PY) -m billcode.authoring execute
+	$(PY) -m billcode.instructor.authoring sync
+	$(PY) -m billcode.instructor.authoring execute
 
 grade: install
-	$(PY) -m billcode.autograde
+	$(PY) -m billcode.instructor.autograde
 
 feedback: install
-	$(PY) -m billcode.feedback
+	$(PY) -m billcode.instructor.feedback
 
 export: install
 	$(NBGRADER) export

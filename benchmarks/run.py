@@ -47,7 +47,7 @@ def timed(func, repeat: int = 7) -> float:
 
 def bench_import() -> dict:
     base_t, base_m = in_subprocess("import ipywidgets, pandas")
-    ours_t, ours_m = in_subprocess("import billcode; from billcode.quiz import open_quiz")
+    ours_t, ours_m = in_subprocess("import billcode; from billcode.quiz.engine import open_quiz")
     return {"what": "import billcode (quiz engine)", "baseline": "import ipywidgets, pandas",
             "seconds": ours_t, "baseline_seconds": base_t, "time_ratio": ours_t / base_t,
             "peak_mb": ours_m, "baseline_peak_mb": base_m, "memory_ratio": ours_m / base_m}
@@ -56,7 +56,7 @@ def bench_import() -> dict:
 def bench_questions() -> dict:
     import ipywidgets as widgets
 
-    from billcode.quiz import open_quiz
+    from billcode.quiz.engine import open_quiz
 
     with tempfile.TemporaryDirectory() as folder:
         quiz = open_quiz("01_overview", folder)
@@ -69,11 +69,11 @@ def bench_questions() -> dict:
 
 
 def bench_grade() -> dict:
-    """Score one graded answer in the grader's process (billcode.marking), against reading the answers file."""
-    from billcode.answers import answers_path, parse_answers, save_graded
-    from billcode.bank import load_bank
-    from billcode.keys import QuizKey
-    from billcode.marking import score_quiz
+    """Score one graded answer in the grader's process (billcode.instructor.marking), against reading the answers file."""
+    from billcode.quiz.answers import answers_path, parse_answers, save_graded
+    from billcode.quiz.bank import load_bank
+    from billcode.instructor.keys import QuizKey
+    from billcode.instructor.marking import score_quiz
 
     bank = load_bank("01_overview")
     with tempfile.TemporaryDirectory() as folder:
@@ -87,7 +87,7 @@ def bench_grade() -> dict:
 
 
 def bench_code_hint() -> dict:
-    first_t, first_m = in_subprocess("from billcode.codes import icd10cm_hints; icd10cm_hints('S93.401')", repeat=3)
+    first_t, first_m = in_subprocess("from billcode.coding.codes import icd10cm_hints; icd10cm_hints('S93.401')", repeat=3)
     base_t, base_m = in_subprocess("import billcode", repeat=3)
     return {"what": "first ICD-10-CM hint in a fresh kernel (loads the FY2026 code set)", "baseline": "import billcode",
             "seconds": first_t, "baseline_seconds": base_t, "time_ratio": first_t / base_t,
@@ -98,13 +98,13 @@ def bench_autograde() -> dict:
     """The course's grading command on one submission, in the sandbox and (baseline) unisolated, same run."""
     import os
 
-    from billcode.answers import save_graded
-    from billcode.release import nbgrader
+    from billcode.quiz.answers import save_graded
+    from billcode.instructor.release import nbgrader
 
     def grade(root: Path, sandbox: str) -> float:
         env = {**os.environ, "BILLCODE_SANDBOX": sandbox}
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "billcode.autograde", "--root", str(root)], env=env,
+        subprocess.run([sys.executable, "-m", "billcode.instructor.autograde", "--root", str(root)], env=env,
                        capture_output=True, check=True)
         return time.perf_counter() - start
 

@@ -25,6 +25,6 @@ def bank() -> dict:
 @pytest.fixture
 def quiz(bank, tmp_path):
     """A quiz on the fixture bank whose answers file lives in a scratch folder."""
-    from billcode.quiz import open_quiz
+    from billcode.quiz.engine import open_quiz
 
     return open_quiz("99_fixture", tmp_path, bank=bank)

@@ -6,7 +6,7 @@ import pytest
 
 import jsonschema
 
-from billcode.bank import BankError, bank_schema, find_item, item_number, load_bank, load_bank_file, validate_bank
+from billcode.quiz.bank import BankError, bank_schema, find_item, item_number, load_bank, load_bank_file, validate_bank
 from billcode.data import data_dir
 
 BANKS = sorted((data_dir() / "quiz").glob("*.json"))

@@ -1,6 +1,6 @@
 import pytest
 
-from billcode.codes import capitals_note, codes_match, hcpcs_hints, icd10cm_billable, icd10cm_description, icd10cm_hints, normalize_code
+from billcode.coding.codes import capitals_note, codes_match, hcpcs_hints, icd10cm_billable, icd10cm_description, icd10cm_hints, normalize_code
 
 
 def test_descriptions_come_from_the_official_set():

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from billcode.costs import budget_fit, fit_table, tuition_explorer, tuition_ranges
+from billcode.careers.tuition import budget_fit, fit_table, tuition_explorer, tuition_ranges
 from billcode.slider import AccessibleSlider
 
 

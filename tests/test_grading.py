@@ -1,4 +1,4 @@
-"""Kernel side (check_answer, quiet) and grader side (billcode.marking): what decides a grade, and what cannot."""
+"""Kernel side (check_answer, quiet) and grader side (billcode.instructor.marking): what decides a grade, and what cannot."""
 
 import json
 import re
@@ -7,10 +7,10 @@ import warnings
 
 import pytest
 
-from billcode.answers import parse_answers
-from billcode.grading import EXPORT_MIME, check_answer, plain, quiet
-from billcode.keys import QuizKey, ValueCheck
-from billcode.marking import exported_value, same_value, score_quiz, score_value
+from billcode.quiz.answers import parse_answers
+from billcode.quiz.checks import EXPORT_MIME, check_answer, plain, quiet
+from billcode.instructor.keys import QuizKey, ValueCheck
+from billcode.instructor.marking import exported_value, same_value, score_quiz, score_value
 
 
 def answers(graded: dict) -> bytes:
@@ -66,7 +66,7 @@ def test_quiet_swallows_warnings_and_stderr(capsys):
 )
 def test_check_answer_hints_at_type_and_shape(value, kind, item_type, message, monkeypatch):
     shown = []
-    monkeypatch.setattr("billcode.grading.display", lambda obj, **kw: shown.append(getattr(obj, "data", obj)))
+    monkeypatch.setattr("billcode.quiz.checks.display", lambda obj, **kw: shown.append(getattr(obj, "data", obj)))
     check_answer("answer", value, kind, item_type=item_type)  # a notice, never a traceback with course source
     text = re.sub(r"</?code>", "`", shown[0]) if shown else ""
     assert len(shown) == 1 and message in text and "not done yet" in text and EXPORT_MIME not in str(shown)

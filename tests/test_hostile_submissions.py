@@ -27,10 +27,10 @@ from nbformat.v4 import new_code_cell
 from nbgrader.api import Gradebook
 
 from billcode.data import load_table
-from billcode.feedback import forbidden_texts
-from billcode.keys import key_answers
-from billcode.release import nbgrader
-from billcode.sandbox import sandbox_problem
+from billcode.instructor.feedback import forbidden_texts
+from billcode.instructor.keys import key_answers
+from billcode.instructor.release import nbgrader
+from billcode.instructor.sandbox import sandbox_problem
 from nbgrader_helpers import AUTOGRADER, cell_by_id, copy_course_root
 
 pytestmark = pytest.mark.slow
@@ -65,21 +65,21 @@ def correct_value() -> list[str]:
 
 PATCH_GRADE = """\
 import builtins, contextlib, sys, types
-import billcode, billcode.grading, billcode.marking, billcode.scoring
+import billcode, billcode.quiz.checks, billcode.instructor.marking, billcode.quiz.scoring
 full = lambda *args, **kwargs: (1.0, "1 of 1 point(s).")
-billcode.marking.score_quiz = billcode.marking.score_value = full
-billcode.scoring.score_answer = lambda *args, **kwargs: types.SimpleNamespace(fraction=1.0, correct=True, message="")
-fake = types.ModuleType("billcode.grading")
-fake.EXPORT_MIME, fake.quiet = billcode.grading.EXPORT_MIME, contextlib.nullcontext
+billcode.instructor.marking.score_quiz = billcode.instructor.marking.score_value = full
+billcode.quiz.scoring.score_answer = lambda *args, **kwargs: types.SimpleNamespace(fraction=1.0, correct=True, message="")
+fake = types.ModuleType("billcode.quiz.checks")
+fake.EXPORT_MIME, fake.quiet = billcode.quiz.checks.EXPORT_MIME, contextlib.nullcontext
 def check_answer(*args, **kwargs):
     print("coder_steps: 1 of 1 point(s).")
     return 1.0
 fake.check_answer = check_answer
-sys.modules["billcode.grading"] = sys.modules["billcode.marking"] = sys.modules["billcode.scoring"] = fake
+sys.modules["billcode.quiz.checks"] = sys.modules["billcode.instructor.marking"] = sys.modules["billcode.quiz.scoring"] = fake
 billcode.check_answer, billcode.quiet = fake.check_answer, fake.quiet
 real_import = builtins.__import__
 def hooked(name, globals=None, locals=None, fromlist=(), level=0):
-    if name.startswith(("billcode.grading", "billcode.marking", "billcode.scoring")):
+    if name.startswith(("billcode.quiz.checks", "billcode.instructor.marking", "billcode.quiz.scoring")):
         return fake
     return real_import(name, globals, locals, fromlist, level)
 builtins.__import__ = hooked
@@ -123,7 +123,7 @@ print("ARMED" if coder_steps == ["anything at all"] else "not armed")
 
 FAKE_EQ_OBJECT = """\
 import builtins
-import billcode.grading
+import billcode.quiz.checks
 class AlwaysEqual:
     def __eq__(self, other):
         return True
@@ -133,13 +133,13 @@ class AlwaysEqual:
         return self
 coder_steps = AlwaysEqual()
 # the check's own type() and isinstance() now call this object a list
-billcode.grading.type = lambda value: list if value is coder_steps else builtins.type(value)
+billcode.quiz.checks.type = lambda value: list if value is coder_steps else builtins.type(value)
 def isinstance(value, kind):
     if value is coder_steps:
         return kind is list or (builtins.isinstance(kind, tuple) and list in kind)
     return builtins.isinstance(value, kind)
-billcode.grading.isinstance = isinstance
-print("ARMED" if coder_steps == 0 and billcode.grading.isinstance(coder_steps, list) else "not armed")
+billcode.quiz.checks.isinstance = isinstance
+print("ARMED" if coder_steps == 0 and billcode.quiz.checks.isinstance(coder_steps, list) else "not armed")
 """
 
 REBOUND_LOADER = """\
@@ -152,7 +152,7 @@ billcode.load_table = billcode.data.load_table = load_table = rigged
 """
 
 READ_GRADEBOOK = """\
-import billcode.keys
+import billcode.instructor.keys
 for path in ["@ROOT@/gradebook.db", "@ROOT@/keys/01_overview.py", "@ROOT@/source/01_overview/01_overview.ipynb",
              "@ROOT@/submitted/honest/01_overview/01_overview_answers.json", "@REPO_KEYS@"]:
     try:
@@ -161,7 +161,7 @@ for path in ["@ROOT@/gradebook.db", "@ROOT@/keys/01_overview.py", "@ROOT@/source
     except Exception as err:
         print("PROBE", path, "->", type(err).__name__)
 try:
-    print("PROBE key_answers -> READ", billcode.keys.key_answers("01_overview"))
+    print("PROBE key_answers -> READ", billcode.instructor.keys.key_answers("01_overview"))
 except Exception as err:
     print("PROBE key_answers ->", type(err).__name__)
 coder_steps = ["Coding"]
@@ -220,51 +220,51 @@ print("noise on stderr", file=sys.stderr)
 HUGE_OUTPUT = 'import sys\nsys.stdout.write(("x" * 99 + "\\n") * 500_000)  # 50 MB in 500,000 lines\n'
 
 DEEP_EXPORT = """\
-import billcode, billcode.grading
+import billcode, billcode.quiz.checks
 from IPython.display import display
 def forged(*args, **kwargs):
     deep = []
     for _ in range(400):
         deep = [deep]
     text = '{"name": "coder_steps", "value": ' + "[" * 100_000 + "]" * 100_000 + "}"
-    display({billcode.grading.EXPORT_MIME: text, "text/plain": "deep text"}, raw=True)
-    display({billcode.grading.EXPORT_MIME: {"name": "coder_steps", "value": deep}, "text/plain": "deep"}, raw=True)
-billcode.check_answer = billcode.grading.check_answer = forged
+    display({billcode.quiz.checks.EXPORT_MIME: text, "text/plain": "deep text"}, raw=True)
+    display({billcode.quiz.checks.EXPORT_MIME: {"name": "coder_steps", "value": deep}, "text/plain": "deep"}, raw=True)
+billcode.check_answer = billcode.quiz.checks.check_answer = forged
 coder_steps = ["Coding"]
-print("ARMED" if billcode.check_answer is billcode.grading.check_answer is forged else "not armed")
+print("ARMED" if billcode.check_answer is billcode.quiz.checks.check_answer is forged else "not armed")
 """
 
 PRINT_IN = """\
-import billcode, billcode.grading
+import billcode, billcode.quiz.checks
 marker = "added-cell-" + str(6 * 7) + "-@TOKEN@"
 print(marker, In, Out, globals())
-real_check = billcode.grading.check_answer
+real_check = billcode.quiz.checks.check_answer
 def spying(*args, **kwargs):
     print(marker, "check_answer called with", args, kwargs)
     return real_check(*args, **kwargs)
-billcode.check_answer = billcode.grading.check_answer = spying
+billcode.check_answer = billcode.quiz.checks.check_answer = spying
 """
 
 FORGED_EXPORT = """\
-import billcode, billcode.grading
+import billcode, billcode.quiz.checks
 from IPython.display import display
-MIME = billcode.grading.EXPORT_MIME
+MIME = billcode.quiz.checks.EXPORT_MIME
 display({MIME: {"name": "coder_steps", "value": ["Coding"]}, "text/plain": "coder_steps handed in."}, raw=True)
 def forged(name, value, *args, **kwargs):
     display({MIME: {"name": name, "value": ["Coding"]}, "text/plain": "handed in"}, raw=True)
     display({MIME: '{"name": "coder_steps", "value": ["Coding"]}', "text/plain": "handed in as text"}, raw=True)
     print("coder_steps: 1 of 1 point(s).")
-billcode.check_answer = billcode.grading.check_answer = forged
+billcode.check_answer = billcode.quiz.checks.check_answer = forged
 """
 
 # Not an attack: the student skips the exercise code but hands in the right value itself. It earns the point
 # only because the grader compares the value it received with the key file's value, and this value IS right.
 FORGED_CORRECT = """\
-import billcode, billcode.grading
+import billcode, billcode.quiz.checks
 from IPython.display import display
 def forged(name, value, *args, **kwargs):
-    display({billcode.grading.EXPORT_MIME: {"name": name, "value": @CORRECT@}, "text/plain": "handed in"}, raw=True)
-billcode.check_answer = billcode.grading.check_answer = forged
+    display({billcode.quiz.checks.EXPORT_MIME: {"name": name, "value": @CORRECT@}, "text/plain": "handed in"}, raw=True)
+billcode.check_answer = billcode.quiz.checks.check_answer = forged
 """
 
 
@@ -293,7 +293,7 @@ def armed_if(condition: str, code: str = "") -> str:
 
 def check_replaced_by(name: str) -> str:
     """The condition that both names a test cell may import check_answer by are the student's function."""
-    return f'billcode.check_answer.__name__ == billcode.grading.check_answer.__name__ == "{name}"'
+    return f'billcode.check_answer.__name__ == billcode.quiz.checks.check_answer.__name__ == "{name}"'
 
 
 DEEP = "[" * 100_000 + "]" * 100_000  # a list nested 100,000 deep
@@ -304,7 +304,7 @@ SUBMISSIONS: dict[str, Sub] = {
     "honest": Sub(FULL, answers=KEYS, code=CORRECT_CODE),
     "blank": Sub(ZERO),
     "patch_grade": Sub(ZERO, tuple(CELLS), "ARMED", added=PATCH_GRADE, code=armed_if(
-        '"plain" not in vars(__import__("sys").modules["billcode.grading"]) and quiz.check_saved("ov-g1") == 1.0',
+        '"plain" not in vars(__import__("sys").modules["billcode.quiz.checks"]) and quiz.check_saved("ov-g1") == 1.0',
         'coder_steps = ["Coding"]')),
     "ipython_hacks": Sub(ZERO, tuple(CELLS), "1.0", added=IPYTHON_HACKS),  # the solution cell became print(1.0)
     "billcode_folder": Sub(ZERO, tuple(CELLS), files=FAKE_PACKAGE),
@@ -454,11 +454,11 @@ def run(tmp_path_factory) -> Run:
     before = snapshot(root / "submitted")
     start = time.monotonic()
     try:
-        done = subprocess.run([sys.executable, "-m", "billcode.autograde", "--root", str(root)],
+        done = subprocess.run([sys.executable, "-m", "billcode.instructor.autograde", "--root", str(root)],
                               capture_output=True, text=True, timeout=1200)
         graded_at = time.monotonic()
         after = snapshot(root / "submitted")
-        feedback = subprocess.run([sys.executable, "-m", "billcode.feedback", "--root", str(root)],
+        feedback = subprocess.run([sys.executable, "-m", "billcode.instructor.feedback", "--root", str(root)],
                                   capture_output=True, text=True, timeout=600)
         fed_at = time.monotonic()
     finally:

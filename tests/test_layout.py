@@ -59,3 +59,16 @@ def test_modules_never_import_the_package_front_door():
     offenders = [name for name, path in ((module_name(p), p) for p in PACKAGE.rglob("*.py"))
                  if name != "billcode" and "billcode" in imports(path)]
     assert not offenders, offenders
+
+
+def test_kernel_side_code_never_imports_the_instructor_tools():
+    """What runs in a learner's kernel must not reach the grading code (or be able to find the key files)."""
+    offenders = {name: sorted(m for m in deps if m.startswith("billcode.instructor"))
+                 for name, deps in graph().items() if not name.startswith("billcode.instructor")}
+    assert not {k: v for k, v in offenders.items() if v}
+
+
+def test_the_folders_show_the_course():
+    subpackages = sorted(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file())
+    assert {"quiz", "coding", "careers", "instructor"} <= set(subpackages)
+    assert len([p for p in PACKAGE.glob("*.py") if p.name != "__init__.py"]) <= 5, "shared modules only at the top"

@@ -13,15 +13,15 @@ import nbformat
 import pytest
 from nbgrader.validator import Validator
 
-from billcode.authoring import asked_item, sync_notebook
-from billcode.bank import load_bank
-from billcode.codes import icd10cm_billable, icd10cm_description
-from billcode.release import drift
-from billcode.scoring import clean_answer
-from billcode.feedback import forbidden_texts
-from billcode.keys import QuizKey, ValueCheck, load_graded
-from billcode.render import question_markdown
-from billcode.variants import choose_params
+from billcode.instructor.authoring import asked_item, sync_notebook
+from billcode.quiz.bank import load_bank
+from billcode.coding.codes import icd10cm_billable, icd10cm_description
+from billcode.instructor.release import drift
+from billcode.quiz.scoring import clean_answer
+from billcode.instructor.feedback import forbidden_texts
+from billcode.instructor.keys import QuizKey, ValueCheck, load_graded
+from billcode.quiz.render import question_markdown
+from billcode.quiz.params import choose_params
 from nbgrader_helpers import AUTOGRADER, MASTERS, ROOT, STUDENT_NOTEBOOKS
 
 SANITIZE = Path(__file__).parent / "nbval_sanitize.cfg"
@@ -103,7 +103,7 @@ def test_no_widget_state_or_answers_files_committed(path):
 def test_student_notebooks_hide_solutions_tests_and_keys(student):
     text = student.read_text()
     for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "BEGIN MARK SCHEME", "quiz.record(",
-                   "instructor-only", "key_answers", "billcode.keys", "billcode.marking"):
+                   "instructor-only", "key_answers", "billcode.instructor.keys", "billcode.instructor.marking"):
         assert marker not in text, marker
     for line in forbidden_texts(AUTOGRADER, student.stem):
         assert line not in text, line
@@ -194,7 +194,7 @@ def test_nbgrader_lists_are_nbgraders_defaults_plus_ours():
     """Our preprocessor lists copy nbgrader's; fail loudly if a new nbgrader changes its defaults."""
     from nbgrader.converters import Autograde, GenerateAssignment, GenerateFeedback
 
-    from billcode import nbgrader_ext as ext
+    from billcode.instructor import preprocessors as ext
 
     default = GenerateAssignment.class_traits()["preprocessors"].default()
     assert ext.GENERATE_ASSIGNMENT == [ext.RemoveInstructorCells, ext.ApplyClassParams, ext.ClearRunMetadata, *default]
@@ -209,7 +209,7 @@ def test_nbgrader_lists_are_nbgraders_defaults_plus_ours():
 
 
 def test_instructor_cells_cannot_be_nbgrader_cells():
-    from billcode.nbgrader_ext import RemoveInstructorCells
+    from billcode.instructor.preprocessors import RemoveInstructorCells
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x", metadata={
         "tags": ["instructor-only"], "nbgrader": {"grade": True, "grade_id": "x", "points": 1}})])

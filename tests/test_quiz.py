@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from billcode.answers import read_answers
-from billcode.quiz import open_quiz
+from billcode.quiz.answers import read_answers
+from billcode.quiz.engine import open_quiz
 
 
 def feedback(question) -> str:
@@ -134,7 +134,7 @@ def test_graded_every_type_round_trips(quiz, bank, tmp_path):
 def notices(monkeypatch):
     """What check_saved displays, as HTML strings."""
     shown = []
-    monkeypatch.setattr("billcode.grading.display", lambda obj, **kw: shown.append(getattr(obj, "data", obj)))
+    monkeypatch.setattr("billcode.quiz.checks.display", lambda obj, **kw: shown.append(getattr(obj, "data", obj)))
     return shown
 
 

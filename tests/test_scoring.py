@@ -1,7 +1,7 @@
 import pytest
 
-from billcode.bank import find_item
-from billcode.scoring import AnswerError, clean_answer, describe_answer, score_answer
+from billcode.quiz.bank import find_item
+from billcode.quiz.scoring import AnswerError, clean_answer, describe_answer, score_answer
 
 
 def score(bank, item_id, value, key):

@@ -7,7 +7,7 @@ One entry per graded cell of the master, named by its nbgrader grade_id:
 """
 
 from billcode.data import load_table
-from billcode.keys import QuizKey, ValueCheck
+from billcode.instructor.keys import QuizKey, ValueCheck
 
 
 def graded(params: dict) -> dict:

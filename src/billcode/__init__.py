@@ -3,10 +3,10 @@
 Notebooks import only these short names, so the package can be reorganised without touching them.
 """
 
-from billcode.costs import tuition_explorer
+from billcode.careers.tuition import tuition_explorer
 from billcode.data import load_json, load_table
-from billcode.grading import check_answer, quiet
-from billcode.quiz import open_quiz
+from billcode.quiz.checks import check_answer, quiet
+from billcode.quiz.engine import open_quiz
 from billcode.tables import show_table
 
 __all__ = ["check_answer", "load_json", "load_table", "open_quiz", "quiet", "show_table", "tuition_explorer"]

@@ -1,5 +1,5 @@
 """Instructor tools: release, grading, feedback and authoring. Nothing here runs in a student's kernel."""
 
-from billcode.keys import key_answers
+from billcode.instructor.keys import key_answers
 
 __all__ = ["key_answers"]

@@ -1,6 +1,6 @@
 """Instructor tool: write feedback pages, and refuse any page that would show key or hidden-test text.
 
-    python -m billcode.feedback [--root autograder] [ASSIGNMENT ...]
+    python -m billcode.instructor.feedback [--root autograder] [ASSIGNMENT ...]
 
 nbgrader writes the pages into a scratch folder; each is scanned for what must never reach a student (hidden
 test markers and lines, code lines of the key file, the class secret) and only clean pages are moved to
@@ -17,9 +17,9 @@ import sys
 import tokenize
 from pathlib import Path
 
-from billcode.keys import KEYS_DIR
-from billcode.release import ReleaseError, assignments, nbgrader
-from billcode.variants import class_secret
+from billcode.instructor.keys import KEYS_DIR
+from billcode.instructor.release import ReleaseError, assignments, nbgrader
+from billcode.instructor.variants import class_secret
 
 STAGING = ".feedback-staging"
 MARKERS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "BEGIN MARK SCHEME", "BEGIN SOLUTION")

@@ -9,39 +9,15 @@ from it, so a secret set or changed after release cannot make the keys disagree 
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import os
 from pathlib import Path
 
+from billcode.quiz.params import choose_params
+
 SECRET_ENV = "BILLCODE_CLASS_SECRET"
 SECRET_FILE = "class_secret.txt"
 PARAMS_FILE = "class_params.json"
-
-
-def choose_params(bank: dict, secret: str | None) -> dict[str, dict[str, float]]:
-    """Pick each parameterised item's numbers: the public default without a secret, else a keyed hash's pick."""
-    chosen = {}
-    for item in bank["items"]:
-        values = {}
-        for name, candidates in item.get("params", {}).items():
-            if secret is None:
-                values[name] = candidates[0]
-            else:
-                digest = hmac.new(secret.encode(), f"{bank['bank']}:{item['id']}:{name}".encode(), hashlib.sha256)
-                values[name] = candidates[int(digest.hexdigest(), 16) % len(candidates)]
-        if values:
-            chosen[item["id"]] = values
-    return chosen
-
-
-def fill(text: str, values: dict[str, float] | None) -> str:
-    """Write an item's numbers into its text ({name} placeholders; 1500 is written 1,500)."""
-    for name, value in (values or {}).items():
-        shown = f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
-        text = text.replace("{" + name + "}", shown)
-    return text
 
 
 def class_secret(course_root: Path) -> str | None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import html
 import re
 
-from billcode.bank import find_item, item_number
-from billcode.scoring import CREDIT_RULES
-from billcode.variants import choose_params, fill
+from billcode.quiz.bank import find_item, item_number
+from billcode.quiz.scoring import CREDIT_RULES
+from billcode.quiz.params import choose_params, fill
 
 TYPE_NAMES = {
     "single": "Single choice",

@@ -1,6 +1,6 @@
 """Instructor tool: grade every collected submission; nothing a student's code does can change a grade.
 
-    python -m billcode.autograde [--root autograder] [--student ID ...] [ASSIGNMENT ...]
+    python -m billcode.instructor.autograde [--root autograder] [--student ID ...] [ASSIGNMENT ...]
 
 For each submission it takes in only the notebook, the answers file and the timestamp (other files are
 listed in the report, never copied), gives a missing or damaged notebook a 0 with the reason, and runs
@@ -24,10 +24,10 @@ from pathlib import Path
 
 from jupyter_client.kernelspec import KernelSpecManager
 
-from billcode.answers import ANSWERS_SUFFIX
-from billcode.grading_steps import REPORT
-from billcode.release import ReleaseError, assignments, nbgrader_env
-from billcode.sandbox import sandbox_problem
+from billcode.quiz.answers import ANSWERS_SUFFIX
+from billcode.instructor.grading_steps import REPORT
+from billcode.instructor.release import ReleaseError, assignments, nbgrader_env
+from billcode.instructor.sandbox import sandbox_problem
 
 INTAKE = ".intake"  # what is graded: a clean copy of each submission, inside the course root
 REPORTS = "reports"

@@ -1,6 +1,6 @@
 """What nbgrader test cells call in the student's kernel: visible checks that hint, and a data-only export.
 
-Nothing here decides a grade. The grader scores every graded cell in its own process (billcode.marking),
+Nothing here decides a grade. The grader scores every graded cell in its own process (billcode.instructor.marking),
 from the answers file as submitted and from the value check_answer() exports, with keys the kernel never sees.
 """
 
@@ -68,8 +68,8 @@ def not_done(title: str, problem: str) -> None:
     """Tell the learner what is missing: a notice on screen, or a failed check for nbgrader's Validate button."""
     if os.environ.get("NBGRADER_VALIDATING"):
         raise NotDone(f"{title}: {problem}")
-    from billcode.render import inline_html
-    from billcode.widgets import message_html
+    from billcode.quiz.render import inline_html
+    from billcode.quiz.widgets import message_html
 
     display(HTML(message_html("notice", inline_html(problem), title=f"{title}: not done yet.", live=False)))
 

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
-from billcode.answers import answers_path, read_answers, save_graded, save_practice
-from billcode.bank import find_item, load_bank
-from billcode.grading import not_done
-from billcode.mastery import MasteryReport
-from billcode.render import heading, inline_html, label, question_notes, static_class
-from billcode.scoring import AnswerError, Score, clean_answer, describe_answer, format_hints, score_answer
-from billcode.widgets import QUESTION_CSS, Controls, build_controls, message_html
+from billcode.quiz.answers import answers_path, read_answers, save_graded, save_practice
+from billcode.quiz.bank import find_item, load_bank
+from billcode.quiz.checks import not_done
+from billcode.quiz.mastery import MasteryReport
+from billcode.quiz.render import heading, inline_html, label, question_notes, static_class
+from billcode.quiz.scoring import AnswerError, Score, clean_answer, describe_answer, format_hints, score_answer
+from billcode.quiz.widgets import QUESTION_CSS, Controls, build_controls, message_html
 
 EXPLAIN_AFTER = 2  # wrong practice attempts before the explanation is shown anyway
 

@@ -1,10 +1,10 @@
 """Run a submitted notebook's cells and hand the executed notebook back on a file descriptor.
 
-    python -m billcode.run_notebook NOTEBOOK --out-fd N [--cell-timeout S]
+    python -m billcode.instructor.run_notebook NOTEBOOK --out-fd N [--cell-timeout S]
 
-The grader starts this inside the grading sandbox (billcode.sandbox). The kernel it starts does not
+The grader starts this inside the grading sandbox (billcode.instructor.sandbox). The kernel it starts does not
 inherit the descriptor, so student code cannot write to it; the grader treats what comes back as untrusted
-data anyway: it only keeps outputs, and never scores from them except through billcode.marking.
+data anyway: it only keeps outputs, and never scores from them except through billcode.instructor.marking.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Author tools for the masters: keep question text cells in sync with the banks, and re-run masters.
 
-    python -m billcode.authoring sync     # rewrite each question's markdown cell from its bank
-    python -m billcode.authoring execute  # re-run every master in a scratch folder and store its outputs
+    python -m billcode.instructor.authoring sync     # rewrite each question's markdown cell from its bank
+    python -m billcode.instructor.authoring execute  # re-run every master in a scratch folder and store its outputs
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from billcode.bank import load_bank
-from billcode.render import question_markdown
+from billcode.quiz.bank import load_bank
+from billcode.quiz.render import question_markdown
 
 ASK = re.compile(r"""^\s*quiz\.ask\(\s*["']([\w-]+)["']\s*\)\s*$""")
 MARK = "billcode"  # cell metadata key of generated question cells

@@ -2,7 +2,7 @@
 
 Each assignment has `autograder/keys/<assignment>.py` (beside `source/`, so nbgrader never copies it to
 students), defining `graded(params) -> {grade_id: QuizKey | ValueCheck}`. `params` holds the class's numbers
-(see `billcode.variants`). Nothing here is a key: this module only says what a key file may declare.
+(see `billcode.instructor.variants`). Nothing here is a key: this module only says what a key file may declare.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def course_root(start: Path | str | None = None) -> Path:
     for folder in (here, *here.parents):
         if (folder / "nbgrader_config.py").is_file() and (folder / KEYS_DIR).is_dir():
             return folder
-    repo = Path(__file__).resolve().parents[2] / "autograder"  # an editable install from a clone
+    repo = Path(__file__).resolve().parents[3] / "autograder"  # an editable install from a clone
     if (repo / KEYS_DIR).is_dir():
         return repo
     raise KeyFileError(f"No course root with a {KEYS_DIR}/ folder was found; set {ROOT_ENV}.")
@@ -67,8 +67,8 @@ def load_graded(root: Path | str, assignment: str, params: dict) -> dict[str, Qu
 
 def key_answers(assignment: str, root: Path | str | None = None) -> dict[str, object]:
     """The quiz keys with the public numbers, for the master's instructor-only cell (so the master validates)."""
-    from billcode.bank import load_bank
-    from billcode.variants import choose_params
+    from billcode.quiz.bank import load_bank
+    from billcode.quiz.params import choose_params
 
     graded = load_graded(root or course_root(), assignment, choose_params(load_bank(assignment), None))
     return {check.item: check.key for check in graded.values() if isinstance(check, QuizKey)}

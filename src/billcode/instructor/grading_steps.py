@@ -21,12 +21,12 @@ from nbgrader.api import Gradebook
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Integer, Unicode
 
-from billcode.answers import ANSWERS_SUFFIX, MAX_ANSWERS_BYTES, AnswerFile, parse_answers
-from billcode.bank import load_bank
-from billcode.keys import KeyFileError, QuizKey, load_graded
-from billcode.marking import exported_value, score_quiz, score_value
-from billcode.sandbox import run_isolated
-from billcode.variants import class_params
+from billcode.quiz.answers import ANSWERS_SUFFIX, MAX_ANSWERS_BYTES, AnswerFile, parse_answers
+from billcode.quiz.bank import load_bank
+from billcode.instructor.keys import KeyFileError, QuizKey, load_graded
+from billcode.instructor.marking import exported_value, score_quiz, score_value
+from billcode.instructor.sandbox import run_isolated
+from billcode.instructor.variants import class_params
 
 REPORT = "billcode-report"  # log lines the course's grading command reads: "billcode-report {json}"
 
@@ -75,7 +75,7 @@ class SandboxedExecute(NbGraderPreprocessor):
             if raw is not None:
                 (work / answers.name).write_bytes(raw)
             result = run_isolated(
-                work, [sys.executable, "-m", "billcode.run_notebook", f"{{folder}}/{name}.ipynb", "--out-fd", "{out_fd}",
+                work, [sys.executable, "-m", "billcode.instructor.run_notebook", f"{{folder}}/{name}.ipynb", "--out-fd", "{out_fd}",
                        "--cell-timeout", str(self.cell_timeout)],
                 timeout=self.notebook_timeout, forbidden=[Path(self.course_root or folder)],
             )

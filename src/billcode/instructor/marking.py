@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import math
 
-from billcode.answers import AnswerFile
-from billcode.bank import find_item
-from billcode.grading import EXPORT_MIME
-from billcode.keys import QuizKey, ValueCheck
-from billcode.render import heading
-from billcode.scoring import AnswerError, clean_answer, describe_answer, score_answer
+from billcode.quiz.answers import AnswerFile
+from billcode.quiz.bank import find_item
+from billcode.quiz.checks import EXPORT_MIME
+from billcode.instructor.keys import QuizKey, ValueCheck
+from billcode.quiz.render import heading
+from billcode.quiz.scoring import AnswerError, clean_answer, describe_answer, score_answer
 
 SHOWN_CHARS = 300  # how much of a student's value the feedback repeats
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import fastjsonschema
 
 from billcode.data import data_path
-from billcode.scoring import AnswerError, clean_answer
+from billcode.quiz.scoring import AnswerError, clean_answer
 
 
 class BankError(ValueError):
@@ -22,7 +22,7 @@ class BankError(ValueError):
 @cache
 def bank_schema() -> dict:
     """The JSON Schema every item bank must satisfy."""
-    return json.loads(files("billcode").joinpath("item_bank.schema.json").read_text(encoding="utf-8"))
+    return json.loads(files("billcode.quiz").joinpath("item_bank.schema.json").read_text(encoding="utf-8"))
 
 
 @cache

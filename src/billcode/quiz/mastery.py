@@ -8,7 +8,7 @@ from pathlib import Path
 import ipywidgets as widgets
 import pandas as pd
 
-from billcode.answers import read_answers
+from billcode.quiz.answers import read_answers
 
 PASS_LINE = 0.70  # AAPC's CPC/CPB pass mark and the CMS MLN certificate line (curriculum brief §0)
 

@@ -28,11 +28,12 @@ from nbgrader.preprocessors import (
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from traitlets import Unicode
 
-from billcode.authoring import question_cell
-from billcode.bank import load_bank
-from billcode.grading_steps import DropAddedCellOutputs, KeepFirstOfEachCell, SandboxedExecute, ScoreOutsideKernel
-from billcode.render import question_markdown
-from billcode.variants import choose_params, save_class_params
+from billcode.instructor.authoring import question_cell
+from billcode.quiz.bank import load_bank
+from billcode.instructor.grading_steps import DropAddedCellOutputs, KeepFirstOfEachCell, SandboxedExecute, ScoreOutsideKernel
+from billcode.quiz.render import question_markdown
+from billcode.instructor.variants import save_class_params
+from billcode.quiz.params import choose_params
 
 INSTRUCTOR_TAG = "instructor-only"
 

@@ -1,6 +1,6 @@
 """How long a notebook takes a learner: words read at a stated rate, plus minutes per task.
 
-    python -m billcode.estimate [NOTEBOOK ...]    # default: every master under autograder/source/
+    python -m billcode.instructor.estimate [NOTEBOOK ...]    # default: every master under autograder/source/
 
 The constants are in one place, with where they come from. Tests fail when a notebook's stated time
 ("about N minutes" in its "What you'll need" cell) is more than 25% away from this estimate.
@@ -53,7 +53,7 @@ def count_words(text: str) -> int:
 
 def estimate(path: Path) -> Estimate:
     """Estimate one notebook (a master or a student copy)."""
-    from billcode.bank import load_bank
+    from billcode.quiz.bank import load_bank
     from billcode.data import load_table
 
     nb = nbformat.read(path, as_version=4)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from billcode.amounts import AmountError, format_amount, parse_amount
-from billcode.codes import capitals_note, code_hints, codes_match, normalize_code
+from billcode.coding.codes import capitals_note, code_hints, codes_match, normalize_code
 
 # How each type earns partial credit, stated to learners in the question text and the README.
 CREDIT_RULES = {
