@@ -86,13 +86,13 @@ def test_wheel_ships_the_data_and_the_schema(tmp_path):
     for path in (ROOT / "data").rglob("*"):
         if path.is_file():
             assert f"billcode/data/{path.relative_to(ROOT / 'data').as_posix()}" in names
-    assert "billcode/item_bank.schema.json" in names
+    assert "billcode/quiz/item_bank.schema.json" in names
 
 
 def test_no_cpt_descriptor_text_anywhere():
     """CPT descriptors are AMA-copyrighted: nothing shipped may pair a five-digit CPT-like code with a descriptor."""
     pattern = re.compile(r"\b\d{4}[0-9FTU]\b\s*[|:–-]\s*[A-Za-z]{4,}")
-    for path in [*(ROOT / "data").rglob("*"), *(ROOT / "autograder" / "source").rglob("*.ipynb"), *(ROOT / "course").glob("*.ipynb")]:
+    for path in [*(ROOT / "data").rglob("*"), *(ROOT / "docs").rglob("*.md"), *(ROOT / "autograder" / "source").rglob("*.ipynb"), *(ROOT / "course").glob("*.ipynb")]:
         if path.is_file():
             text = path.read_text()
             assert not pattern.search(text), (path, pattern.search(text).group(0))

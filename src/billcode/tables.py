@@ -13,17 +13,20 @@ from billcode.data import load_table
 CAPTIONS = {
     "article_figures": (
         "Every figure the article states, next to a reference figure where one exists",
-        "The article (seed text); BLS and AAPC figures as listed per row, checked 2026-11. "
-        "Status: verified = seen on the source's own page; secondary = seen only on pages citing it; "
-        "untraced = no source found.",
+        "The article 'Medical Billing vs. Medical Coding programs' (claims, untraced); BLS Occupational Outlook "
+        "Handbook, May 2024 (as reported by startrightcareers.com and jobhuntday.com; check bls.gov); AAPC 2022 "
+        "Medical Coding and Billing Salary Report (aapc.com). Checked 2026-11. Status: verified = seen on the "
+        "source's own page; secondary = seen only on pages citing it; untraced = no source found.",
     ),
     "revenue_cycle": (
         "The revenue cycle step by step, and who does what (main = owns it, supports = helps)",
-        "Course summary of common practice, from revenue-cycle and CBCS training material (curriculum brief §2).",
+        "Course summary of common practice, drawing on HFMA MAP Keys (hfma.org) and healthcarebilling.org, "
+        "'Revenue cycle: start to finish'.",
     ),
     "credentials": (
         "Credentials named in the article (and the CCS), who grants them and their exams",
-        "AAPC, AHIMA and NHA pages and exam outlines as listed per row, checked 2026-11.",
+        "AAPC (aapc.com), AHIMA (ahima.org) and NHA (nhanow.com) credential and exam pages, and prep sites where "
+        "marked (cbcsexam.com, open-exam-prep.com). Checked 2026-11.",
     ),
 }
 

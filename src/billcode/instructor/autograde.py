@@ -190,7 +190,7 @@ def read_log(log: str, outcome: Outcome) -> None:
             ending = event.get("ending", "")
             if event.get("timeouts"):
                 outcome.problems.append(f"{event['timeouts']} cell(s) ran past the {event.get('cell_timeout', 30)} s "
-                                        "limit and were interrupted")
+                                        "time limit and were interrupted")
             if ending == "kernel-died":
                 outcome.problems.append("the kernel died while running the notebook; later cells did not run")
             elif ending == "interrupt-ignored":

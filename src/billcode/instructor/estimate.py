@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 
 # Brysbaert, M. (2019). How many words do we read per minute? A review and meta-analysis of reading rate.
 # Journal of Memory and Language 109, 104047: adults read English non-fiction silently at about 238 words a
@@ -75,7 +76,8 @@ def estimate(path: Path) -> Estimate:
         tasks["explorer"] += len(re.findall(r"\w+_explorer\(", cell.source))
         for name, columns in TABLE.findall(cell.source):
             shown = load_table(name)[ast.literal_eval(columns)]
-            words += sum(count_words(str(v)) for v in shown.to_numpy().ravel()) + count_words(" ".join(shown.columns))
+            cells = [str(v) for v in shown.to_numpy().ravel() if not pd.isna(v)]  # an empty cell is not a word
+            words += sum(count_words(v) for v in cells) + count_words(" ".join(shown.columns))
     return Estimate(words, tasks)
 
 
