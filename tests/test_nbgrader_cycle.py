@@ -206,3 +206,32 @@ def test_preflight_catches_a_kernel_without_the_course_package(monkeypatch):
     monkeypatch.setattr(KernelSpecManager, "get_kernel_spec", lambda self, name: bare)
     with pytest.raises(ReleaseError, match="cannot import the course package"):
         preflight()
+
+
+def test_a_private_class_gets_its_own_numbers_and_keys(tmp_path):
+    """With a class secret, the released question shows the class's numbers and grading uses the matching key:
+    the public copy's answer (1400) earns nothing, the class's answer earns the point."""
+    from billcode.instructor.keys import QuizKey, load_graded
+    from billcode.instructor.variants import saved_params
+    from billcode.quiz.bank import load_bank
+    from billcode.quiz.params import choose_params
+
+    bank = load_bank(A)
+    secret = next(f"class-{n}" for n in range(100) if choose_params(bank, f"class-{n}") != choose_params(bank, None))
+    root = copy_course_root(tmp_path)
+    (root / "class_secret.txt").write_text(secret + "\n")
+    nbgrader(root, "generate_assignment", A)
+    params = choose_params(bank, secret)
+    assert saved_params(root)[A] == params
+    position = params["ov-g1"]["position"]
+    released = (root / "release" / A / f"{A}.ipynb").read_text()
+    assert f"**{position}%**" in released and "**50%**" not in released
+    key = next(c.key for c in load_graded(root, A, params).values() if isinstance(c, QuizKey) and c.item == "ov-g1")
+    submit(root, "public", answers={"ov-g1": KEYS["ov-g1"]})
+    submit(root, "private", answers={"ov-g1": key})
+    (root / "class_secret.txt").unlink()  # grading reads the numbers saved at release, not the secret
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert autograde_main(["--root", str(root)]) == 0
+    assert KEYS["ov-g1"] != key
+    assert cell_scores(root, "public")["test_ov_g1"] == 0
+    assert cell_scores(root, "private")["test_ov_g1"] == 1
