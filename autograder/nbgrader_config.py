@@ -38,6 +38,8 @@ c.ClearSolutions.code_stub = {"python": CODE_STUB}
 
 # Feedback shows scores and outputs but not the source of hidden tests.
 c.GenerateFeedback.preprocessors = GENERATE_FEEDBACK
+# Feedback pages and the formgrader show student-written markdown and outputs: never as live HTML or script.
+c.HTMLExporter.sanitize_html = True
 
 # A student's saved quiz answers (<assignment>_answers.json) must never be replaced by a copy that an
 # instructor's own run of the master may have left in source/ (it would hold the key answers).

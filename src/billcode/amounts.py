@@ -17,7 +17,10 @@ def parse_amount(text: object, unit: str = "count") -> float:
     if isinstance(text, bool):
         raise AmountError("Type a number, not True or False.")
     if isinstance(text, int | float):
-        value = float(text)
+        try:
+            value = float(text)
+        except OverflowError:
+            raise AmountError("That number is too large.") from None
     else:
         raw = str(text).strip() if text is not None else ""
         if not raw:

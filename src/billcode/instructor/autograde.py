@@ -24,8 +24,9 @@ from pathlib import Path
 
 from jupyter_client.kernelspec import KernelSpecManager
 
-from billcode.quiz.answers import ANSWERS_SUFFIX
+from billcode.quiz.answers import ANSWERS_SUFFIX, MAX_ANSWERS_BYTES
 from billcode.instructor.grading_steps import REPORT
+from billcode.instructor.keys import preload_keys
 from billcode.instructor.release import ReleaseError, assignments, nbgrader_env
 from billcode.instructor.sandbox import sandbox_problem
 
@@ -33,7 +34,6 @@ INTAKE = ".intake"  # what is graded: a clean copy of each submission, inside th
 REPORTS = "reports"
 IN_PROGRESS = ".grading-in-progress"
 MAX_NOTEBOOK_BYTES = 20 * 1024**2
-KEPT = ("timestamp.txt",)
 
 
 @dataclass
@@ -61,6 +61,11 @@ def preflight(kernel: str = "python3") -> str:
             f"silently score 0. Run `make install` (it installs billcode and pins the kernel).\n{done.stderr.strip()}"
         )
     return spec.argv[0]
+
+
+def shown(name: str) -> str:
+    """A file name as text that can always be printed and written (odd bytes spelled as escapes)."""
+    return name.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _size(path: Path) -> int:
@@ -91,7 +96,8 @@ def readable_timestamp(path: Path) -> bool:
     from nbgrader.utils import parse_utc
 
     try:
-        parse_utc(path.read_text(encoding="utf-8")[:100].strip())
+        with path.open("rb") as handle:
+            parse_utc(handle.read(100).decode("utf-8").strip())
     except Exception:
         return False
     return True
@@ -110,10 +116,10 @@ def take_in(root: Path, outcome: Outcome) -> str | None:
     others = [p for n, p in regular.items() if n.endswith(".ipynb") and n != wanted.name]
     if chosen is None and len(others) == 1:
         chosen = others[0]
-        outcome.problems.append(f"the notebook was named {chosen.name!r}; graded it as {wanted.name}")
+        outcome.problems.append(f"the notebook was named {shown(chosen.name)!r}; graded it as {wanted.name}")
     taken = {chosen.name} if chosen else set()
-    for extra in (f"{name}{ANSWERS_SUFFIX}", *KEPT):
-        if extra in regular:
+    for extra, limit in ((f"{name}{ANSWERS_SUFFIX}", MAX_ANSWERS_BYTES), ("timestamp.txt", 1024)):
+        if extra in regular and regular[extra].stat().st_size <= limit:
             shutil.copyfile(regular[extra], dst / extra)
             taken.add(extra)
     if "timestamp.txt" in taken and not readable_timestamp(dst / "timestamp.txt"):
@@ -121,7 +127,8 @@ def take_in(root: Path, outcome: Outcome) -> str | None:
         outcome.problems.append("timestamp.txt could not be read: graded without a submission time (no late penalty)")
     left = sorted(p for p in src.iterdir() if p.name not in taken and p.name != ".ipynb_checkpoints")
     if left:
-        listed = ", ".join(f"{p.name}{'/' if p.is_dir() and not p.is_symlink() else ''} ({_size(p):,} bytes)" for p in left)
+        listed = ", ".join(f"{shown(p.name)}{'/' if p.is_dir() and not p.is_symlink() else ''} ({_size(p):,} bytes)"
+                           for p in left)
         outcome.problems.append(f"not graded and not copied next to the notebook: {listed}")
     if chosen is None:
         return f"no notebook named {wanted.name} was submitted"
@@ -176,12 +183,15 @@ def read_score(api, outcome: Outcome) -> None:
 
 def read_log(log: str, outcome: Outcome) -> None:
     """Turn the course steps' report lines and nbgrader's warnings into the outcome's problems."""
+    prefix = f"[WARNING] {REPORT} "  # how capture_log writes our lines; text a student put in a log never starts so
     for line in log.splitlines():
-        if REPORT not in line:
+        if not line.startswith(prefix):
             continue
         try:
-            event = json.loads(line.split(REPORT, 1)[1])
+            event = json.loads(line[len(prefix):])
         except ValueError:
+            continue
+        if not isinstance(event, dict) or not all(isinstance(v, str | int | float | bool | None) for v in event.values()):
             continue
         if event.get("event") == "run":
             outcome.isolated = bool(event.get("isolated"))
@@ -218,6 +228,8 @@ def grade_one(api, outcome: Outcome) -> None:
             outcome.status = "failed"
             detail = (result.get("error") or result.get("log") or "").strip().splitlines()
             outcome.problems.insert(0, "nbgrader could not grade it: " + (detail[-1] if detail else "no detail"))
+            outcome.problems.append("the gradebook keeps whatever it held before this run")
+            return
     read_score(api, outcome)
 
 
@@ -225,7 +237,7 @@ def write_report(root: Path, outcomes: list[Outcome]) -> Path:
     """Write reports/grading_report.csv: one row per submission."""
     path = root / REPORTS / "grading_report.csv"
     path.parent.mkdir(exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as handle:
+    with path.open("w", newline="", encoding="utf-8", errors="backslashreplace") as handle:
         writer = csv.writer(handle)
         writer.writerow(["assignment", "student", "status", "score", "max_score", "isolated", "problems"])
         for o in outcomes:
@@ -265,12 +277,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Grading kernel: {python} (imports billcode)")
     problem = sandbox_problem()
     print("Student code runs isolated (bubblewrap sandbox)." if not problem else
-          f"WARNING: student code runs UNISOLATED ({problem}); a hostile submission could tamper with grading.")
+          f"WARNING: student code runs UNISOLATED ({problem}): one hostile submission could change any grade in "
+          "this batch, so do not trust its results; install bubblewrap and grade again.")
     marker = root / REPORTS / IN_PROGRESS
     if marker.is_file():
         print(f"The previous grading run stopped while grading {marker.read_text().strip()}; grading everything again.")
     marker.parent.mkdir(exist_ok=True)
     api = load_api(root)
+    _signals.clear()
+    for name in args.names or assignments(root):
+        preload_keys(root, name)  # read the key files before any student code runs
     todo = [Outcome(name, p.parent.name) for name in (args.names or assignments(root))
             for p in sorted((root / "submitted").glob(f"*/{name}")) if p.is_dir()
             and (not args.student or p.parent.name in args.student)]
@@ -287,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{number}/{len(todo)}] {outcome.assignment} {outcome.student}: {outcome.status} {score}"
                   + (f" ({'; '.join(outcome.problems)})" if outcome.problems else ""), flush=True)
     except Stopped as why:
-        current = todo[len(outcomes)]
+        current = todo[min(len(outcomes), len(todo) - 1)]
         write_report(root, outcomes)
         print(f"Grading STOPPED by {why} while grading {current.student} ({current.assignment}): "
               f"{len(outcomes)} of {len(todo)} done. Run it again to grade everyone.", file=sys.stderr)

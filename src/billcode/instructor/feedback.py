@@ -19,7 +19,7 @@ from pathlib import Path
 
 from billcode.instructor.keys import KEYS_DIR
 from billcode.instructor.release import ReleaseError, assignments, nbgrader
-from billcode.instructor.variants import class_secret
+from billcode.instructor.variants import MIN_SECRET_CHARS, class_secret
 
 STAGING = ".feedback-staging"
 MARKERS = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "BEGIN MARK SCHEME", "BEGIN SOLUTION")
@@ -49,9 +49,12 @@ def key_file_lines(path: Path) -> list[str]:
 
 def hidden_lines(master: Path) -> list[str]:
     """Lines inside the master's hidden-test blocks."""
+    import nbformat
+
     found = []
-    for block in re.findall(r"BEGIN HIDDEN TESTS(.*?)### END HIDDEN TESTS", master.read_text(encoding="utf-8"), re.S):
-        found += [ln.strip().replace('\\"', '"') for ln in block.replace("\\n", "\n").splitlines() if len(ln.strip()) >= MIN_LINE]
+    for cell in nbformat.read(master, as_version=4).cells:
+        for block in re.findall(r"BEGIN HIDDEN TESTS(.*?)### END HIDDEN TESTS", cell.source, re.S):
+            found += [line.strip() for line in block.splitlines() if len(line.strip()) >= MIN_LINE]
     return found
 
 
@@ -64,16 +67,17 @@ def forbidden_texts(root: Path, assignment: str) -> list[str]:
     for master in (root / "source" / assignment).glob("*.ipynb"):
         texts += hidden_lines(master)
     secret = class_secret(root)
-    if secret:
+    if secret and len(secret) >= MIN_SECRET_CHARS:
         texts.append(secret)
     return texts
 
 
 def leaks(page: str, texts: list[str]) -> list[str]:
-    """The forbidden texts a feedback page contains (HTML-escaped or not)."""
+    """The forbidden texts a feedback page shows, however it is escaped or split into highlighting spans."""
     import html
 
-    return [t for t in texts if t in page or html.escape(t) in page or html.escape(t, quote=False) in page]
+    shown = html.unescape(re.sub(r"<[^>]*>", "", page))
+    return [t for t in texts if t in page or t in shown]
 
 
 def write_feedback(root: Path, assignment: str) -> tuple[int, list[str]]:

@@ -26,6 +26,7 @@ from billcode.quiz.bank import load_bank
 from billcode.instructor.keys import KeyFileError, QuizKey, load_graded
 from billcode.instructor.marking import exported_value, score_quiz, score_value
 from billcode.instructor.sandbox import run_isolated
+from billcode.quiz.checks import EXPORT_MIME
 from billcode.instructor.variants import class_params
 
 REPORT = "billcode-report"  # log lines the course's grading command reads: "billcode-report {json}"
@@ -34,6 +35,19 @@ REPORT = "billcode-report"  # log lines the course's grading command reads: "bil
 def report(log, **fields: object) -> None:
     """Log one machine-readable line for the grading report."""
     log.warning("%s %s", REPORT, json.dumps(fields, sort_keys=True))
+
+
+SAFE_MIMETYPES = ("text/plain", "image/png", "image/jpeg", EXPORT_MIME)
+
+
+def safe_output(output):
+    """An output as the instructor may see it: no HTML or script from the run (formgrader shows outputs unsanitised)."""
+    if output.get("output_type") in ("display_data", "execute_result"):
+        output["data"] = {k: v for k, v in output.get("data", {}).items() if k in SAFE_MIMETYPES}
+        output["metadata"] = {}
+        if not output["data"]:
+            output["data"] = {"text/plain": "(a rich output, not kept by the grader)"}
+    return output
 
 
 class KeepFirstOfEachCell(NbGraderPreprocessor):
@@ -45,8 +59,11 @@ class KeepFirstOfEachCell(NbGraderPreprocessor):
             grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
             if grade_id is None:
                 continue
+            if not isinstance(grade_id, str):  # no cell of the course has such an id
+                del cell.metadata["nbgrader"]
+                continue
             if grade_id in seen:
-                self.log.warning("Cell with id '%s' exists multiple times; only the first is graded", grade_id)
+                self.log.warning("Cell with id %r exists multiple times; only the first is graded", grade_id)
                 report(self.log, event="duplicate-cell", cell=grade_id)
                 del cell.metadata["nbgrader"]
             seen.add(grade_id)
@@ -95,7 +112,7 @@ class SandboxedExecute(NbGraderPreprocessor):
             return {"ending": "no-outputs: cells changed"}
         for mine, theirs in zip(nb.cells, executed.cells):
             if mine.cell_type == "code" and theirs.cell_type == "code":
-                mine.outputs = theirs.outputs
+                mine.outputs = [safe_output(o) for o in theirs.outputs]
                 mine.execution_count = theirs.execution_count
         how = executed.metadata.get("billcode_run", {})
         ending, timeouts = how.get("ending"), how.get("timeouts")
@@ -126,10 +143,13 @@ class ScoreOutsideKernel(NbGraderPreprocessor):
                 continue
             grade_id = cell.metadata.nbgrader["grade_id"]
             check = checks[grade_id]
-            if isinstance(check, QuizKey):
-                earned, message = score_quiz(bank, check, record, points[grade_id])
-            else:
-                earned, message = score_value(check, *exported_value(cell.outputs, check.name), points[grade_id])
+            try:
+                if isinstance(check, QuizKey):
+                    earned, message = score_quiz(bank, check, record, points[grade_id])
+                else:
+                    earned, message = score_value(check, *exported_value(cell.outputs, check.name), points[grade_id])
+            except Exception as err:  # data nobody foresaw: this cell scores 0 and says so; the others are graded
+                earned, message = 0.0, f"{grade_id}: the answer could not be graded ({type(err).__name__}). Scored 0."
             cell.outputs = [
                 new_output("stream", name="stdout", text=message + "\n"),
                 new_output("execute_result", data={"text/plain": repr(earned)}, execution_count=cell.execution_count),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import runpy
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 ROOT_ENV = "BILLCODE_COURSE_ROOT"
@@ -53,12 +54,25 @@ def course_root(start: Path | str | None = None) -> Path:
     raise KeyFileError(f"No course root with a {KEYS_DIR}/ folder was found; set {ROOT_ENV}.")
 
 
+@cache
+def _graded_function(path: str):
+    """The key file's graded() function, read once per grading process (before student code runs)."""
+    if not Path(path).is_file():
+        raise KeyFileError(f"{path} is missing: every assignment needs a key file (see the README's instructor section).")
+    return runpy.run_path(path)["graded"]
+
+
+def preload_keys(root: Path | str, assignment: str) -> None:
+    """Read an assignment's key file now, if it has one (the grading command does this first)."""
+    path = Path(root).resolve() / KEYS_DIR / f"{assignment}.py"
+    if path.is_file():
+        _graded_function(str(path))
+
+
 def load_graded(root: Path | str, assignment: str, params: dict) -> dict[str, QuizKey | ValueCheck]:
     """Run the instructor's key file for one assignment and return what each graded cell checks."""
-    path = Path(root) / KEYS_DIR / f"{assignment}.py"
-    if not path.is_file():
-        raise KeyFileError(f"{path} is missing: every assignment needs a key file (see the README's instructor section).")
-    graded = runpy.run_path(str(path))["graded"](params)
+    path = Path(root).resolve() / KEYS_DIR / f"{assignment}.py"
+    graded = _graded_function(str(path))(params)
     wrong = [gid for gid, check in graded.items() if not isinstance(check, QuizKey | ValueCheck)]
     if wrong:
         raise KeyFileError(f"{path}: {', '.join(wrong)} must map to a QuizKey or a ValueCheck.")

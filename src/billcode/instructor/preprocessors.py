@@ -105,7 +105,7 @@ class RestoreCellsFromGradebook(OverwriteCells):
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         if grade_id is not None and grade_id not in self._cell_roles():
             # A role the student invented (nbgrader would keep grade: true without an id and crash): drop it.
-            self.log.warning("Cell '%s' is not in the gradebook; treated as an ordinary cell", grade_id)
+            self.log.warning("Cell %r is not in the gradebook; treated as an ordinary cell", grade_id)
             del cell.metadata["nbgrader"]
             return cell, resources
         if grade_id in self._cell_roles():

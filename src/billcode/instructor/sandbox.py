@@ -24,6 +24,8 @@ MODE_ENV = "BILLCODE_SANDBOX"  # "auto" (default), "require" or "off"
 INSIDE = Path("/submission")
 MEMORY_BYTES = 3 * 1024**3  # address space for the runner and its kernel, each
 MAX_RESULT_BYTES = 64 * 1024**2
+TMP_BYTES = 256 * 1024**2  # the sandbox's private /tmp (memory-backed)
+FILE_BYTES = 512 * 1024**2  # the largest file student code may write
 SYSTEM_DIRS = ("/usr", "/etc")
 USR_LINKS = ("bin", "lib", "lib64", "sbin")
 
@@ -35,8 +37,6 @@ class RunResult:
     output: bytes
     isolated: bool
     timed_out: bool
-    returncode: int | None
-    log: str
     note: str = ""
 
 
@@ -68,10 +68,11 @@ def bwrap_command(scratch: Path, argv: list[str], forbidden: list[Path]) -> list
             cmd += ["--symlink", f"usr/{name}", f"/{name}"]
         elif Path(f"/{name}").is_dir():
             cmd += ["--ro-bind", f"/{name}", f"/{name}"]
+    # A private /tmp first: the environment itself may live under /tmp (a clone there), and is bound on top.
+    cmd += ["--proc", "/proc", "--dev", "/dev", "--size", str(TMP_BYTES), "--tmpfs", "/tmp"]
     for path in readable_paths(forbidden):
         cmd += ["--ro-bind", str(path), str(path)]
-    cmd += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--bind", str(scratch), str(INSIDE),
-            "--chdir", str(INSIDE), "--clearenv"]
+    cmd += ["--bind", str(scratch), str(INSIDE), "--chdir", str(INSIDE), "--clearenv"]
     for name, value in sandbox_env().items():
         cmd += ["--setenv", name, value]
     return [*cmd, "--", *argv]
@@ -109,6 +110,7 @@ def sandbox_problem() -> str | None:
 def _limits(memory: int) -> None:
     """In the child before exec: cap memory and core dumps, and make it the leader of its own process group."""
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_BYTES, FILE_BYTES))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     os.setpgrp()
 
@@ -119,16 +121,16 @@ def run_isolated(scratch: Path, argv: list[str], *, timeout: float, forbidden: l
     problem = sandbox_problem()
     if problem and os.environ.get(MODE_ENV) == "require":
         raise RuntimeError(f"The grading sandbox is required ({MODE_ENV}=require) but unavailable: {problem}")
-    with tempfile.TemporaryFile() as result, tempfile.TemporaryFile() as log:
+    with tempfile.TemporaryFile() as result:
         fd = result.fileno()
         argv = [a.replace("{out_fd}", str(fd)).replace("{folder}", str(scratch if problem else INSIDE)) for a in argv]
-        if problem:
-            cmd, env, cwd = argv, {**os.environ, **sandbox_env(), "HOME": str(scratch)}, scratch
+        if problem:  # no secrets in its environment either: only what a run needs
+            cmd, env, cwd = argv, {**sandbox_env(), "HOME": str(scratch)}, scratch
             env.pop("JUPYTER_RUNTIME_DIR")
         else:
             cmd, env, cwd = bwrap_command(scratch, argv, forbidden), None, None
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, pass_fds=(fd,),
-                                cwd=cwd, env=env, preexec_fn=lambda: _limits(memory))
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                pass_fds=(fd,), cwd=cwd, env=env, preexec_fn=lambda: _limits(memory))
         timed_out = False
         try:
             proc.wait(timeout=timeout)
@@ -138,12 +140,10 @@ def run_isolated(scratch: Path, argv: list[str], *, timeout: float, forbidden: l
             _kill_group(proc)
         result.seek(0)
         output = result.read(MAX_RESULT_BYTES + 1)
-        log.seek(0)
-        text = log.read(20_000).decode("utf-8", "replace")
     note = "" if not problem else f"ran UNISOLATED: {problem}"
     if len(output) > MAX_RESULT_BYTES:
         output, note = b"", (note + "; " if note else "") + "the executed notebook was too large to keep"
-    return RunResult(output, not problem, timed_out, proc.returncode, text, note)
+    return RunResult(output, not problem, timed_out, note)
 
 
 def _kill_group(proc: subprocess.Popen) -> None:

@@ -18,6 +18,7 @@ from billcode.quiz.params import choose_params
 SECRET_ENV = "BILLCODE_CLASS_SECRET"
 SECRET_FILE = "class_secret.txt"
 PARAMS_FILE = "class_params.json"
+MIN_SECRET_CHARS = 12  # short secrets can be guessed (and would match ordinary words in feedback pages)
 
 
 def class_secret(course_root: Path) -> str | None:
@@ -43,7 +44,11 @@ def class_params(course_root: Path, bank: dict) -> dict[str, dict[str, float]]:
 
 def save_class_params(course_root: Path, bank: dict) -> dict[str, dict[str, float]]:
     """At release: pick this class's numbers from the secret and record them for grading."""
-    params = choose_params(bank, class_secret(course_root))
+    secret = class_secret(course_root)
+    if secret is not None and len(secret) < MIN_SECRET_CHARS:
+        raise ValueError(f"The class secret is {len(secret)} characters long; use at least {MIN_SECRET_CHARS} "
+                         "(a random phrase), in class_secret.txt or $BILLCODE_CLASS_SECRET.")
+    params = choose_params(bank, secret)
     everything = {**saved_params(course_root), bank["bank"]: params}
     text = json.dumps(everything, indent=1, sort_keys=True) + "\n"
     (Path(course_root) / PARAMS_FILE).write_text(text, encoding="utf-8")
