@@ -14,7 +14,7 @@ import pytest
 from nbgrader.validator import Validator
 
 from billcode.instructor.authoring import asked_item, sync_notebook
-from billcode.quiz.bank import load_bank
+from billcode.quiz.bank import key_length_problems, load_bank
 from billcode.coding.codes import icd10cm_billable, icd10cm_description
 from billcode.instructor.release import drift
 from billcode.quiz.scoring import clean_answer
@@ -138,6 +138,7 @@ def test_every_graded_cell_has_a_key_and_every_graded_item_a_cell(master):
         assert "raises-exception" in cell.metadata.get("tags", []), "Run All must go past unanswered checks"
         assert cell.source.strip() == f'quiz.check_saved("{item_id}")', "a quiz test cell holds no key"
         clean_answer(item, check.key)  # the key is a valid answer for its item
+        assert not key_length_problems(item, check.key), item_id  # graded keys must not give themselves away either
         assert len(check.explanation) > 40
         if item["type"] == "ordering":
             assert [s["id"] for s in item["steps"]] != check.key, "the listed order must not give the answer away"
