@@ -19,7 +19,8 @@ from billcode.coding.codes import icd10cm_billable, icd10cm_description
 from billcode.instructor.release import drift
 from billcode.quiz.scoring import clean_answer
 from billcode.instructor.feedback import forbidden_texts
-from billcode.instructor.keys import QuizKey, ValueCheck, load_graded
+from billcode.exercises import EXERCISES
+from billcode.instructor.keys import FunctionCheck, QuizKey, ValueCheck, load_graded
 from billcode.quiz.render import question_markdown
 from billcode.quiz.params import choose_params
 from nbgrader_helpers import AUTOGRADER, MASTERS, ROOT, STUDENT_NOTEBOOKS
@@ -144,7 +145,15 @@ def test_every_graded_cell_has_a_key_and_every_graded_item_a_cell(master):
             assert [s["id"] for s in item["steps"]] != check.key, "the listed order must not give the answer away"
     exercises = {e["name"]: e for e in bank.get("exercises", [])}
     values = {check.name: gid for gid, check in checks.items() if isinstance(check, ValueCheck)}
-    assert sorted(exercises) == sorted(values), "the bank lists every code exercise the key file checks"
+    functions = {check.name: gid for gid, check in checks.items() if isinstance(check, FunctionCheck)}
+    assert sorted(exercises) == sorted([*values, *functions]), "the bank lists every code exercise the key file checks"
+    for name, grade_id in functions.items():
+        assert name in EXERCISES, f"{name}: no inputs are defined for it (billcode.exercises)"
+        assert cells[grade_id].source.strip().endswith(f'check_function("{name}", {name})')
+        assert "raises-exception" in cells[grade_id].metadata.get("tags", [])
+        assert len(checks[grade_id].explanation) > 40
+        assert cells[grade_id].metadata["nbgrader"]["points"] == exercises[name]["points"]
+        assert exercises[name]["objective"] in bank["objectives"]
     for name, grade_id in values.items():
         assert f'check_answer("{name}", {name},' in cells[grade_id].source
         assert "HIDDEN" not in cells[grade_id].source and len(checks[grade_id].explanation) > 40

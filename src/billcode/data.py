@@ -40,7 +40,7 @@ def data_path(name: str) -> Path:
 def is_code_column(column: str) -> bool:
     """Tell whether a column holds codes and must be read as text."""
     name = column.lower()
-    return name in CODE_COLUMNS or name.endswith("_code") or name.endswith("_codes")
+    return name in CODE_COLUMNS or name.endswith(("_code", "_codes", "_npi"))
 
 
 def load_table(name: str) -> pd.DataFrame:

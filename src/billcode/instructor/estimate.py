@@ -29,7 +29,7 @@ MINUTES_PER_TASK = {"practice": 1.0, "graded": 1.5, "code": 5.0, "explorer": 3.0
 TOLERANCE = 0.25
 STATED = re.compile(r"about (\d+)(?:\s*[–-]\s*(\d+))? minutes", re.I)
 ASK = re.compile(r"""quiz\.ask\(\s*["']([\w-]+)["']""")
-TABLE = re.compile(r"""show_table\(\s*["'](\w+)["']\s*,\s*(\[[^\]]*\])""")
+TABLE = re.compile(r"""show_table\(\s*["']([\w/]+)["']\s*,\s*(\[[^\]]*\])""")
 
 
 @dataclass
@@ -45,8 +45,16 @@ class Estimate:
         return self.words / WORDS_PER_MINUTE + sum(MINUTES_PER_TASK[k] * n for k, n in self.tasks.items())
 
 
+STATIC_CHOICES = re.compile(r'<div class="bc-static-choices[^"]*">.*?</div>|<small>Item [^<]*</small>', re.S)
+
+
 def count_words(text: str) -> int:
-    """Words a reader reads in markdown (tags, link targets and code markers left out)."""
+    """Words a reader reads in markdown (tags, link targets and code markers left out).
+
+    A question cell's options and notes (its bc-static-choices block) are read in the question's widget, and
+    that reading is in the question's own minutes (MINUTES_PER_TASK), so they are not counted twice.
+    """
+    text = STATIC_CHOICES.sub(" ", text)
     text = re.sub(r"<[^>]+>", " ", text)
     text = re.sub(r"\]\([^)]*\)", "]", text)
     return len(re.findall(r"[A-Za-z0-9][\w’'.,%/-]*", text))

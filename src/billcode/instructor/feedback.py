@@ -10,6 +10,7 @@ feedback/. Exits 1 if any page was held back.
 from __future__ import annotations
 
 import argparse
+import ast
 import io
 import re
 import shutil
@@ -27,7 +28,7 @@ MIN_LINE = 25  # shorter code lines are too generic to flag
 
 
 def key_file_lines(path: Path) -> list[str]:
-    """Code lines of a key file, strings removed: none of them may appear in feedback (explanations may)."""
+    """Code lines of a key file (its keys), strings removed: none may appear in feedback (explanations may)."""
     kept = []
     text = path.read_text(encoding="utf-8")
     strings: dict[int, list[tuple[int, int]]] = {}
@@ -37,7 +38,15 @@ def key_file_lines(path: Path) -> list[str]:
         elif token.type == tokenize.STRING:
             for row in range(token.start[0], token.end[0] + 1):
                 strings.setdefault(row, []).append((0, 10**6))
+    # A reference solution (a function other than graded()) is a solution, not a key: a student's own code may
+    # look the same, and must not get their feedback held back.
+    solutions = set()
+    for node in ast.parse(text).body:
+        if isinstance(node, ast.FunctionDef) and node.name != "graded":
+            solutions.update(range(node.lineno - len(node.decorator_list), node.end_lineno + 1))
     for number, line in enumerate(text.splitlines(), 1):
+        if number in solutions:
+            continue
         code = line
         for start, end in sorted(strings.get(number, []), reverse=True):
             code = code[:start] + code[end:]

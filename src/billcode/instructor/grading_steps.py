@@ -23,11 +23,12 @@ from traitlets import Integer, Unicode
 
 from billcode.quiz.answers import ANSWERS_SUFFIX, MAX_ANSWERS_BYTES, AnswerFile, parse_answers
 from billcode.quiz.bank import load_bank
-from billcode.instructor.keys import KeyFileError, QuizKey, load_graded
-from billcode.instructor.marking import exported_value, score_quiz, score_value
+from billcode.exercises import EXERCISES
+from billcode.instructor.keys import FunctionCheck, KeyFileError, QuizKey, load_graded
+from billcode.instructor.marking import exported_value, score_function, score_quiz, score_value
 from billcode.instructor.sandbox import run_isolated
-from billcode.quiz.checks import EXPORT_MIME
-from billcode.instructor.variants import class_params
+from billcode.quiz.checks import EXPORT_MIME, GRADING_FILE
+from billcode.instructor.variants import class_params, grading_seed
 
 REPORT = "billcode-report"  # log lines the course's grading command reads: "billcode-report {json}"
 
@@ -91,6 +92,10 @@ class SandboxedExecute(NbGraderPreprocessor):
             nbformat.write(nb, work / f"{name}.ipynb")
             if raw is not None:
                 (work / answers.name).write_bytes(raw)
+            # The inputs this student's graded functions run on (the answers stay in this process).
+            seed = grading_seed(Path(self.course_root or folder), resources["nbgrader"]["assignment"],
+                                resources["nbgrader"]["student"])
+            (work / GRADING_FILE).write_text(json.dumps({"seed": seed}), encoding="utf-8")
             result = run_isolated(
                 work, [sys.executable, "-m", "billcode.instructor.run_notebook", f"{{folder}}/{name}.ipynb", "--out-fd", "{out_fd}",
                        "--cell-timeout", str(self.cell_timeout)],
@@ -146,6 +151,10 @@ class ScoreOutsideKernel(NbGraderPreprocessor):
             try:
                 if isinstance(check, QuizKey):
                     earned, message = score_quiz(bank, check, record, points[grade_id])
+                elif isinstance(check, FunctionCheck):
+                    seed = grading_seed(root, resources["nbgrader"]["assignment"], resources["nbgrader"]["student"])
+                    earned, message = score_function(check, EXERCISES[check.name], seed,
+                                                     *exported_value(cell.outputs, check.name), points[grade_id])
                 else:
                     earned, message = score_value(check, *exported_value(cell.outputs, check.name), points[grade_id])
             except Exception as err:  # data nobody foresaw: this cell scores 0 and says so; the others are graded

@@ -1,7 +1,7 @@
 """Key files: what the grader checks in each graded cell, kept on the instructor's side only.
 
 Each assignment has `autograder/keys/<assignment>.py` (beside `source/`, so nbgrader never copies it to
-students), defining `graded(params) -> {grade_id: QuizKey | ValueCheck}`. `params` holds the class's numbers
+students), defining `graded(params) -> {grade_id: QuizKey | ValueCheck | FunctionCheck}`. `params` holds the class's numbers
 (see `billcode.instructor.variants`). Nothing here is a key: this module only says what a key file may declare.
 """
 
@@ -34,6 +34,19 @@ class ValueCheck:
     expected: object
     explanation: str = ""
     tolerance: float = 0.0
+
+
+@dataclass(frozen=True)
+class FunctionCheck:
+    """A function exercise: the learner's function must give reference(*args) on every input the grader picks."""
+
+    name: str
+    reference: object  # a function: the instructor's own solution, run in the grader's process
+    explanation: str = ""
+    tolerance: float = 0.0
+
+
+CHECKS = (QuizKey, ValueCheck, FunctionCheck)
 
 
 class KeyFileError(RuntimeError):
@@ -69,13 +82,13 @@ def preload_keys(root: Path | str, assignment: str) -> None:
         _graded_function(str(path))
 
 
-def load_graded(root: Path | str, assignment: str, params: dict) -> dict[str, QuizKey | ValueCheck]:
+def load_graded(root: Path | str, assignment: str, params: dict) -> dict[str, QuizKey | ValueCheck | FunctionCheck]:
     """Run the instructor's key file for one assignment and return what each graded cell checks."""
     path = Path(root).resolve() / KEYS_DIR / f"{assignment}.py"
     graded = _graded_function(str(path))(params)
-    wrong = [gid for gid, check in graded.items() if not isinstance(check, QuizKey | ValueCheck)]
+    wrong = [gid for gid, check in graded.items() if not isinstance(check, CHECKS)]
     if wrong:
-        raise KeyFileError(f"{path}: {', '.join(wrong)} must map to a QuizKey or a ValueCheck.")
+        raise KeyFileError(f"{path}: {', '.join(wrong)} must map to a QuizKey, a ValueCheck or a FunctionCheck.")
     return graded
 
 

@@ -13,7 +13,8 @@ import math
 from billcode.quiz.answers import AnswerFile
 from billcode.quiz.bank import find_item
 from billcode.quiz.checks import EXPORT_MIME
-from billcode.instructor.keys import QuizKey, ValueCheck
+from billcode.instructor.keys import FunctionCheck, QuizKey, ValueCheck
+from billcode.quiz.checks import Exercise, NotPlainData, plain
 from billcode.quiz.render import heading
 from billcode.quiz.scoring import AnswerError, clean_answer, describe_answer, score_answer
 
@@ -91,3 +92,39 @@ def score_value(check: ValueCheck, found: bool, value: object, points: float) ->
     if type(value) is list and type(check.expected) is list and len(value) != len(check.expected):
         hint = f"\nYour list has {len(value)} item(s); the expected list has {len(check.expected)}."
     return 0.0, f"{check.name}: 0 of {points:g} point(s). Your value: {_shown(value)}.{hint}{why}"
+
+
+def expected_results(check: FunctionCheck, exercise: Exercise, seed: str) -> list[object]:
+    """The reference function's answers on the grader's inputs, as plain data (computed here, never in a kernel)."""
+    import copy
+
+    return [plain(check.reference(*copy.deepcopy(args))) for args in exercise.cases(seed)]
+
+
+def score_function(check: FunctionCheck, exercise: Exercise, seed: str, found: bool, value: object,
+                   points: float) -> tuple[float, str]:
+    """Score a function exercise: every result the learner's function gave on the grader's inputs must be right."""
+    why = f"\nWhy: {check.explanation}" if check.explanation else ""
+    if not found:
+        return 0.0, (f"{check.name}: no results reached the grader (the check cell stopped with an error, or the "
+                     f"notebook did not run that far). Scored 0 of {points:g}.{why}")
+    if type(value) is not dict or value.get("seed") != seed or type(value.get("results")) is not list:
+        return 0.0, (f"{check.name}: the check ran your function on other inputs than the grader's (was the "
+                     f"grading file or the check changed?). Scored 0 of {points:g}.{why}")
+    try:
+        expected = expected_results(check, exercise, seed)
+    except NotPlainData as err:
+        raise RuntimeError(f"the key file's {check.name} reference returns data that is not plain: {err}") from err
+    got = value["results"]
+    right = [type(g) is dict and "value" in g and same_value(g["value"], w, check.tolerance)
+             for g, w in zip(got, expected)]
+    if len(got) == len(expected) and all(right):
+        return float(points), f"{check.name}: {points:g} of {points:g} point(s). Right on all {len(expected)} test inputs.{why}"
+    if len(got) != len(expected):
+        return 0.0, f"{check.name}: 0 of {points:g} point(s): {len(got)} results for {len(expected)} test inputs.{why}"
+    first = right.index(False)
+    args = exercise.cases(seed)[first]
+    said = got[first].get("error") if type(got[first]) is dict and "error" in got[first] else _shown(got[first].get("value") if type(got[first]) is dict else got[first])
+    return 0.0, (f"{check.name}: 0 of {points:g} point(s): right on {sum(right)} of {len(expected)} test inputs "
+                 f"(full marks need all of them). First difference, input {first + 1}: {exercise.describe(args)[:200]}. "
+                 f"Your function gave {str(said)[:SHOWN_CHARS]}; expected {_shown(expected[first])}.{why}")

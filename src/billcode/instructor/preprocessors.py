@@ -188,6 +188,6 @@ GENERATE_ASSIGNMENT = [
 GENERATE_FEEDBACK = [GetGrades, ClearHiddenTests, ShortenGradeTracebacks, CSSHTMLHeaderPreprocessor]
 
 # Stands in for nbgrader's "YOUR CODE HERE / raise NotImplementedError()": answer cells start with a
-# placeholder such as `result = ...`, and the visible test explains what is missing, so "Run All" on a
-# fresh student copy only stops at test cells (which carry the raises-exception tag).
-CODE_STUB = "# YOUR CODE HERE: replace the ... above with your answer"
+# placeholder such as `result = ...`, or a function whose body is only its docstring (it returns None), and the
+# visible test explains what is missing, so "Run All" on a fresh student copy only stops at test cells.
+CODE_STUB = "# YOUR CODE HERE: write your answer (and replace any ... in this cell)"

@@ -9,6 +9,8 @@ from it, so a secret set or changed after release cannot make the keys disagree 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 from pathlib import Path
@@ -53,3 +55,13 @@ def save_class_params(course_root: Path, bank: dict) -> dict[str, dict[str, floa
     text = json.dumps(everything, indent=1, sort_keys=True) + "\n"
     (Path(course_root) / PARAMS_FILE).write_text(text, encoding="utf-8")
     return params
+
+
+def grading_seed(course_root: Path, assignment: str, student: str) -> str:
+    """The inputs a student's graded functions are run on: fixed per class, assignment and student.
+
+    Keyed by the class secret when there is one; without it the seed can be worked out by anyone, which still
+    leaves a student to compute the right answers for inputs they did not choose.
+    """
+    secret = class_secret(Path(course_root)) or "billing-vs-coding public course"
+    return hmac.new(secret.encode(), f"{assignment}:{student}".encode(), hashlib.sha256).hexdigest()[:16]

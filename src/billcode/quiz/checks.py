@@ -7,14 +7,20 @@ from the answers file as submitted and from the value check_answer() exports, wi
 from __future__ import annotations
 
 import contextlib
+import copy
 import io
+import json
 import os
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 from IPython.display import HTML, display
 
 EXPORT_MIME = "application/vnd.billcode.value+json"
+GRADING_FILE = ".billcode_grading.json"  # written by the grader into the sandbox's scratch folder, nowhere else
+PUBLIC_SEED = "example"  # the inputs a learner's own check runs on: the notebook's worked examples
 MAX_EXPORT_ITEMS = 10_000  # values, all levels together
 MAX_EXPORT_DEPTH = 8
 
@@ -96,3 +102,83 @@ def check_answer(name: str, value: object, expected: type | tuple[type, ...], *,
         return
     display({EXPORT_MIME: {"name": name, "value": data}, "text/plain": f"{name} handed in for grading."}, raw=True)
     print(f"{name} has the right type. This check does not say whether the value is right.")
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """A graded function exercise: inputs to call the learner's function on, and what it must return.
+
+    cases(seed) gives the argument tuples: PUBLIC_SEED gives the notebook's own examples; the grader passes a seed
+    of its own, so a function that only knows the examples' answers cannot pass. Keys never live here.
+    """
+
+    name: str
+    cases: Callable[[str], list[tuple]]
+    returns: type | tuple[type, ...]
+    shape: str
+    describe: Callable[[tuple], str] = repr
+
+
+def grading_seed() -> str:
+    """The seed the grader handed to this run (only when nbgrader autogrades), else the public examples' seed."""
+    path = Path(GRADING_FILE)
+    if os.environ.get("NBGRADER_EXECUTION") == "autograde" and path.is_file():
+        try:
+            seed = json.loads(path.read_text(encoding="utf-8")).get("seed")
+        except (OSError, ValueError, AttributeError):
+            seed = None
+        if isinstance(seed, str) and seed:
+            return seed
+    return PUBLIC_SEED
+
+
+def _short(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def run_cases(exercise: Exercise, function: Callable, seed: str) -> list[dict]:
+    """Call the function on each case (on copies, so it cannot change later cases): its value, or its error."""
+    results = []
+    for args in exercise.cases(seed):
+        try:
+            value = function(*copy.deepcopy(args))
+        except Exception as err:  # the learner's error, reported per case
+            results.append({"error": _short(f"{type(err).__name__}: {err}")})
+            continue
+        if not isinstance(value, exercise.returns):
+            names = " or ".join(t.__name__ for t in (exercise.returns if isinstance(exercise.returns, tuple) else (exercise.returns,)))
+            results.append({"error": f"returned a {type(value).__name__}, not a {names}"})
+            continue
+        try:
+            results.append({"value": plain(value)})
+        except NotPlainData as err:
+            results.append({"error": f"returned something that cannot be handed in: {err}"})
+    return results
+
+
+def check_function(exercise: Exercise, function: object) -> None:
+    """Visible check of a function exercise: runs it on inputs, hints at type and errors, hands the results in."""
+    title = f"Code exercise `{exercise.name}`"
+    if function is Ellipsis:
+        not_done(title, f"`{exercise.name}` is still `...`: write the function in that cell and run it, then this one.")
+        return
+    if not callable(function):
+        not_done(title, f"`{exercise.name}` should be a function (def {exercise.name}(...):), but it is a "
+                        f"{type(function).__name__}.")
+        return
+    seed = grading_seed()
+    results = run_cases(exercise, function, seed)
+    display({EXPORT_MIME: {"name": exercise.name, "value": {"seed": seed, "results": results}},
+             "text/plain": f"{exercise.name} handed in for grading."}, raw=True)
+    failed = [(i, r["error"]) for i, r in enumerate(results) if "error" in r]
+    if failed:
+        number, error = failed[0]
+        args = exercise.cases(seed)[number]
+        not_done(title, f"on {len(failed)} of {len(results)} test input(s) the function did not give an answer. "
+                        f"Input {number + 1} was {_short(exercise.describe(args))}; it {error if error.startswith('returned') else 'raised ' + error}. "
+                        f"It should return {exercise.shape}.")
+        return
+    first = repr(results[0]["value"]) if results else "nothing"
+    print(f"{exercise.name} ran on {len(results)} input(s) and returned {exercise.shape} each time. "
+          f"For input 1 ({_short(exercise.describe(exercise.cases(seed)[0]), 120)}) it returned {_short(first, 160)}.")
+    print("This check does not say whether the values are right: grading runs your function on other inputs.")
