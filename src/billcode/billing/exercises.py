@@ -99,6 +99,24 @@ def scrub_cases(seed: str) -> list[tuple]:
     return cases
 
 
+def scrub_hint(results: list) -> str | None:
+    """On the example batch (which breaks every rule at least once): unknown, unsorted or missing reason words."""
+    seen = set()
+    for found in results:
+        for claim_id, reasons in found.items():
+            if not isinstance(reasons, list) or reasons != sorted(reasons) or len(set(reasons)) != len(reasons):
+                return f"the reasons for {claim_id} should be a sorted list without repeats, like ['member_id', 'total']."
+            unknown = [r for r in reasons if r not in PROBLEMS]
+            if unknown:
+                return f"{unknown[0]!r} is not one of the five reason words ({', '.join(PROBLEMS)})."
+            seen.update(reasons)
+    missing = [p for p in PROBLEMS if p not in seen]
+    if missing:
+        return (f"the example batch has claims that break every rule, but your scrubber never reports "
+                f"{', '.join(missing)} yet.")
+    return None
+
+
 def describe_scrub(args: tuple) -> str:
     """How the check names one scrub input."""
     claims, _, lines = args
@@ -175,7 +193,8 @@ EXERCISES = {
     "patient_share": Exercise("patient_share", share_cases, (int, float), "a number (the patient's share, in dollars)",
                               describe_share),
     "npi_is_valid": Exercise("npi_is_valid", npi_cases, bool, "True or False", lambda a: f"npi_is_valid({a[0]!r})"),
-    "scrub": Exercise("scrub", scrub_cases, dict, "a dict of claim ID -> list of reason words", describe_scrub),
+    "scrub": Exercise("scrub", scrub_cases, dict, "a dict of claim ID -> list of reason words", describe_scrub,
+                      scrub_hint),
     "post": Exercise("post", era_cases, dict,
                      "a dict of claim ID -> {'paid', 'patient', 'adjusted', 'balanced'}", describe_era),
     "aging_totals": Exercise("aging_totals", aging_cases, dict, "a dict of the five bucket names -> total balance",

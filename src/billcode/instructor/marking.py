@@ -58,7 +58,10 @@ def exported_value(outputs: list, name: str) -> tuple[bool, object]:
             except (ValueError, RecursionError):
                 continue
         if isinstance(export, dict) and export.get("name") == name and "value" in export:
-            found, value = True, export["value"]
+            try:  # nbformat hands dicts back as NotebookNode: make them exact built-in types again
+                found, value = True, json.loads(json.dumps(export["value"]))
+            except (TypeError, ValueError, RecursionError):
+                continue
     return found, value
 
 
@@ -109,8 +112,10 @@ def score_function(check: FunctionCheck, exercise: Exercise, seed: str, found: b
         return 0.0, (f"{check.name}: no results reached the grader (the check cell stopped with an error, or the "
                      f"notebook did not run that far). Scored 0 of {points:g}.{why}")
     if type(value) is not dict or value.get("seed") != seed or type(value.get("results")) is not list:
-        return 0.0, (f"{check.name}: the check ran your function on other inputs than the grader's (was the "
-                     f"grading file or the check changed?). Scored 0 of {points:g}.{why}")
+        reported = value.get("seed") if type(value) is dict else None
+        return 0.0, (f"{check.name}: the check ran your function on other inputs than the grader's (it reported "
+                     f"inputs {str(reported)[:40]!r}; was the grading file or the check changed?). "
+                     f"Scored 0 of {points:g}.{why}")
     try:
         expected = expected_results(check, exercise, seed)
     except NotPlainData as err:

@@ -117,6 +117,7 @@ class Exercise:
     returns: type | tuple[type, ...]
     shape: str
     describe: Callable[[tuple], str] = repr
+    hint: Callable[[list], str | None] | None = None  # on the examples' results: a shape problem, in words, or None
 
 
 def grading_seed() -> str:
@@ -177,6 +178,10 @@ def check_function(exercise: Exercise, function: object) -> None:
         not_done(title, f"on {len(failed)} of {len(results)} test input(s) the function did not give an answer. "
                         f"Input {number + 1} was {_short(exercise.describe(args))}; it {error if error.startswith('returned') else 'raised ' + error}. "
                         f"It should return {exercise.shape}.")
+        return
+    problem = exercise.hint([r["value"] for r in results]) if exercise.hint and seed == PUBLIC_SEED else None
+    if problem:
+        not_done(title, problem)
         return
     first = repr(results[0]["value"]) if results else "nothing"
     print(f"{exercise.name} ran on {len(results)} input(s) and returned {exercise.shape} each time. "
