@@ -8,7 +8,7 @@ NBGRADER := cd autograder && ../$(PY) -m nbgrader
 # Kernels, nbgrader and JupyterLab all come from the course environment, whatever the caller's PATH says.
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: help install lab instructor test test-fast release check-release masters grade feedback export bench clean-answers clean
+.PHONY: help install lab instructor test test-fast release check-release masters data grade feedback export bench clean-answers clean
 
 help:
 	@echo "make lab        open JupyterLab on the course, as a learner sees it (installs into $(VENV) first if needed)"
@@ -16,6 +16,7 @@ help:
 	@echo "make test       run every test (installs first if needed)"
 	@echo "make release    regenerate course/ from the masters in autograder/source/"
 	@echo "make masters    refresh question text from the banks and re-run the masters' outputs"
+	@echo "make data       regenerate data/billing/ (seeded) and the billable ICD-10-CM list"
 	@echo "make grade      grade every submission in autograder/submitted/ (sandboxed; report in autograder/reports/)"
 	@echo "make feedback   write feedback HTML for graded submissions (held back if it would show key text)"
 	@echo "make export     write autograder/grades.csv"
@@ -65,6 +66,10 @@ check-release: install
 masters: install
 	$(PY) -m billcode.instructor.authoring sync
 	$(PY) -m billcode.instructor.authoring execute
+
+data: install
+	$(PY) -c "from billcode.billing.synthetic import write_all; write_all()"
+	$(PY) -c "from billcode.coding.billable import write_billable_file; write_billable_file()"
 
 grade: install
 	$(PY) -m billcode.instructor.autograde

@@ -1,6 +1,6 @@
 """Speed and memory of the course package, each reported as a ratio to a baseline measured in the same run.
 
-    python benchmarks/run.py            # all measurements (about a minute)
+    python benchmarks/run.py            # all measurements (about two minutes)
     python benchmarks/run.py --quick    # skip the nbgrader autograde measurement
 
 Results print as a table and are written to benchmarks/results/latest.json. No test asserts on them.
@@ -124,12 +124,55 @@ def bench_autograde() -> dict:
             "seconds": ours, "baseline_seconds": base, "time_ratio": ours / base}
 
 
+PEAK_CELL = "import resource\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+
+
+def run_all(path: Path | None, repeat: int = 2) -> tuple[float, float]:
+    """Median seconds to Run All of a notebook (kernel start included) and the kernel's peak RSS in MB.
+
+    path=None runs the baseline: a bare kernel that imports only pandas and ipywidgets.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    runs = []
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory() as scratch:
+            if path is None:
+                nb = new_notebook(cells=[new_code_cell("import pandas, ipywidgets")])
+            else:
+                shutil.copytree(path.parent, Path(scratch), dirs_exist_ok=True,
+                                ignore=shutil.ignore_patterns("*_answers.json", ".ipynb_checkpoints"))
+                nb = nbformat.read(path, as_version=4)
+            nb.cells.append(new_code_cell(PEAK_CELL))
+            nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+            start = time.perf_counter()
+            NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": scratch}}).execute()
+            seconds = time.perf_counter() - start
+            runs.append((seconds, float(nb.cells[-1].outputs[0]["text"].split()[-1])))
+    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+
+
+def bench_notebooks() -> list[dict]:
+    """Run All of every master (solutions and key answers in), against a bare kernel, in the same run."""
+    base_t, base_m = run_all(None)
+    results = []
+    for path in sorted((ROOT / "autograder" / "source").glob("*/*.ipynb")):
+        ours_t, ours_m = run_all(path)
+        results.append({"what": f"Run All of {path.stem} (master), kernel peak memory",
+                        "baseline": "a bare kernel importing pandas and ipywidgets",
+                        "seconds": ours_t, "baseline_seconds": base_t, "time_ratio": ours_t / base_t,
+                        "peak_mb": ours_m, "baseline_peak_mb": base_m, "memory_ratio": ours_m / base_m})
+    return results
+
+
 def main() -> int:
     """Run the measurements, print a table, save JSON."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="skip the autograde measurement")
     args = parser.parse_args()
-    results = [bench_import(), bench_questions(), bench_grade(), bench_code_hint()]
+    results = [bench_import(), bench_questions(), bench_grade(), bench_code_hint(), *bench_notebooks()]
     if not args.quick:
         results.append(bench_autograde())
     print(f"{'measurement':60} {'seconds':>9} {'baseline':>9} {'× time':>7} {'× memory':>9}")

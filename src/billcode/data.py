@@ -58,3 +58,20 @@ def _load_json_cached(path: str) -> str:
 def load_json(name: str) -> object:
     """Load a JSON file from the course data (a fresh copy each call)."""
     return json.loads(_load_json_cached(str(data_path(name))))
+
+
+class MissingColumns(KeyError):
+    """A table handed to a course helper lacks columns it needs; the message names them."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def require_columns(frame: object, columns: list[str], what: str) -> None:
+    """Raise MissingColumns naming what is missing, if frame is not a DataFrame with these columns."""
+    if not isinstance(frame, pd.DataFrame):
+        raise MissingColumns(f"{what} should be a pandas DataFrame, not a {type(frame).__name__}.")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise MissingColumns(f"{what} has no {', '.join(repr(c) for c in missing)} column (it has: "
+                             f"{', '.join(map(str, frame.columns)) or 'no columns'}).")

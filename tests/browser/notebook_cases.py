@@ -74,6 +74,10 @@ class NotebookCase:
         return "tuition_explorer(" in self.sources
 
     @property
+    def has_calculator(self) -> bool:
+        return "responsibility_explorer(" in self.sources
+
+    @property
     def has_mastery(self) -> bool:
         return ".mastery()" in self.sources
 

@@ -5,6 +5,7 @@ The notebooks are found at collection time (notebook_cases.py), so new ones are 
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import pytest
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.browser
 
 ALL = [pytest.param(c, id=c.id) for c in CASES]
 STUDENTS = [pytest.param(c, id=c.id) for c in CASES if c.student and c.graded]
-WITH_WIDGETS = [pytest.param(c, id=c.id) for c in CASES if c.practice or c.has_explorer]
+WITH_WIDGETS = [pytest.param(c, id=c.id) for c in CASES if c.practice or c.has_explorer or c.has_calculator]
 
 
 def open_and_run(page: Page, base_url: str, nb) -> None:
@@ -44,6 +45,8 @@ def test_runs_clean_renders_and_passes_axe(page: Page, base_url, nb, results, ax
     expect(page.get_by_text("Error displaying widget")).to_have_count(0)
     if nb.has_explorer:
         expect(page.locator(".bc-tuition-explorer .bc-slider input[type=range]")).to_have_count(1)
+    if nb.has_calculator:
+        expect(page.locator(".bc-responsibility-explorer .bc-slider input[type=range]")).to_have_count(5)
     if nb.has_mastery:
         expect(page.locator(".bc-mastery-report table")).to_have_count(1)
     if not nb.student:
@@ -67,6 +70,8 @@ def test_quiz_and_explorer_respond(page: Page, base_url, nb, results, axe_js):
     open_and_run(page, base_url, nb)
     if nb.has_explorer:
         check_tuition_explorer(page)
+    if nb.has_calculator:
+        check_responsibility_calculator(page)
     if nb.practice:
         check_practice_questions(page, nb, results, axe_js)
     assert not page.js_errors, page.js_errors
@@ -358,3 +363,37 @@ def check_tuition_explorer(page: Page) -> None:
     box.press("Enter")
     expect(caption).to_contain_text("A budget of $1,250.50")
     expect(message).to_have_text("")
+
+
+def check_responsibility_calculator(page: Page) -> None:
+    """The patient-responsibility calculator: keyboard and typing redraw the split; impossible numbers explain."""
+    calc = page.locator(".bc-responsibility-explorer")
+    table = calc.locator(".bc-split-table")
+    picture = calc.get_by_role("img", name="Where the billed charge goes", exact=False)
+    expect(table).to_contain_text("Patient owes")
+    expect(table.locator("tr", has_text="Patient owes")).to_contain_text("$64.00")
+    expect(picture).to_have_attribute("aria-label", re.compile(r"Payer pays \$56\.00, Patient owes \$64\.00, Written off \$130\.00"))
+    for name in ("Billed charge", "Allowed amount", "Deductible left this year", "Coinsurance", "Copay"):
+        expect(calc.get_by_role("slider", name=name)).to_have_count(1)
+
+    deductible = calc.get_by_role("slider", name="Deductible left this year")
+    deductible.focus()
+    page.keyboard.press("Home")  # no deductible left: 20% of the allowed 120.00
+    expect(table.locator("tr", has_text="Patient owes")).to_contain_text("$24.00")
+    expect(table.locator("tr", has_text="Payer pays")).to_contain_text("$96.00")
+    expect(deductible).to_be_focused()
+
+    allowed = calc.get_by_role("textbox", name="or type an amount in dollars:").nth(1)
+    allowed.fill("300")
+    allowed.press("Enter")
+    problem = calc.locator(".bc-split-problem")
+    expect(problem).to_contain_text("Check the numbers")
+    expect(problem).to_contain_text("more than the billed charge")
+    expect(problem).to_have_attribute("role", "status")
+    allowed.fill("120")
+    allowed.press("Enter")
+    expect(table.locator("tr", has_text="Patient owes")).to_contain_text("$24.00")
+    allowed.fill("-5")
+    allowed.press("Enter")
+    expect(calc.locator(".bc-slider-message").nth(1)).to_contain_text("cannot be negative")
+    expect(table.locator("tr", has_text="Patient owes")).to_contain_text("$24.00")

@@ -8,8 +8,8 @@ import pandas as pd
 from IPython.display import HTML
 
 from billcode.amounts import format_amount
-from billcode.billing.x12 import read_835
-from billcode.data import data_path, load_table
+from billcode.billing.x12 import ERA_COLUMNS, read_835
+from billcode.data import data_path, load_table, require_columns
 from billcode.tables import bar_chart_svg, table_html
 
 PATIENT_SHARE = {"1", "2", "3"}
@@ -24,6 +24,7 @@ def course_era() -> pd.DataFrame:
 
 def denial_rate(era: pd.DataFrame) -> float:
     """Share of claims in a remittance with at least one line denied (any reason but cost sharing or CO-45), in %."""
+    require_columns(era, ["claim_id", "carc"], "The remittance table")
     denied = era[~era["carc"].isin(PATIENT_SHARE | CONTRACTUAL | {""})]["claim_id"].nunique()
     return round(100 * denied / era["claim_id"].nunique(), 1)
 
@@ -34,6 +35,7 @@ def net_collection_rate(era: pd.DataFrame, patient_open: float = 0.0) -> float:
     Duplicates (OA-18) are left out: a claim sent twice is one charge. patient_open is the part of the patients'
     shares still unpaid (on the A/R report).
     """
+    require_columns(era, ERA_COLUMNS, "The remittance table")
     era = era[~era["claim_id"].isin(era.loc[era["carc"] == "18", "claim_id"])]
     lines = era.drop_duplicates(["claim_id", "line"])
     contractual = era.loc[(era["group"] == "CO") & era["carc"].isin(CONTRACTUAL), "amount"].sum()
@@ -43,6 +45,7 @@ def net_collection_rate(era: pd.DataFrame, patient_open: float = 0.0) -> float:
 
 def days_in_ar(ar_total: float, charges: pd.DataFrame, as_of: date, days: int = 90) -> float:
     """A/R divided by the average daily gross charges over the last `days` days (charges has dos, total_charge)."""
+    require_columns(charges, ["dos", "total_charge"], "The charges table")
     start = as_of - timedelta(days=days)
     recent = charges[(pd.to_datetime(charges["dos"]) > pd.Timestamp(start)) & (pd.to_datetime(charges["dos"]) <= pd.Timestamp(as_of))]
     daily = recent["total_charge"].sum() / days

@@ -1,6 +1,6 @@
 """A seeded, deterministic generator of synthetic billing data: patients, payers, claims, remittances, A/R.
 
-    python -m billcode.billing.synthetic          # rewrite data/billing/ (a test checks it is byte for byte the same)
+    make data          # rewrite data/billing/ (a test checks it is byte for byte the same)
 
 Everyone in it is made up: names are obviously fictional, member IDs start with SYN, NPIs are check-digit-valid
 numbers no one holds (they start with 19), and the practice is "Example Family Practice". Diagnosis codes are real
@@ -206,8 +206,3 @@ def write_all(folder: Path | None = None) -> list[Path]:
         path.write_text(text, encoding="utf-8", newline="")
         written.append(path)
     return written
-
-
-if __name__ == "__main__":
-    for written_path in write_all():
-        print(written_path)
