@@ -239,10 +239,10 @@ def test_aging_of_the_course_ar_by_hand():
     ar = load_table("billing/open_ar")
     totals = dict.fromkeys(["0-30", "31-60", "61-90", "91-120", "120+"], 0.0)
     for row in ar.itertuples():
-        age = (date(2026, 11, 30) - date.fromisoformat(row.dos)).days
+        age = (date(2026, 9, 30) - date.fromisoformat(row.dos)).days
         label = "0-30" if age <= 30 else "31-60" if age <= 60 else "61-90" if age <= 90 else "91-120" if age <= 120 else "120+"
         totals[label] += row.balance
-    assert KEYS["aging_totals"](ar, "2026-11-30") == {k: round(v, 2) for k, v in totals.items()}
+    assert KEYS["aging_totals"](ar, "2026-09-30") == {k: round(v, 2) for k, v in totals.items()}
     assert sum(totals.values()) == pytest.approx(ar["balance"].sum())
 
 
@@ -297,3 +297,21 @@ def test_helpers_name_the_missing_column():
         net_collection_rate([1, 2])
     with pytest.raises(MissingColumns, match="'total_charge'"):
         days_in_ar(10.0, pd.DataFrame({"dos": ["2026-11-01"]}), date(2026, 11, 30))
+
+
+def test_every_date_of_service_is_in_the_code_sets_fiscal_year():
+    """ICD-10-CM FY2026 applies to dates of service from 2025-10-01 to 2026-09-30."""
+    claims = load_table("billing/claims")
+    assert claims["dos"].min() >= "2025-10-01" and claims["dos"].max() <= "2026-09-30"
+    assert claims["submitted"].max() <= "2026-09-30"
+
+
+def test_the_837p_names_the_rendering_clinician():
+    claim = x12("claim_837p.x12")
+    npi = load_table("billing/claims").set_index("claim_id").loc["C1010", "rendering_npi"]
+    assert f"NM1*82*1*" in claim and f"XX*{npi}~" in claim
+
+
+def test_the_course_batch_has_every_pointer_problem_a_learner_must_handle():
+    lines = load_table("billing/claim_lines")
+    assert lines["pointers"].isna().any() and (lines["pointers"].str.len() > 4).any()

@@ -110,7 +110,7 @@ def graded(params: dict) -> dict:
         "test_bl_g3": QuizKey(
             "bl-g3", round(payments / 600, 1),
             f"Net collection rate = payments ÷ (charges − contractual adjustments) = {payments:,.0f} ÷ "
-            f"(100,000 − 40,000) = {payments / 600:.1f}%. MGMA's benchmark is 95% or more.",
+            f"(100,000 − 40,000) = {payments / 600:.1f}%. The benchmark commonly quoted (attributed to MGMA) is 95% or more.",
         ),
         "patient_share_test": FunctionCheck(
             "patient_share", patient_share,

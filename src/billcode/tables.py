@@ -39,8 +39,9 @@ CAPTIONS = {
     ),
     "billing/kpi_benchmarks": (
         "Revenue-cycle KPIs: formulas and the benchmarks most often quoted",
-        "HFMA MAP Keys (hfma.org) and MGMA definitions; benchmark figures as quoted by revenue-cycle vendors "
-        "(secondary: check the current figure), the 2024 average initial denial rate from Kodiak Solutions.",
+        "Definitions: HFMA MAP Keys (hfma.org) and MGMA. Benchmarks: commonly quoted by revenue-cycle vendors "
+        "(days in A/R attributed to HFMA, the net collection rate to MGMA; primary sources not seen, so check the "
+        "current figure); the 2024 average initial denial rate: Kodiak Solutions, as quoted.",
     ),
 }
 
@@ -107,11 +108,12 @@ def split_bar_svg(parts: list[tuple[str, float]], *, title: str, unit: str = "US
         if w > 0:
             pieces.append(f"<rect x='{x:.1f}' y='24' width='{w:.1f}' height='26' fill='{PALETTE[i % len(PALETTE)]}'>"
                           f"<title>{html.escape(name)}: {html.escape(format_amount(value, unit))}</title></rect>")
-        legend.append(f"<text x='{i * 165}' y='70' font-size='13'><tspan fill='{PALETTE[i % len(PALETTE)]}'>■</tspan> "
+        legend.append(f"<text x='0' y='{72 + 18 * i}' font-size='13'><tspan fill='{PALETTE[i % len(PALETTE)]}'>■</tspan> "
                       f"{html.escape(name)}: {html.escape(format_amount(value, unit))} ({share:.0%})</text>")
         x += w
     summary = ", ".join(f"{name} {format_amount(v, unit)}" for name, v in parts)
-    return (f"<svg xmlns='http://www.w3.org/2000/svg' role='img' width='{width + 20}' height='80' class='bc-chart' "
+    return (f"<svg xmlns='http://www.w3.org/2000/svg' role='img' width='{width + 20}' height='{62 + 18 * len(parts)}' "
+            f"class='bc-chart' "
             f"aria-label='{html.escape(title)}: {html.escape(summary)}'>"
             f"<text x='0' y='16' font-weight='bold' font-size='14'>{html.escape(title)}</text>"
             f"{''.join(pieces)}{''.join(legend)}</svg>")

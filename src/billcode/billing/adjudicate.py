@@ -1,8 +1,8 @@
 """How the synthetic payers decide claims (for the generator): allowed amounts, cost sharing, denials, A/R.
 
-The rules are the course's synthetic contracts: allowed = the payer's share of the charge; a visit costs the patient
-the plan's visit copay when it has one; preventive services cost the patient nothing; everything else (and visits
-under plans without a copay) goes to the deductible, then coinsurance. Denials follow four payer rules (timely filing, prior authorisation,
+The rules are the course's synthetic contracts, with the plan design the notebook states: allowed = the payer's
+share of the charge; the patient pays the visit copay (on visits), then the deductible, then coinsurance on what is
+left (split_charge); preventive services cost the patient nothing. Denials follow four payer rules (timely filing, prior authorisation,
 medical necessity, duplicates).
 """
 
@@ -17,7 +17,7 @@ from billcode.billing.responsibility import split_charge
 PRIOR_AUTH = {"SMM02": {"SYN-XR1"}}  # imaging needs prior authorisation (CO-197 without it)
 NECESSITY = {"HHP01": {"SYN-LAB1": ("E08", "E09", "E10", "E11", "E13", "E78")}}  # covered only for these (CO-50)
 DAYS_TO_PAY = 18  # the synthetic payers answer 18 days after receiving a claim
-PATIENT_PAYS_AFTER = 25  # about half of the patients pay their statement 25 days after the remittance
+PATIENT_PAYS_AFTER = 25  # three patients in four pay their statement 25 days after the remittance
 
 
 @dataclass
@@ -79,13 +79,13 @@ def _line(payer: dict, patient: dict, claim: dict, line: dict, codes: list[str],
         result.adjustments.append(Adjustment("CO", "50", charge))
         return result
     allowed = round(charge * float(payer["allowed_share"]), 2)
-    kind, copay = kinds[code], float(patient["visit_copay"])
-    shared = kind == "other" or (kind == "visit" and not copay)  # deductible and coinsurance apply
+    kind = kinds[code]
+    shared = kind != "preventive"  # preventive care costs the patient nothing
     split = split_charge(
         charge, allowed,
         deductible_left=deductible[0] if shared else 0.0,
         coinsurance_pct=float(patient["coinsurance_pct"]) if shared else 0.0,
-        copay=copay if kind == "visit" else 0.0,
+        copay=float(patient["visit_copay"]) if kind == "visit" else 0.0,
     )
     deductible[0] = round(deductible[0] - split["deductible"], 2)
     if split["write_off"]:
@@ -143,7 +143,7 @@ def ar_rows(batch, remits: list[Remit], as_of: date) -> list[dict]:
                            if a.carc in ("50", "197")), 2)  # being appealed or corrected; 29 and 18 are closed
         if denied:
             rows.append({**base, "owed_by": claim["payer_id"], "balance": money(denied)})
-        patient_paid = int(claim["claim_id"][1:]) % 2 == 0 and remit.paid_on + timedelta(days=PATIENT_PAYS_AFTER) <= as_of
+        patient_paid = int(claim["claim_id"][1:]) % 4 != 0 and remit.paid_on + timedelta(days=PATIENT_PAYS_AFTER) <= as_of
         if remit.patient and not patient_paid:
             rows.append({**base, "owed_by": "patient", "balance": money(remit.patient)})
     for number, row in enumerate(rows, start=1):

@@ -61,7 +61,7 @@ def claim_form_html(claim_id: str) -> str:
         _box("33a", "Billing provider NPI", claim["billing_npi"]),
     ])
     grid = "display:grid;grid-template-columns:repeat(auto-fit,minmax(12em,1fr));gap:4px;margin:4px 0"
-    return (f"<section class='bc-claim-form' aria-label='Claim {html.escape(claim_id)}, drawn like a CMS-1500 form' "
+    return (f"<section class='bc-claim-form tex2jax_ignore mathjax_ignore' aria-label='Claim {html.escape(claim_id)}, drawn like a CMS-1500 form' "
             f"style='max-width:60em;border:2px solid #8e1b1b;padding:6px'>"
             f"<h4 style='margin:2px 0'>Health insurance claim (CMS-1500 style): claim {html.escape(claim_id)}</h4>"
             f"<div style='{grid}'>{top}</div>"

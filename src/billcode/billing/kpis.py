@@ -8,13 +8,15 @@ import pandas as pd
 from IPython.display import HTML
 
 from billcode.amounts import format_amount
+from billcode.billing.practice import AS_OF
 from billcode.billing.x12 import ERA_COLUMNS, read_835
 from billcode.data import data_path, load_table, require_columns
 from billcode.tables import bar_chart_svg, table_html
 
 PATIENT_SHARE = {"1", "2", "3"}
 CONTRACTUAL = {"45"}
-REPORT_DAY = date(2026, 11, 30)
+REPORT_DAY = AS_OF
+SETTLE_DAYS = 61  # the collection rate counts visits at least two months old: recent statements are not due yet
 
 
 def course_era() -> pd.DataFrame:
@@ -62,11 +64,14 @@ def kpi_frame(failing: dict) -> pd.DataFrame:
     claims = load_table("billing/claims")
     ar = load_table("billing/open_ar")
     era = course_era()
+    cutoff = REPORT_DAY - timedelta(days=SETTLE_DAYS)
+    settled = era[era["claim_id"].isin(claims.loc[pd.to_datetime(claims["dos"]) <= pd.Timestamp(cutoff), "claim_id"])]
     values = [
         ("Clean-claim rate", f"{100 * (len(claims) - len(failing)) / len(claims):.1f}%"),
         ("Denial rate", f"{denial_rate(era):.1f}%"),
         ("Days in A/R", f"{days_in_ar(ar['balance'].sum(), claims, REPORT_DAY):.1f} days"),
-        ("Net collection rate", f"{net_collection_rate(era, _patient_open(ar, era)):.1f}%"),
+        ("Net collection rate", f"{net_collection_rate(settled, _patient_open(ar, settled)):.1f}% (visits up to "
+                                f"{cutoff:%Y-%m-%d}, so patients have had time to pay)"),
     ]
     bench = load_table("billing/kpi_benchmarks").set_index("kpi")
     return pd.DataFrame([{"kpi": k, "our_practice": v, "benchmark": bench.loc[k, "benchmark"],
@@ -93,4 +98,5 @@ def aging_chart(totals: object) -> HTML:
         values.append(float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0)
     total = sum(values)
     caption = f"<p>Total open A/R: {format_amount(total, 'USD')}. Age = days since the date of service.</p>"
-    return HTML(bar_chart_svg(labels, values, title="Open A/R by age (days since the date of service)") + caption)
+    chart = bar_chart_svg(labels, values, title="Open A/R by age (days since the date of service)")
+    return HTML(f"<div class='bc-aging tex2jax_ignore mathjax_ignore'>{chart}{caption}</div>")

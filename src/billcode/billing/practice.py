@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from datetime import date
 
-AS_OF = date(2026, 11, 30)  # the day the A/R report is run
+# The day the A/R report is run. Every date of service falls in FY2026 (2025-10-01 to 2026-09-30), the year of
+# the ICD-10-CM code set the course ships, so the codes are checked against the release in effect on the day.
+AS_OF = date(2026, 9, 30)
 
 PRACTICE = {"name": "EXAMPLE FAMILY PRACTICE", "ein": "990000001", "street": "100 EXAMPLE STREET",
             "city": "SPRINGFIELD", "state": "IL", "zip": "627010001", "phone": "5555550100"}

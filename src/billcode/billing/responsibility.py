@@ -80,7 +80,7 @@ def split_html(split: dict[str, float]) -> str:
                    for name, code, value in rows)
     picture = split_bar_svg([("Payer pays", split["payer"]), ("Patient owes", split["patient"]),
                              ("Written off", split["write_off"])], title="Where the billed charge goes")
-    return (f"<div class='bc-split'>{picture}<table class='bc-split-table'><caption>The line, split</caption>"
+    return (f"<div class='bc-split tex2jax_ignore mathjax_ignore'>{picture}<table class='bc-split-table'><caption>The line, split</caption>"
             f"<thead><tr><th scope='col'>Part</th><th scope='col'>Code</th><th scope='col'>Amount</th></tr></thead>"
             f"<tbody>{body}</tbody></table><p><small>{html.escape(SOURCE_NOTE)}</small></p></div>")
 

@@ -2,9 +2,10 @@
 
     make data          # rewrite data/billing/ (a test checks it is byte for byte the same)
 
-Everyone in it is made up: names are obviously fictional, member IDs start with SYN, NPIs are check-digit-valid
-numbers no one holds (they start with 19), and the practice is "Example Family Practice". Diagnosis codes are real
-FY2026 ICD-10-CM codes (tests check each against the official set); procedure codes are HCPCS Level II codes or
+Everyone in it is made up: names are obviously fictional, member IDs start with SYN, and the practice is "Example
+Family Practice". NPIs are random ten-digit numbers with a valid (or, where planted, a wrong) check digit: one that
+matches a real provider's NPI would do so by chance. Diagnosis codes are real FY2026 ICD-10-CM codes (tests check
+each against the official set), except those planted to be caught; procedure codes are HCPCS Level II codes or
 clearly synthetic SYN- codes where a CPT code would stand (no AMA content).
 """
 
@@ -25,7 +26,8 @@ from billcode.billing.x12 import build_835, build_837p
 from billcode.data import data_dir
 
 SEED = 2026
-FIRST_DOS = date(2026, 6, 1)
+FIRST_DOS = date(2026, 4, 1)
+DOS_DAYS = 176  # dates of service from 2026-04-01 to 2026-09-23; sent within a week, by 2026-09-30
 N_CLAIMS = 36
 # Claim-scrubbing problems the generator can plant, with the reason word the notebook's scrubber reports.
 PROBLEMS = ("member_id", "npi", "diagnosis", "pointer", "total")
@@ -49,7 +51,7 @@ def luhn_check_digit(first_nine: str) -> str:
 
 
 def make_npi(rng: random.Random, valid: bool = True) -> str:
-    """A 10-digit NPI starting with 19 (no real NPI is implied), valid or with a wrong check digit."""
+    """A made-up 10-digit NPI starting with 19, with a valid or a wrong check digit (any real match is chance)."""
     nine = "19" + "".join(str(rng.randrange(10)) for _ in range(7))
     good = luhn_check_digit(nine)
     digit = good if valid else str((int(good) + rng.randrange(1, 10)) % 10)
@@ -64,6 +66,7 @@ class Batch:
     diagnoses: list[dict]
     lines: list[dict]
     planted: dict[str, list[str]] = field(default_factory=dict)
+    clinicians: dict[str, tuple[str, str]] = field(default_factory=dict)  # rendering NPI -> (last, first)
 
 
 def _service(code: str) -> tuple:
@@ -97,12 +100,12 @@ def make_batch(rng: random.Random, patients: list[dict], n: int, first_id: int, 
     """n claims for the given patients, with the scrubbing problems planted at the given claim positions."""
     npis = [make_npi(rng) for _ in CLINICIANS]
     billing_npi = make_npi(rng)
-    batch = Batch([], [], [])
+    batch = Batch([], [], [], clinicians=dict(zip(npis, CLINICIANS)))
     for k in range(n):
         claim_id = f"C{first_id + k}"
         patient = patients[rng.randrange(len(patients))]
         codes, services = VISITS[rng.randrange(len(VISITS))]
-        dos = start + timedelta(days=rng.randrange(0, 180))
+        dos = start + timedelta(days=rng.randrange(0, DOS_DAYS))
         submitted = dos + timedelta(days=rng.randrange(1, 8))
         claim = {"claim_id": claim_id, "patient_id": patient["patient_id"], "member_id": patient["member_id"],
                  "payer_id": patient["payer_id"], "billing_npi": billing_npi, "rendering_npi": rng.choice(npis),
@@ -155,6 +158,12 @@ def course_batch() -> tuple[list[dict], Batch]:
     late["submitted"] = (date.fromisoformat(late["dos"]) + timedelta(days=97)).isoformat()  # past 90 days
     twin = next(c for c in batch.claims[20:] if c["claim_id"] not in batch.planted)
     _duplicate(batch, twin)
+    # The two pointer problems take the forms a learner must handle: a blank box 24E and five letters.
+    for claim_id, pointers in zip([c for c, p in sorted(batch.planted.items()) if p == ["pointer"]] or [], [""]):
+        next(line for line in batch.lines if line["claim_id"] == claim_id)["pointers"] = pointers
+    both = [c for c, p in sorted(batch.planted.items()) if "pointer" in p and len(p) > 1]
+    for claim_id in both[:1]:
+        next(line for line in batch.lines if line["claim_id"] == claim_id)["pointers"] = "ABCDE"
     return patients, batch
 
 

@@ -15,33 +15,34 @@ import pandas as pd
 
 from billcode.billing.practice import PAYERS, PRACTICE
 
-SEGMENT_GUIDE = {
-    "ISA": "Interchange envelope: sender, receiver, date, control number, separators",
-    "IEA": "End of the interchange",
-    "GS": "Functional group: what kind of transactions (HC = claims, HP = payments) and the X12 version",
-    "GE": "End of the functional group",
-    "ST": "Start of one transaction (837 = claim, 835 = remittance)",
+SEGMENT_GUIDE = {  # each at most 50 characters, so pandas shows it whole
+    "ISA": "Envelope: sender, receiver, date, separators",
+    "IEA": "End of the envelope",
+    "GS": "Group: HC = claims, HP = payments; X12 version",
+    "GE": "End of the group",
+    "ST": "Start of a transaction (837 claim, 835 payment)",
     "SE": "End of the transaction, with its segment count",
-    "BHT": "Beginning of the claim batch: its purpose and reference number",
-    "BPR": "Payment: total paid, how (check or transfer) and when",
-    "TRN": "Trace number of the payment (the check or transfer number)",
-    "DTM": "A date (in the 835: 405 = production date, 472 = date of service)",
-    "NM1": "A name: submitter (41), receiver (40), billing provider (85), subscriber (IL), payer (PR), patient (QC)",
-    "N1": "A party in the 835: payer (PR) or payee (PE)",
+    "BHT": "Start of the claim batch: purpose, reference",
+    "BPR": "Payment: total paid, how and when",
+    "TRN": "Trace number of the payment (check number)",
+    "DTM": "A date (405 production, 472 date of service)",
+    "DTP": "A date (472 = date of service, box 24A)",
+    "NM1": "A name (41, 40, 85 billing, IL, PR, 82 clinician)",
+    "N1": "A party: payer (PR) or payee (PE)",
     "N3": "Street address",
     "N4": "City, state, ZIP code",
-    "PER": "Contact person and phone number",
-    "REF": "A reference number (EI = the provider's tax ID)",
-    "HL": "Hierarchy: billing provider (20), subscriber (22)",
-    "SBR": "Subscriber: primary (P) or secondary payer, relationship (18 = self), group number, claim type",
-    "DMG": "Date of birth and sex",
-    "CLM": "The claim: claim number, total charge, place of service (box 24B), signatures and assignment",
-    "HI": "Diagnosis codes (box 21): ABK = the principal ICD-10-CM code, ABF = other codes",
-    "LX": "A service line's number (in the 835: a header grouping claims)",
-    "SV1": "A professional service line (box 24D-G): code, charge, units and diagnosis pointers (24E)",
-    "CLP": "A claim as paid: status (1 = processed as primary, 4 = denied), charge, payment, patient share",
-    "SVC": "A service line as paid: code, charge, payment, units",
-    "CAS": "Adjustments: group code (CO, PR, OA, PI), reason code (CARC) and amount",
+    "PER": "Contact person and phone",
+    "REF": "A reference number (EI = tax ID, box 25)",
+    "HL": "Level: billing provider (20), subscriber (22)",
+    "SBR": "Subscriber: primary payer (P), self (18), type",
+    "DMG": "Date of birth and sex (box 3)",
+    "CLM": "Claim: number, total (box 28), place of service",
+    "HI": "Diagnoses (box 21): ABK principal, ABF others",
+    "LX": "Service line number (835: a header)",
+    "SV1": "Service line: code, charge, units, pointers",
+    "CLP": "Claim as paid: status, charge, paid, patient",
+    "SVC": "Line as paid: code, charge, paid, units",
+    "CAS": "Adjustments: group code, reason (CARC), amount",
     "AMT": "An amount (B6 = allowed amount)",
 }
 
@@ -94,6 +95,9 @@ def build_837p(claim_id: str, batch, patients: list[dict]) -> str:
         f"CLM*{claim_id}*{claim['total_charge']}***{claim['pos']}:B:1*Y*A*Y*Y",
         f"HI*{hi}",
     ]
+    if claim["rendering_npi"] in batch.clinicians:  # loop 2310B: the clinician, when not the billing provider
+        last, first = batch.clinicians[claim["rendering_npi"]]
+        body.append(f"NM1*82*1*{last}*{first}****XX*{claim['rendering_npi']}")
     for line in lines:
         pointers = ":".join(str(ord(p) - 64) for p in line["pointers"])
         body += [f"LX*{line['line']}", f"SV1*HC:{line['code']}*{line['charge']}*UN*{line['units']}***{pointers}",
@@ -134,9 +138,10 @@ def build_835(remits: list, batch, patient_rows: list[dict]) -> str:
             for line in remit.lines:
                 body += [f"SVC*HC:{line.code}*{line.charge:.2f}*{line.paid:.2f}**1", f"DTM*472*{_compact(claim['dos'])}"]
                 for group in ("CO", "OA", "PI", "PR"):
-                    parts = [f"{a.carc}*{a.amount:.2f}*" for a in line.adjustments if a.group == group]
-                    if parts:
-                        body.append(f"CAS*{group}*" + "".join(parts).rstrip("*"))
+                    # Triplets: reason code, amount, quantity (left empty); CAS*PR*1*50.00**2*14.00
+                    triplets = [[a.carc, f"{a.amount:.2f}", ""] for a in line.adjustments if a.group == group]
+                    if triplets:
+                        body.append("*".join(["CAS", group, *sum(triplets, [])]).rstrip("*"))
         text.append(_envelope("835", "005010X221A1", body, when, control))
         control += 1
     return "".join(text)

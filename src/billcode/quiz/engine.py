@@ -248,11 +248,11 @@ class Quiz:
             print(f"{'saved    ' if saved else 'NOT SAVED'}  {heading(self.bank, item)}: {label(item)}")
         for exercise in self.bank.get("exercises", []):
             value = (namespace or {}).get(exercise["name"], ...)
-            done = value is not ...
-            missing += not done
+            problem = "not filled in" if value is ... else function_problem(exercise["name"], value)
+            missing += problem is not None
             points = f"{exercise['points']:g} point{'s' if exercise['points'] != 1 else ''}"
-            print(f"{'filled in' if done else 'NOT DONE '}  Code exercise ({points}): {exercise['label']} "
-                  f"(`{exercise['name']}`)")
+            print(f"{'NOT DONE ' if problem else 'filled in'}  Code exercise ({points}): {exercise['label']} "
+                  f"(`{exercise['name']}`)" + (f": {problem}" if problem and problem != "not filled in" else ""))
         total = len(graded) + len(self.bank.get("exercises", []))
         if missing:
             print(f"{missing} of {total} graded task(s) are not done yet: save the questions' answers and fill in the "
@@ -269,3 +269,21 @@ def open_quiz(name: str, folder: Path | str | None = None, *, shuffle: bool = Fa
               bank: dict | None = None) -> Quiz:
     """Open the question bank of a notebook; answers are saved next to the notebook (or in folder)."""
     return Quiz(name, folder, shuffle=shuffle, seed=seed, bank=bank)
+
+
+def function_problem(name: str, value: object) -> str | None:
+    """Why a graded function is not done yet (for example it still returns None), or None; other answers: None."""
+    from billcode.exercises import EXERCISES
+    from billcode.quiz.checks import PUBLIC_SEED, run_cases
+
+    if name not in EXERCISES:
+        return None
+    if not callable(value):
+        return "it is not a function yet"
+    exercise = EXERCISES[name]
+    results = run_cases(exercise, value, PUBLIC_SEED)
+    failed = next((r["error"] for r in results if "error" in r), None)
+    if failed:
+        return "it returns nothing yet" if "NoneType" in failed else f"on the examples it {failed if failed.startswith('returned') else 'raised ' + failed}"
+    return exercise.hint([r["value"] for r in results]) if exercise.hint else None
+
