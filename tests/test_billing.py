@@ -309,7 +309,7 @@ def test_every_date_of_service_is_in_the_code_sets_fiscal_year():
 def test_the_837p_names_the_rendering_clinician():
     claim = x12("claim_837p.x12")
     npi = load_table("billing/claims").set_index("claim_id").loc["C1010", "rendering_npi"]
-    assert f"NM1*82*1*" in claim and f"XX*{npi}~" in claim
+    assert "NM1*82*1*" in claim and f"XX*{npi}~" in claim
 
 
 def test_the_course_batch_has_every_pointer_problem_a_learner_must_handle():

@@ -65,11 +65,13 @@ def lookup_fake(name: str, answers: list) -> str:
 
 FAKE_PATCH_SEED = """
 import billcode.quiz.checks as checks
-checks.grading_seed = lambda: "example"
+checks.grading_inputs = lambda name: None  # run the check on the examples, whose answers this student knows
 """
 FAKE_GRADING_FILE = """
 import json
-open(".billcode_grading.json", "w").write(json.dumps({"seed": "example"}))
+handed = json.load(open(".billcode_grading.json"))
+handed["cases"] = {}  # drop the grader's inputs: the check falls back to the examples
+open(".billcode_grading.json", "w").write(json.dumps(handed))
 """
 ALWAYS_EQUAL = """
 class Anything(dict):
@@ -121,7 +123,7 @@ EXPECTED = {
     "alice": FULL,
     "bob": ZERO,
     "carol": QUIZ_ONLY,
-    "dave": QUIZ_ONLY,   # patched the seed the check reports: the grader sees other inputs, scores 0
+    "dave": QUIZ_ONLY,   # patched the check to ignore the grader's inputs: the results carry no label, score 0
     "erin": QUIZ_ONLY,   # rewrote the grading file: same
     "fay": QUIZ_ONLY,    # objects that equal anything cannot be handed in
     "gus": {**FULL, "patient_share_test": 0.0},

@@ -10,7 +10,9 @@ from billcode.exercises import EXERCISES
 from billcode.instructor.keys import FunctionCheck
 from billcode.instructor.marking import exported_value, score_function
 from billcode.quiz import checks
-from billcode.quiz.checks import EXPORT_MIME, GRADING_FILE, Exercise, check_function, grading_seed, run_cases
+from billcode.quiz.checks import (
+    EXPORT_MIME, GRADING_FILE, Exercise, check_function, decode_args, encode_args, grading_inputs, run_cases,
+)
 
 SQUARE = Exercise("square", lambda seed: [(2,), (3,)] if seed == "example" else [(int(c, 16),) for c in seed[:4]],
                   (int, float), "a number")
@@ -36,7 +38,7 @@ def shown(monkeypatch):
 def test_a_right_function_is_handed_in_with_a_type_hint_only(shown, capsys):
     exports, notices = shown
     check_function(SQUARE, lambda x: x * x)
-    assert exports == [{"name": "square", "value": {"seed": "example", "results": [{"value": 4}, {"value": 9}]}}]
+    assert exports == [{"name": "square", "value": {"inputs": "example", "results": [{"value": 4}, {"value": 9}]}}]
     out = capsys.readouterr().out
     assert "returned a number each time" in out and "does not say whether the values are right" in out
     assert not notices
@@ -63,58 +65,76 @@ def test_under_validate_an_unfinished_function_fails_in_one_line(monkeypatch):
 
 def test_arguments_are_copies_and_objects_cannot_leave():
     cases = Exercise("f", lambda seed: [([1, 2],), ([3],)], list, "a list")
-    assert run_cases(cases, lambda xs: xs.append(0) or xs, "example") == [{"value": [1, 2, 0]}, {"value": [3, 0]}]
+    assert run_cases(cases, lambda xs: xs.append(0) or xs, cases.cases("example")) == [{"value": [1, 2, 0]}, {"value": [3, 0]}]
 
     class Sneaky(list):
         def __eq__(self, other):
             return True
 
-    got = run_cases(cases, lambda xs: Sneaky(xs), "example")
+    got = run_cases(cases, lambda xs: Sneaky(xs), cases.cases("example"))
     assert got == [{"value": [1, 2]}, {"value": [3]}] and all(type(r["value"]) is list for r in got)
 
 
-def test_the_grading_seed_is_read_only_when_nbgrader_autogrades(tmp_path, monkeypatch):
+def test_grading_inputs_are_read_only_when_nbgrader_autogrades(tmp_path, monkeypatch):
+    import pandas as pd
+
     monkeypatch.chdir(tmp_path)
-    (tmp_path / GRADING_FILE).write_text(json.dumps({"seed": "abc123"}))
+    table = pd.DataFrame({"claim_id": ["C1"], "line": ["1"], "charge": [10.5]})
+    handed = {"label": "f00d", "cases": {"square": [encode_args((3,)), encode_args((table, "2026-09-30"))]}}
+    (tmp_path / GRADING_FILE).write_text(json.dumps(handed))
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-    assert grading_seed() == "example"
+    assert grading_inputs("square") is None
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
-    assert grading_seed() == "abc123"
+    label, cases = grading_inputs("square")
+    assert label == "f00d" and cases[0] == (3,) and cases[1][1] == "2026-09-30"
+    assert cases[1][0].equals(table) and cases[1][0]["line"].iloc[0] == "1"  # tables come back as load_table reads them
+    assert grading_inputs("other") is None
     (tmp_path / GRADING_FILE).write_text("{broken")
-    assert grading_seed() == "example"
+    assert grading_inputs("square") is None
 
 
-def export(seed, results):
-    return [{"output_type": "display_data", "data": {EXPORT_MIME: {"name": "square", "value": {"seed": seed, "results": results}}}}]
+def test_a_table_survives_encoding_exactly():
+    from billcode.data import load_table
+
+    claims = load_table("billing/claims")
+    assert decode_args(json.loads(json.dumps(encode_args((claims,)))))[0].equals(claims)
+
+
+def export(label, results):
+    return [{"output_type": "display_data", "data": {EXPORT_MIME: {"name": "square", "value": {"inputs": label, "results": results}}}}]
+
+
+LABEL, CASES = "label-1", SQUARE.cases("0a0b0c0d")
+
+
+def score(results, label=LABEL, check=REFERENCE, cases=CASES, points=2):
+    return score_function(check, SQUARE, LABEL, cases, *exported_value(export(label, results), "square"), points)
 
 
 def test_full_marks_only_when_every_grader_input_is_right():
-    seed = "0a0b0c0d"
-    right = [{"value": x * x} for (x,) in SQUARE.cases(seed)]
-    points, message = score_function(REFERENCE, SQUARE, seed, *exported_value(export(seed, right), "square"), 2)
+    right = [{"value": x * x} for (x,) in CASES]
+    points, message = score(right)
     assert points == 2.0 and "Right on all 4" in message
-    one_off = [*right[:3], {"value": 0}]
-    points, message = score_function(REFERENCE, SQUARE, seed, *exported_value(export(seed, one_off), "square"), 2)
+    points, message = score([*right[:3], {"value": 0}])
     assert points == 0.0 and "right on 3 of 4" in message and "input 4" in message
 
 
 def test_answers_for_other_inputs_score_zero():
-    examples = [{"value": 4}, {"value": 9}]
-    points, message = score_function(REFERENCE, SQUARE, "0a0b0c0d", *exported_value(export("example", examples), "square"), 2)
+    points, message = score([{"value": 4}, {"value": 9}], label="example")
     assert points == 0.0 and "other inputs than the grader's" in message
-    points, message = score_function(REFERENCE, SQUARE, "0a0b0c0d", False, None, 2)
+    points, message = score_function(REFERENCE, SQUARE, LABEL, CASES, False, None, 2)
     assert points == 0.0 and "no results reached the grader" in message
-    errors = [{"error": "ZeroDivisionError: division by zero"}] * 4
-    points, message = score_function(REFERENCE, SQUARE, "0a0b0c0d", *exported_value(export("0a0b0c0d", errors), "square"), 2)
+    points, message = score([{"error": "ZeroDivisionError: division by zero"}] * 4)
     assert points == 0.0 and "ZeroDivisionError" in message
+    points, message = score_function(REFERENCE, SQUARE, None, [], True, {"inputs": None, "results": []}, 2)
+    assert points == 0.0  # the grader handed nothing (its own run failed): nobody earns the points
 
 
 def test_true_is_not_one_and_numbers_need_their_tolerance():
-    seed = "11111111"
-    bools = [{"value": True}] * 4  # 1 * 1 == 1 == True, but a bool is not a number here
-    assert score_function(REFERENCE, SQUARE, seed, *exported_value(export(seed, bools), "square"), 1)[0] == 0.0
+    ones = SQUARE.cases("11111111")
+    assert score([{"value": True}] * 4, cases=ones, points=1)[0] == 0.0  # 1 * 1 == True, but a bool is not a number
     loose = FunctionCheck("square", lambda x: x * x + 0.004, tolerance=0.01)
-    assert score_function(loose, SQUARE, seed, *exported_value(export(seed, [{"value": 1}] * 4), "square"), 1)[0] == 1.0
+    assert score([{"value": 1}] * 4, check=loose, cases=ones, points=1)[0] == 1.0
 
 
 def test_every_course_exercise_has_examples_and_other_inputs():

@@ -16,7 +16,8 @@ from billcode.instructor import sandbox
 from billcode.instructor.sandbox import readable_paths, run_isolated, sandbox_problem
 from nbgrader_helpers import copy_course_root
 
-RUNNER = [sys.executable, "-m", "billcode.instructor.run_notebook", "{folder}/nb.ipynb", "--out-fd", "{out_fd}", "--cell-timeout", "5"]
+RUNNER = [sys.executable, "-m", "billcode.instructor.run_notebook", "{folder}/nb.ipynb", "--out-fd", "{out_fd}",
+          "--cell-timeout", "5", "--copy-from", "{input}"]
 
 
 def needs_sandbox():
@@ -113,3 +114,31 @@ def test_a_grading_run_stopped_by_a_signal_names_the_student_it_was_on(tmp_path)
                            capture_output=True, text=True, timeout=300)
     assert "previous grading run stopped while grading amy (01_overview)" in again.stdout
     assert again.returncode == 0, again.stdout + again.stderr
+
+
+def test_the_runner_caps_outputs_per_cell_and_their_size():
+    import nbformat
+
+    from billcode.instructor.run_notebook import MAX_OUTPUTS, trim_outputs
+
+    many = [nbformat.v4.new_output("stream", name="stdout", text=f"{i}\n") for i in range(5000)]
+    big = nbformat.v4.new_output("display_data", data={"text/plain": "x" * 3_000_000})
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("spam", outputs=many),
+                                         nbformat.v4.new_code_cell("big", outputs=[big])])
+    assert trim_outputs(nb) == 5000 - MAX_OUTPUTS + 1
+    kept = nb.cells[0].outputs
+    assert len(kept) == MAX_OUTPUTS and kept[-1]["text"] == "4999\n" and kept[0]["text"] == "0\n"
+    assert "over 2 MB" in nb.cells[1].outputs[0]["text"]
+
+
+@pytest.mark.slow
+def test_student_files_go_to_a_capped_private_folder_not_the_hosts_disk(tmp_path):
+    needs_sandbox()
+    result, out = run_cells(tmp_path, [
+        "open('kept.txt', 'w').write('x'); print('wrote')",
+        "try:\n    open('/input/nb.ipynb', 'a').write('x')\nexcept OSError as e:\n    print('read-only', e.errno)",
+        "import os\ntry:\n    for i in range(8):\n        open(f'f{i}', 'wb').write(os.urandom(100 * 1024**2))\n"
+        "except OSError as e:\n    print('full', e.errno)",
+    ], forbidden=[tmp_path / "course"])
+    assert "wrote" in out[0] and "read-only" in out[1] and "full" in out[2], out
+    assert sorted(p.name for p in (tmp_path / "work").iterdir()) == ["nb.ipynb"]  # nothing reached the host

@@ -10,7 +10,7 @@ import pandas as pd
 
 # Columns that hold codes (ICD-10-CM, HCPCS, CARC, NPI, ZIP ...): always read as text so that
 # leading zeros survive and "00100" never becomes the number 100 (pandas 3 infers numbers).
-CODE_COLUMNS = {"code", "codes", "carc", "rarc", "npi", "zip", "modifier", "pos", "group"}
+CODE_COLUMNS = {"code", "codes", "carc", "rarc", "npi", "zip", "modifier", "pos", "group", "line", "letter"}
 
 
 def data_dir() -> Path:
@@ -41,6 +41,14 @@ def is_code_column(column: str) -> bool:
     """Tell whether a column holds codes and must be read as text."""
     name = column.lower()
     return name in CODE_COLUMNS or name.endswith(("_code", "_codes", "_npi"))
+
+
+def read_csv_text(text: str) -> pd.DataFrame:
+    """A table from CSV text, read exactly as load_table reads a file (code columns as text, blanks as NaN)."""
+    import io
+
+    header = pd.read_csv(io.StringIO(text), nrows=0).columns
+    return pd.read_csv(io.StringIO(text), dtype={c: str for c in header if is_code_column(c)})
 
 
 def load_table(name: str) -> pd.DataFrame:

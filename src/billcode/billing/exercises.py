@@ -1,12 +1,11 @@
 """The inputs 02_billing's graded functions are called on: the notebook's examples, or a grader's seeded set.
 
-Only inputs live here (anyone may read them); what the answers should be is computed by the instructor's key
-file, in the grader's process.
+Only inputs live here (anyone may read them). The grader makes a student's set in its own process, from a seed the
+student never sees, and hands the sandbox the inputs as data; the answers are computed by the instructor's key file.
 """
 
 from __future__ import annotations
 
-import io
 import random
 from datetime import date, timedelta
 
@@ -17,7 +16,7 @@ from billcode.billing.synthetic import (
     CLAIM_COLUMNS, DX_COLUMNS, LINE_COLUMNS, PROBLEMS, course_batch, make_batch, make_npi, make_patients, to_csv,
 )
 from billcode.billing.x12 import ERA_COLUMNS, read_835
-from billcode.data import data_path, is_code_column, load_table
+from billcode.data import data_path, load_table, read_csv_text
 from billcode.quiz.checks import PUBLIC_SEED, Exercise
 
 BUCKETS = ["0-30", "31-60", "61-90", "91-120", "120+"]
@@ -29,8 +28,7 @@ def _rng(name: str, seed: str) -> random.Random:
 
 def frame(csv_text: str) -> pd.DataFrame:
     """A table exactly as load_table would read it from a CSV file (code columns as text, blanks as NaN)."""
-    header = pd.read_csv(io.StringIO(csv_text), nrows=0).columns
-    return pd.read_csv(io.StringIO(csv_text), dtype={c: str for c in header if is_code_column(c)})
+    return read_csv_text(csv_text)
 
 
 # 1. patient_share(allowed, deductible_left, coinsurance_pct, copay) -> float
@@ -153,7 +151,7 @@ def era_cases(seed: str) -> list[tuple]:
                 for group, carc, amount in adjustments:
                     rows.append({"claim_id": claim_id, "line": str(line), "code": code, "charge": charge,
                                  "paid": paid, "group": group, "carc": carc, "amount": amount})
-        cases.append((pd.DataFrame(rows, columns=ERA_COLUMNS),))
+        cases.append((frame(pd.DataFrame(rows, columns=ERA_COLUMNS).to_csv(index=False)),))
     return cases
 
 

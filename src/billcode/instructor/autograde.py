@@ -211,6 +211,9 @@ def read_log(log: str, outcome: Outcome) -> None:
                 outcome.problems.append(f"the notebook run ended early ({ending})")
         elif event.get("event") == "duplicate-cell":
             outcome.problems.append(f"graded cell {event.get('cell')} was duplicated; the first copy was graded")
+        elif event.get("event") == "course-internals":
+            outcome.problems.append(f"answer cell {event.get('cell')} imports the course's own code "
+                                    f"({event.get('modules')}): it may call a helper that does the task; review it")
 
 
 def grade_one(api, outcome: Outcome) -> None:

@@ -41,9 +41,10 @@ def key_file_lines(path: Path) -> list[str]:
     # A reference solution (a function other than graded()) is a solution, not a key: a student's own code may
     # look the same, and must not get their feedback held back.
     solutions = set()
+    # Imports are not keys either: a student's solution may well start with the same import lines.
     for node in ast.parse(text).body:
-        if isinstance(node, ast.FunctionDef) and node.name != "graded":
-            solutions.update(range(node.lineno - len(node.decorator_list), node.end_lineno + 1))
+        if (isinstance(node, ast.FunctionDef) and node.name != "graded") or isinstance(node, ast.Import | ast.ImportFrom):
+            solutions.update(range(node.lineno - len(getattr(node, "decorator_list", [])), node.end_lineno + 1))
     for number, line in enumerate(text.splitlines(), 1):
         if number in solutions:
             continue

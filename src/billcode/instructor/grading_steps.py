@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 import sys
 import tempfile
 from pathlib import Path
@@ -27,7 +28,7 @@ from billcode.exercises import EXERCISES
 from billcode.instructor.keys import FunctionCheck, KeyFileError, QuizKey, load_graded
 from billcode.instructor.marking import exported_value, score_function, score_quiz, score_value
 from billcode.instructor.sandbox import run_isolated
-from billcode.quiz.checks import EXPORT_MIME, GRADING_FILE
+from billcode.quiz.checks import EXPORT_MIME, GRADING_FILE, decode_args, encode_args
 from billcode.instructor.variants import class_params, grading_seed
 
 REPORT = "billcode-report"  # log lines the course's grading command reads: "billcode-report {json}"
@@ -49,6 +50,29 @@ def safe_output(output):
         if not output["data"]:
             output["data"] = {"text/plain": "(a rich output, not kept by the grader)"}
     return output
+
+
+def course_internals(cell) -> list[str]:
+    """The course modules an answer cell imports beyond the notebooks' front door (`from billcode import ...`).
+
+    The course package holds helpers that compute what some exercises ask for (the generator checks NPIs, the
+    calculator splits charges). A student may use them; the report tells the instructor, who decides.
+    """
+    import ast
+
+    try:
+        tree = ast.parse(cell.source)
+    except (SyntaxError, ValueError, RecursionError):
+        return []
+    found = set()
+    for node in ast.walk(tree):
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+            [node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
+        found.update(n for n in names if n.startswith("billcode."))
+    text = cell.source
+    if "importlib" in text or "__import__" in text:
+        found.add("a dynamic import")
+    return sorted(found)
 
 
 class KeepFirstOfEachCell(NbGraderPreprocessor):
@@ -92,19 +116,29 @@ class SandboxedExecute(NbGraderPreprocessor):
             nbformat.write(nb, work / f"{name}.ipynb")
             if raw is not None:
                 (work / answers.name).write_bytes(raw)
-            # The inputs this student's graded functions run on (the answers stay in this process).
-            seed = grading_seed(Path(self.course_root or folder), resources["nbgrader"]["assignment"],
-                                resources["nbgrader"]["student"])
-            (work / GRADING_FILE).write_text(json.dumps({"seed": seed}), encoding="utf-8")
+            # The inputs this student's graded functions run on, as data with a one-time label: the seed they were
+            # made from, and the answers, stay in this process.
+            resources["billcode"].update(self._function_inputs(name, resources))
+            handed = {"label": resources["billcode"]["label"], "cases": resources["billcode"]["encoded"]}
+            (work / GRADING_FILE).write_text(json.dumps(handed), encoding="utf-8")
             result = run_isolated(
                 work, [sys.executable, "-m", "billcode.instructor.run_notebook", f"{{folder}}/{name}.ipynb", "--out-fd", "{out_fd}",
-                       "--cell-timeout", str(self.cell_timeout)],
+                       "--cell-timeout", str(self.cell_timeout), "--copy-from", "{input}"],
                 timeout=self.notebook_timeout, forbidden=[Path(self.course_root or folder)],
             )
         how = self._merge(nb, result.output) if not result.timed_out else {"ending": "notebook-timeout"}
         report(self.log, event="run", isolated=result.isolated, note=result.note, student=resources["nbgrader"]["student"],
                ending=how.get("ending"), timeouts=how.get("timeouts", 0), cell_timeout=self.cell_timeout)
         return nb, resources
+
+    def _function_inputs(self, name: str, resources: dict) -> dict:
+        """This student's inputs for each graded function of the notebook, encoded for the sandbox and decoded here."""
+        root = Path(self.course_root or resources["metadata"]["path"])
+        seed = grading_seed(root, resources["nbgrader"]["assignment"], resources["nbgrader"]["student"])
+        names = [e["name"] for e in load_bank(name).get("exercises", []) if e["name"] in EXERCISES]
+        encoded = {n: [encode_args(args) for args in EXERCISES[n].cases(seed)] for n in names}
+        decoded = {n: [decode_args(json.loads(json.dumps(c))) for c in cases] for n, cases in encoded.items()}
+        return {"label": secrets.token_hex(16), "encoded": encoded, "cases": decoded}
 
     def _merge(self, nb, output: bytes) -> dict:
         """Copy the outputs of the executed copy into nb, cell by cell; the copy is untrusted data."""
@@ -141,6 +175,11 @@ class ScoreOutsideKernel(NbGraderPreprocessor):
         missing = sorted(set(points) - set(checks))
         if missing:
             raise KeyFileError(f"keys/{name}.py has no entry for the graded cell(s) {', '.join(missing)}.")
+        for cell in nb.cells:  # the scores stand; the instructor is told where to look
+            modules = course_internals(cell) if cell.metadata.get("nbgrader", {}).get("solution") else []
+            if modules:
+                report(self.log, event="course-internals", cell=cell.metadata.nbgrader.get("grade_id"),
+                       modules=", ".join(modules))
         raw = resources.get("billcode", {}).get("answers")
         record = AnswerFile(bank["bank"]) if raw is None else parse_answers(raw, bank["bank"], f"{name}{ANSWERS_SUFFIX}")
         for cell in nb.cells:
@@ -152,8 +191,9 @@ class ScoreOutsideKernel(NbGraderPreprocessor):
                 if isinstance(check, QuizKey):
                     earned, message = score_quiz(bank, check, record, points[grade_id])
                 elif isinstance(check, FunctionCheck):
-                    seed = grading_seed(root, resources["nbgrader"]["assignment"], resources["nbgrader"]["student"])
-                    earned, message = score_function(check, EXERCISES[check.name], seed,
+                    handed = resources.get("billcode", {})
+                    earned, message = score_function(check, EXERCISES[check.name], handed.get("label"),
+                                                     handed.get("cases", {}).get(check.name, []),
                                                      *exported_value(cell.outputs, check.name), points[grade_id])
                 else:
                     earned, message = score_value(check, *exported_value(cell.outputs, check.name), points[grade_id])

@@ -97,27 +97,28 @@ def score_value(check: ValueCheck, found: bool, value: object, points: float) ->
     return 0.0, f"{check.name}: 0 of {points:g} point(s). Your value: {_shown(value)}.{hint}{why}"
 
 
-def expected_results(check: FunctionCheck, exercise: Exercise, seed: str) -> list[object]:
+def expected_results(check: FunctionCheck, cases: list[tuple]) -> list[object]:
     """The reference function's answers on the grader's inputs, as plain data (computed here, never in a kernel)."""
     import copy
 
-    return [plain(check.reference(*copy.deepcopy(args))) for args in exercise.cases(seed)]
+    return [plain(check.reference(*copy.deepcopy(args))) for args in cases]
 
 
-def score_function(check: FunctionCheck, exercise: Exercise, seed: str, found: bool, value: object,
-                   points: float) -> tuple[float, str]:
-    """Score a function exercise: every result the learner's function gave on the grader's inputs must be right."""
+def score_function(check: FunctionCheck, exercise: Exercise, label: str | None, cases: list[tuple], found: bool,
+                   value: object, points: float) -> tuple[float, str]:
+    """Score a function exercise: every result the learner's function gave on the grader's inputs must be right.
+
+    label is the one-time label the grader handed the sandbox with the inputs; the results must carry it.
+    """
     why = f"\nWhy: {check.explanation}" if check.explanation else ""
     if not found:
         return 0.0, (f"{check.name}: no results reached the grader (the check cell stopped with an error, or the "
                      f"notebook did not run that far). Scored 0 of {points:g}.{why}")
-    if type(value) is not dict or value.get("seed") != seed or type(value.get("results")) is not list:
-        reported = value.get("seed") if type(value) is dict else None
-        return 0.0, (f"{check.name}: the check ran your function on other inputs than the grader's (it reported "
-                     f"inputs {str(reported)[:40]!r}; was the grading file or the check changed?). "
-                     f"Scored 0 of {points:g}.{why}")
+    if label is None or type(value) is not dict or value.get("inputs") != label or type(value.get("results")) is not list:
+        return 0.0, (f"{check.name}: the check ran your function on other inputs than the grader's (was the "
+                     f"grading file or the check changed?). Scored 0 of {points:g}.{why}")
     try:
-        expected = expected_results(check, exercise, seed)
+        expected = expected_results(check, cases)
     except NotPlainData as err:
         raise RuntimeError(f"the key file's {check.name} reference returns data that is not plain: {err}") from err
     got = value["results"]
@@ -128,8 +129,8 @@ def score_function(check: FunctionCheck, exercise: Exercise, seed: str, found: b
     if len(got) != len(expected):
         return 0.0, f"{check.name}: 0 of {points:g} point(s): {len(got)} results for {len(expected)} test inputs.{why}"
     first = right.index(False)
-    args = exercise.cases(seed)[first]
     said = got[first].get("error") if type(got[first]) is dict and "error" in got[first] else _shown(got[first].get("value") if type(got[first]) is dict else got[first])
     return 0.0, (f"{check.name}: 0 of {points:g} point(s): right on {sum(right)} of {len(expected)} test inputs "
-                 f"(full marks need all of them). First difference, input {first + 1}: {exercise.describe(args)[:200]}. "
-                 f"Your function gave {str(said)[:SHOWN_CHARS]}; expected {_shown(expected[first])}.{why}")
+                 f"(full marks need all of them). First difference, input {first + 1}: "
+                 f"{exercise.describe(cases[first])[:200]}. Your function gave {str(said)[:SHOWN_CHARS]}; expected "
+                 f"{_shown(expected[first])}.{why}")

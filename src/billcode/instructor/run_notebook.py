@@ -1,6 +1,6 @@
 """Run a submitted notebook's cells and hand the executed notebook back on a file descriptor.
 
-    python -m billcode.instructor.run_notebook NOTEBOOK --out-fd N [--cell-timeout S]
+    python -m billcode.instructor.run_notebook NOTEBOOK --out-fd N [--cell-timeout S] [--copy-from DIR]
 
 The grader starts this inside the grading sandbox (billcode.instructor.sandbox). The kernel it starts does not
 inherit the descriptor, so student code cannot write to it; the grader treats what comes back as untrusted
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -19,6 +20,29 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 GRACE_SECONDS = 10  # how long an interrupted cell may take to stop before the run is ended
+MAX_OUTPUTS = 100  # per cell: a test cell's export is among its last outputs, so the last ones are kept
+MAX_OUTPUT_BYTES = 2 * 1024**2  # one output larger than this (as JSON) is replaced by a note
+
+
+def trim_outputs(nb: nbformat.NotebookNode) -> int:
+    """Keep the grader's reading of the result small: cap outputs per cell and their size; return how many went."""
+    import json
+
+    dropped = 0
+    for cell in nb.cells:
+        outputs = cell.get("outputs") or []
+        if len(outputs) > MAX_OUTPUTS:
+            dropped += len(outputs) - MAX_OUTPUTS
+            outputs = outputs[:10] + outputs[-(MAX_OUTPUTS - 10):]
+        kept = []
+        for output in outputs:
+            if len(json.dumps(output)) > MAX_OUTPUT_BYTES:
+                dropped += 1
+                output = nbformat.v4.new_output("stream", name="stdout", text="(an output over 2 MB: not kept)\n")
+            kept.append(output)
+        if cell.cell_type == "code":
+            cell.outputs = kept
+    return dropped
 
 
 class GradingClient(NotebookClient):
@@ -71,11 +95,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebook", type=Path)
     parser.add_argument("--out-fd", type=int, required=True)
     parser.add_argument("--cell-timeout", type=int, default=30)
+    parser.add_argument("--copy-from", type=Path, help="copy this folder's files next to the notebook first")
     args = parser.parse_args(argv)
+    if args.copy_from and args.copy_from.resolve() != args.notebook.parent.resolve():
+        for item in args.copy_from.iterdir():
+            if item.is_file() and not item.is_symlink():
+                shutil.copyfile(item, args.notebook.parent / item.name)
     os.set_inheritable(args.out_fd, False)
     _not_dumpable()
     out = os.fdopen(args.out_fd, "w", encoding="utf-8")
     nb, how = run(args.notebook, args.cell_timeout)
+    how["dropped_outputs"] = trim_outputs(nb)
     nb.metadata["billcode_run"] = how
     out.write(nbformat.writes(nb))
     out.close()

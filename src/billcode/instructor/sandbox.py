@@ -21,7 +21,9 @@ from functools import cache
 from pathlib import Path
 
 MODE_ENV = "BILLCODE_SANDBOX"  # "auto" (default), "require" or "off"
-INSIDE = Path("/submission")
+INSIDE = Path("/submission")  # the run's working folder: a private, size-capped tmpfs
+INPUT = Path("/input")  # the scratch copy of the submission, read-only; the runner copies it into INSIDE
+SUBMISSION_BYTES = 512 * 1024**2  # all the files student code may write in its working folder, together
 MEMORY_BYTES = 3 * 1024**3  # address space for the runner and its kernel, each
 MAX_RESULT_BYTES = 64 * 1024**2
 TMP_BYTES = 256 * 1024**2  # the sandbox's private /tmp (memory-backed)
@@ -72,7 +74,9 @@ def bwrap_command(scratch: Path, argv: list[str], forbidden: list[Path]) -> list
     cmd += ["--proc", "/proc", "--dev", "/dev", "--size", str(TMP_BYTES), "--tmpfs", "/tmp"]
     for path in readable_paths(forbidden):
         cmd += ["--ro-bind", str(path), str(path)]
-    cmd += ["--bind", str(scratch), str(INSIDE), "--chdir", str(INSIDE), "--clearenv"]
+    # The submission comes in read-only; what student code writes goes to a capped tmpfs, never the host's disk.
+    cmd += ["--ro-bind", str(scratch), str(INPUT), "--size", str(SUBMISSION_BYTES), "--tmpfs", str(INSIDE),
+            "--chdir", str(INSIDE), "--clearenv"]
     for name, value in sandbox_env().items():
         cmd += ["--setenv", name, value]
     return [*cmd, "--", *argv]
@@ -117,13 +121,18 @@ def _limits(memory: int) -> None:
 
 def run_isolated(scratch: Path, argv: list[str], *, timeout: float, forbidden: list[Path],
                  memory: int = MEMORY_BYTES) -> RunResult:
-    """Run argv (with `{out_fd}` in it) on the scratch folder; the output written to that descriptor is returned."""
+    """Run argv on the scratch folder; the output written to the `{out_fd}` descriptor is returned.
+
+    In argv, `{folder}` is the run's working folder and `{input}` the scratch copy (the same folder when unisolated;
+    in the sandbox a read-only /input and a fresh, capped /submission the runner copies it into).
+    """
     problem = sandbox_problem()
     if problem and os.environ.get(MODE_ENV) == "require":
         raise RuntimeError(f"The grading sandbox is required ({MODE_ENV}=require) but unavailable: {problem}")
     with tempfile.TemporaryFile() as result:
         fd = result.fileno()
-        argv = [a.replace("{out_fd}", str(fd)).replace("{folder}", str(scratch if problem else INSIDE)) for a in argv]
+        argv = [a.replace("{out_fd}", str(fd)).replace("{folder}", str(scratch if problem else INSIDE))
+                .replace("{input}", str(scratch if problem else INPUT)) for a in argv]
         if problem:  # no secrets in its environment either: only what a run needs
             cmd, env, cwd = argv, {**sandbox_env(), "HOME": str(scratch)}, scratch
             env.pop("JUPYTER_RUNTIME_DIR")

@@ -19,7 +19,7 @@ from pathlib import Path
 from IPython.display import HTML, display
 
 EXPORT_MIME = "application/vnd.billcode.value+json"
-GRADING_FILE = ".billcode_grading.json"  # written by the grader into the sandbox's scratch folder, nowhere else
+GRADING_FILE = ".billcode_grading.json"  # the grader's inputs (data, never a seed), in the sandbox's scratch folder
 PUBLIC_SEED = "example"  # the inputs a learner's own check runs on: the notebook's worked examples
 MAX_EXPORT_ITEMS = 10_000  # values, all levels together
 MAX_EXPORT_DEPTH = 8
@@ -108,8 +108,9 @@ def check_answer(name: str, value: object, expected: type | tuple[type, ...], *,
 class Exercise:
     """A graded function exercise: inputs to call the learner's function on, and what it must return.
 
-    cases(seed) gives the argument tuples: PUBLIC_SEED gives the notebook's own examples; the grader passes a seed
-    of its own, so a function that only knows the examples' answers cannot pass. Keys never live here.
+    cases(seed) gives the argument tuples: PUBLIC_SEED gives the notebook's own examples. The grader makes a set from
+    a seed of its own and hands the kernel only the inputs (grading_inputs), so a function that only knows the
+    examples' answers cannot pass, and the generator cannot be replayed to find them. Keys never live here.
     """
 
     name: str
@@ -120,27 +121,41 @@ class Exercise:
     hint: Callable[[list], str | None] | None = None  # on the examples' results: a shape problem, in words, or None
 
 
-def grading_seed() -> str:
-    """The seed the grader handed to this run (only when nbgrader autogrades), else the public examples' seed."""
+def encode_args(args: tuple) -> list:
+    """A case's arguments as JSON data: a DataFrame becomes {"frame": its CSV text}."""
+    import pandas as pd
+
+    return [{"frame": a.to_csv(index=False)} if isinstance(a, pd.DataFrame) else a for a in args]
+
+
+def decode_args(data: list) -> tuple:
+    """The arguments encode_args wrote, with each table read back exactly as load_table reads a file."""
+    from billcode.data import read_csv_text
+
+    return tuple(read_csv_text(a["frame"]) if isinstance(a, dict) and set(a) == {"frame"} else a for a in data)
+
+
+def grading_inputs(name: str) -> tuple[str, list[tuple]] | None:
+    """The inputs the grader handed this run for one exercise, with their label, or None outside autograding."""
     path = Path(GRADING_FILE)
-    if os.environ.get("NBGRADER_EXECUTION") == "autograde" and path.is_file():
-        try:
-            seed = json.loads(path.read_text(encoding="utf-8")).get("seed")
-        except (OSError, ValueError, AttributeError):
-            seed = None
-        if isinstance(seed, str) and seed:
-            return seed
-    return PUBLIC_SEED
+    if os.environ.get("NBGRADER_EXECUTION") != "autograde" or not path.is_file():
+        return None
+    try:
+        handed = json.loads(path.read_text(encoding="utf-8"))
+        label, cases = handed["label"], handed["cases"][name]
+        return str(label), [decode_args(c) for c in cases]
+    except Exception:  # a damaged file: the check runs on the examples, and the grader will see that
+        return None
 
 
 def _short(text: str, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def run_cases(exercise: Exercise, function: Callable, seed: str) -> list[dict]:
+def run_cases(exercise: Exercise, function: Callable, cases: list[tuple]) -> list[dict]:
     """Call the function on each case (on copies, so it cannot change later cases): its value, or its error."""
     results = []
-    for args in exercise.cases(seed):
+    for args in cases:
         try:
             value = function(*copy.deepcopy(args))
         except Exception as err:  # the learner's error, reported per case
@@ -167,23 +182,23 @@ def check_function(exercise: Exercise, function: object) -> None:
         not_done(title, f"`{exercise.name}` should be a function (def {exercise.name}(...):), but it is a "
                         f"{type(function).__name__}.")
         return
-    seed = grading_seed()
-    results = run_cases(exercise, function, seed)
-    display({EXPORT_MIME: {"name": exercise.name, "value": {"seed": seed, "results": results}},
+    handed = grading_inputs(exercise.name)
+    label, cases = handed if handed else (PUBLIC_SEED, exercise.cases(PUBLIC_SEED))
+    results = run_cases(exercise, function, cases)
+    display({EXPORT_MIME: {"name": exercise.name, "value": {"inputs": label, "results": results}},
              "text/plain": f"{exercise.name} handed in for grading."}, raw=True)
     failed = [(i, r["error"]) for i, r in enumerate(results) if "error" in r]
     if failed:
         number, error = failed[0]
-        args = exercise.cases(seed)[number]
         not_done(title, f"on {len(failed)} of {len(results)} test input(s) the function did not give an answer. "
-                        f"Input {number + 1} was {_short(exercise.describe(args))}; it {error if error.startswith('returned') else 'raised ' + error}. "
-                        f"It should return {exercise.shape}.")
+                        f"Input {number + 1} was {_short(exercise.describe(cases[number]))}; it "
+                        f"{error if error.startswith('returned') else 'raised ' + error}. It should return {exercise.shape}.")
         return
-    problem = exercise.hint([r["value"] for r in results]) if exercise.hint and seed == PUBLIC_SEED else None
+    problem = exercise.hint([r["value"] for r in results]) if exercise.hint and handed is None else None
     if problem:
         not_done(title, problem)
         return
     first = repr(results[0]["value"]) if results else "nothing"
     print(f"{exercise.name} ran on {len(results)} input(s) and returned {exercise.shape} each time. "
-          f"For input 1 ({_short(exercise.describe(exercise.cases(seed)[0]), 120)}) it returned {_short(first, 160)}.")
+          f"For input 1 ({_short(exercise.describe(cases[0]), 120)}) it returned {_short(first, 160)}.")
     print("This check does not say whether the values are right: grading runs your function on other inputs.")

@@ -281,7 +281,7 @@ def function_problem(name: str, value: object) -> str | None:
     if not callable(value):
         return "it is not a function yet"
     exercise = EXERCISES[name]
-    results = run_cases(exercise, value, PUBLIC_SEED)
+    results = run_cases(exercise, value, exercise.cases(PUBLIC_SEED))
     failed = next((r["error"] for r in results if "error" in r), None)
     if failed:
         return "it returns nothing yet" if "NoneType" in failed else f"on the examples it {failed if failed.startswith('returned') else 'raised ' + failed}"
