@@ -322,7 +322,8 @@ SUBMISSIONS: dict[str, Sub] = {
     "kernel_crash": Sub(QUIZ_ONLY, answers=KEYS, code="import os\nos._exit(1)"),
     "stderr_noise": Sub(FULL, (), "noise on stderr", answers=KEYS, added=STDERR_NOISE,
                         code=STDERR_NOISE + CORRECT_CODE),
-    "huge_output": Sub(FULL, (), "x" * 99, answers=KEYS, code=CORRECT_CODE + "\n" + HUGE_OUTPUT),
+    # Armed: the runner saw the 50 MB and replaced it by its note (an output over 2 MB is never handed back).
+    "huge_output": Sub(FULL, (), "(an output over 2 MB: not kept)", answers=KEYS, code=CORRECT_CODE + "\n" + HUGE_OUTPUT),
     "invalid_json": Sub(ZERO, tuple(QUIZ), answers='{"graded": {"ov-g1": '),
     "empty_answers": Sub(ZERO, tuple(QUIZ), answers=""),
     "deep_nesting": Sub(ZERO, tuple(CELLS), "ARMED", code=DEEP_EXPORT, answers=DEEP_ANSWERS),
