@@ -9,13 +9,15 @@ from billcode.billing.responsibility import responsibility_explorer
 from billcode.billing.x12 import read_835, segment_table, validate_x12
 from billcode.careers.tuition import tuition_explorer
 from billcode.coding.billable import is_billable
+from billcode.coding.codes import is_code
+from billcode.coding.lookup import lookup_explorer
 from billcode.data import load_json, load_table
 from billcode.exercises import check_function
 from billcode.quiz.checks import check_answer, quiet
 from billcode.quiz.engine import open_quiz
 from billcode.tables import show_table
 
-__all__ = ["aging_chart", "check_answer", "check_function", "is_billable", "kpi_table", "load_json", "load_table",
-           "open_quiz", "quiet", "read_835", "responsibility_explorer", "segment_table", "show_claim", "show_table",
-           "tuition_explorer", "validate_x12"]
+__all__ = ["aging_chart", "check_answer", "check_function", "is_billable", "is_code", "kpi_table", "load_json",
+           "load_table", "lookup_explorer", "open_quiz", "quiet", "read_835", "responsibility_explorer", "segment_table",
+           "show_claim", "show_table", "tuition_explorer", "validate_x12"]
 __version__ = "0.1.0"

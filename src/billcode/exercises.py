@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from billcode.billing.exercises import EXERCISES as BILLING
+from billcode.coding.exercises import EXERCISES as CODING
 from billcode.quiz.checks import Exercise
 from billcode.quiz.checks import check_function as _check
 
-EXERCISES: dict[str, Exercise] = {**BILLING}
+EXERCISES: dict[str, Exercise] = {**BILLING, **CODING}
 
 
 def check_function(name: str, function: object) -> None:

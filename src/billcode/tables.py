@@ -32,6 +32,20 @@ CAPTIONS = {
         "AAPC (aapc.com), AHIMA (ahima.org) and NHA (nhanow.com) credential and exam pages, and prep sites where "
         "marked (cbcsexam.com, open-exam-prep.com). Checked 2026-11.",
     ),
+    "coding/em_office_time": (
+        "Office visit level by total time on the day of the visit (the minimum for each level)",
+        "AMA CPT Evaluation and Management guidelines for office or other outpatient visits (2021 revision; "
+        "time 'met or exceeded'), in the course's own words; SYN- codes stand in for the CPT codes.",
+    ),
+    "coding/ncci_ptp_synthetic": (
+        "A synthetic NCCI procedure-to-procedure (PTP) edit table, with the real file's columns",
+        "Columns and modifier indicators (0 not allowed, 1 allowed, 9 not applicable) as in CMS's NCCI PTP files "
+        "(cms.gov, Medicare NCCI PTP edits); the codes and edits are made up (the real files embed CPT).",
+    ),
+    "coding/procedures_synthetic": (
+        "The synthetic procedure codes this notebook uses (they stand where CPT codes would)",
+        "Course-written descriptions; no AMA CPT content.",
+    ),
     "billing/carc": (
         "Claim adjustment reason codes (CARCs) a biller meets most, and what to do about each",
         "Code texts: X12 Claim Adjustment Reason Codes (x12.org/codes; X12 copyright, a short excerpt quoted for "

@@ -78,6 +78,10 @@ class NotebookCase:
         return "responsibility_explorer(" in self.sources
 
     @property
+    def has_lookup(self) -> bool:
+        return "lookup_explorer(" in self.sources
+
+    @property
     def has_mastery(self) -> bool:
         return ".mastery()" in self.sources
 

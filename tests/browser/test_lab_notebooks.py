@@ -22,7 +22,8 @@ pytestmark = pytest.mark.browser
 
 ALL = [pytest.param(c, id=c.id) for c in CASES]
 STUDENTS = [pytest.param(c, id=c.id) for c in CASES if c.student and c.graded]
-WITH_WIDGETS = [pytest.param(c, id=c.id) for c in CASES if c.practice or c.has_explorer or c.has_calculator]
+WITH_WIDGETS = [pytest.param(c, id=c.id) for c in CASES if c.practice or c.has_explorer or c.has_calculator
+                or c.has_lookup]
 
 
 def open_and_run(page: Page, base_url: str, nb) -> None:
@@ -72,6 +73,8 @@ def test_quiz_and_explorer_respond(page: Page, base_url, nb, results, axe_js):
         check_tuition_explorer(page)
     if nb.has_calculator:
         check_responsibility_calculator(page)
+    if nb.has_lookup:
+        check_code_lookup(page)
     if nb.practice:
         check_practice_questions(page, nb, results, axe_js)
     assert not page.js_errors, page.js_errors
@@ -397,3 +400,24 @@ def check_responsibility_calculator(page: Page) -> None:
     allowed.press("Enter")
     expect(calc.locator(".bc-slider-message").nth(1)).to_contain_text("cannot be negative")
     expect(table.locator("tr", has_text="Patient owes")).to_contain_text("$24.00")
+
+
+def check_code_lookup(page: Page) -> None:
+    """The ICD-10-CM look-up: it says when it is ready, searches from the keyboard, and opens a result's details."""
+    lookup = page.locator(".bc-code-lookup")
+    expect(lookup.get_by_role("status").first).to_contain_text("Ready", timeout=60_000)
+    box = lookup.get_by_role("textbox", name="Search ICD-10-CM")
+    box.fill("foreign body cornea right")
+    box.press("Enter")
+    results = lookup.get_by_role("listbox", name="Results")
+    expect(results.locator("option", has_text="T15.01XA")).to_have_count(1)
+    results.select_option("T15.01")
+    details = lookup.locator(".bc-code-details")
+    expect(details).to_contain_text("Billable: no")
+    expect(details).to_contain_text("7th character")
+    results.focus()
+    page.keyboard.press("ArrowDown")  # the next result's details, from the keyboard
+    expect(details).not_to_contain_text("T15.01: Foreign body in cornea, right eye")
+    box.fill("zzzz qqqq")
+    box.press("Enter")
+    expect(lookup.get_by_role("status").first).to_contain_text("No match")

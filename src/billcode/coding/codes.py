@@ -39,6 +39,11 @@ def icd10cm_exists(code: str) -> bool:
         return bool(_ICD_SHAPE.match(code)) and cm.is_valid_item(code) and cm.is_category_or_subcategory(code)
 
 
+def is_code(code: object) -> bool:
+    """Tell whether text, as typed (dot optional, any case), is a category or code of ICD-10-CM FY2026."""
+    return isinstance(code, str) and bool(code.strip()) and icd10cm_exists(normalize_code(code))
+
+
 def icd10cm_billable(code: str) -> bool:
     """Tell whether a normalised code is complete (a leaf of the tabular list, valid on a claim)."""
     return icd10cm_exists(code) and _icd().is_leaf(code)

@@ -1,0 +1,111 @@
+"""Keys for 03_coding. Instructor only: this folder is not under source/, so nbgrader never releases it,
+and the grading sandbox cannot read it. The grader calls graded(params) in its own process.
+
+One entry per graded cell of the master, named by its nbgrader grade_id:
+- QuizKey(item, key, explanation) for a graded quiz question (the student's saved answer is scored);
+- FunctionCheck(name, reference, explanation) for a function exercise: the student's function runs, in the
+  sandbox, on inputs the grader makes for that student; each result must equal reference(*inputs), computed here.
+"""
+
+import re
+
+from billcode.coding.billable import is_billable
+from billcode.coding.codes import icd10cm_exists
+from billcode.data import load_table
+from billcode.instructor.keys import FunctionCheck, QuizKey
+
+BYPASS = {"59", "XE", "XP", "XS", "XU"}
+
+
+def normalize_icd(text):
+    """Upper case, no spaces, the dot after the third character (none for three characters)."""
+    bare = re.sub(r"\s+", "", text).upper().replace(".", "")
+    return bare if len(bare) <= 3 else f"{bare[:3]}.{bare[3:]}"
+
+
+def with_seventh(code, seventh):
+    """Fill up to six characters with the placeholder X, then add the 7th character."""
+    bare = code.replace(".", "").ljust(6, "X") + seventh
+    return f"{bare[:3]}.{bare[3:]}"
+
+
+def em_level(patient, minutes):
+    """The highest level whose minimum total time is met or exceeded; None below level 2's minimum."""
+    table = load_table("coding/em_office_time")
+    met = table[(table["patient"] == patient) & (table["minimum_minutes"] <= minutes)]
+    return int(met["level"].max()) if len(met) else None
+
+
+def apply_ptp(lines, edits):
+    """Column-two lines that an active edit denies: indicator 0 always, 1 unless the line has a bypass modifier."""
+    denied = set()
+    for claim_id, claim in lines.groupby("claim_id"):
+        dos = claim["dos"].iloc[0].replace("-", "")
+        for edit in edits.itertuples():
+            indicator = str(edit.modifier)
+            deleted = str(edit.deletion_date) != "*" and dos >= str(edit.deletion_date)
+            if indicator == "9" or dos < str(edit.effective_date) or deleted:
+                continue
+            if edit.column_1 not in set(claim["code"]):
+                continue
+            for line in claim[claim["code"] == edit.column_2].itertuples():
+                bypassed = isinstance(line.modifier, str) and line.modifier in BYPASS
+                if indicator == "0" or not bypassed:
+                    denied.add(f"{claim_id}:{line.line}")
+    return sorted(denied)
+
+
+def claim_ready(code):
+    """billable, incomplete (a real category with codes below it) or not a code, after normalising."""
+    normal = normalize_icd(code)
+    if is_billable(normal):
+        return "billable"
+    return "incomplete" if normal and icd10cm_exists(normal) else "not a code"
+
+
+def graded(params: dict) -> dict:
+    """What each graded cell checks (03_coding's questions take no class numbers)."""
+    return {
+        "test_cd_g3": QuizKey(
+            "cd-g3", "I10",
+            "Essential (primary) hypertension is I10, a three-character code with nothing below it. With heart or "
+            "kidney disease documented, the I11-I13 combination codes would apply instead.",
+        ),
+        "test_cd_g1": QuizKey(
+            "cd-g1", "S61.412A",
+            "Laceration without foreign body (S61.41-), of the left hand (6th character 2), initial encounter (7th "
+            "character A): S61.412A. S61.412 alone is not billable: injuries need the 7th character.",
+        ),
+        "test_cd_g2": QuizKey(
+            "cd-g2", {"ex1": "never", "ex2": "both", "use": "add", "first": "before"},
+            "Excludes1: the two conditions are never coded together. Excludes2: the condition is not part of this "
+            "code, and both may be coded. Use additional code: add a second code. Code first: the underlying "
+            "condition's code goes before this one.",
+        ),
+        "normalize_icd_test": FunctionCheck(
+            "normalize_icd", normalize_icd,
+            "Remove every space and dot, upper-case, then put the dot after the third character (a three-character "
+            "code has none).",
+        ),
+        "with_seventh_test": FunctionCheck(
+            "with_seventh", with_seventh,
+            "Without its dot, pad the code with X up to six characters, add the 7th character, and put the dot back "
+            "after the third: W19 + A = W19.XXXA; T15.01 + A = T15.01XA.",
+        ),
+        "em_level_test": FunctionCheck(
+            "em_level", em_level,
+            "New patients need at least 15, 30, 45 or 60 minutes for levels 2-5; established patients 10, 20, 30 or 40. "
+            "The highest level whose minimum is met; below level 2's minimum, None.",
+        ),
+        "apply_ptp_test": FunctionCheck(
+            "apply_ptp", apply_ptp,
+            "For each claim and each edit in effect on its date (from the effective date, until the deletion date), "
+            "when both codes are billed: indicator 0 denies the column-two line; 1 denies it unless it carries 59, "
+            "XE, XP, XS or XU; 9 means no edit. Return 'claim:line' texts, sorted.",
+        ),
+        "claim_ready_test": FunctionCheck(
+            "claim_ready", claim_ready,
+            "Normalise the code first. Billable (a complete code) -> 'billable'; a real category or subcategory "
+            "with codes below it -> 'incomplete'; anything else -> 'not a code'.",
+        ),
+    }

@@ -1,0 +1,148 @@
+"""03_coding against the official code set: every ICD-10-CM code the course shows, the look-up, and the
+exercises' reference answers (worked by hand where the notebook states them)."""
+
+from __future__ import annotations
+
+import json
+import re
+import runpy
+
+import pytest
+
+from billcode.coding.codes import icd10cm_billable, icd10cm_exists, normalize_code
+from billcode.coding.exercises import EXERCISES
+from billcode.coding.lookup import details, search
+from billcode.data import data_dir, load_table
+from billcode.quiz.bank import load_bank
+from nbgrader_helpers import AUTOGRADER, ROOT
+
+KEYS = runpy.run_path(str(AUTOGRADER / "keys" / "03_coding.py"))
+DOTTED = re.compile(r"(?<![\w.])([A-TV-Z][0-9][0-9A-Z]\.[0-9A-Z]{1,4})(?![\w])|(?<![\w.])(U07\.1|U09\.9)(?![\w])")
+# Written on purpose as codes that are NOT valid: planted on claims to be caught, or shown as mistakes.
+NOT_CODES = {"E11.99", "I10.0", "T15.01A"}
+
+
+def course_texts() -> dict[str, str]:
+    """Everything a learner or grader reads: notebooks, banks, data files, key files, the README."""
+    paths = [*ROOT.glob("course/*.ipynb"), *AUTOGRADER.glob("source/*/*.ipynb"), *AUTOGRADER.glob("keys/*.py"),
+             *(p for p in data_dir().rglob("*") if p.is_file() and "icd10cm_billable" not in p.name),
+             ROOT / "README.md"]
+    return {str(p.relative_to(ROOT)): p.read_text(encoding="utf-8") for p in paths}
+
+
+def test_every_dotted_icd10cm_code_anywhere_is_in_the_official_set():
+    seen = set()
+    for name, text in course_texts().items():
+        for match in DOTTED.finditer(text):
+            code = match.group(1) or match.group(2)
+            seen.add(code)
+            assert code in NOT_CODES or icd10cm_exists(code), f"{name}: {code} is not in ICD-10-CM FY2026"
+    assert {"E11.9", "S52.521A", "T15.01XA", "E11.22"} <= seen
+
+
+def test_final_answers_are_billable():
+    """Keys of code questions (practice and graded) and the codes on the claims are complete codes."""
+    for bank_file in sorted((data_dir() / "quiz").glob("*.json")):
+        bank = json.loads(bank_file.read_text(encoding="utf-8"))
+        for item in bank["items"]:
+            if item["type"] == "code" and item["mode"] == "practice":
+                assert icd10cm_billable(item["key"]), (bank_file.name, item["id"])
+    from billcode.instructor.keys import QuizKey, load_graded
+    from billcode.quiz.params import choose_params
+
+    for key_file in AUTOGRADER.glob("keys/*.py"):
+        bank = load_bank(key_file.stem)
+        kinds = {i["id"]: i["type"] for i in bank["items"]}
+        for check in load_graded(AUTOGRADER, key_file.stem, choose_params(bank, None)).values():
+            if isinstance(check, QuizKey) and kinds[check.item] == "code":
+                assert icd10cm_billable(check.key), (key_file.stem, check.item)
+
+
+def test_every_three_character_answer_is_official():
+    bank = load_bank("03_coding")
+    for item in bank["items"]:
+        for code in re.findall(r"\b([A-Z][0-9]{2})\b", item.get("prompt", "") + item.get("explanation", "")):
+            assert icd10cm_exists(code), (item["id"], code)
+
+
+# The look-up
+
+def test_search_by_words_code_and_prefix():
+    assert search("torus fracture lower end right radius")["code"].tolist()[:2] == ["S52.521", "S52.521A"]
+    assert search("S52.52")["code"].iloc[0] == "S52.52"
+    assert search("s5252")["code"].iloc[0] == "S52.52"
+    assert search("e119")["code"].tolist() == ["E11.9"]
+    assert search("no such words here").empty and search("").empty
+    assert len(search("fracture")) == 25
+
+
+def test_details_show_notes_and_sevenths_from_the_code_set():
+    t15 = details("t1501")
+    assert t15["billable"] is False and t15["seventh_characters"] == {"A": "initial encounter", "D": "subsequent encounter",
+                                                                      "S": "sequela"}
+    assert details("E11.22")["use_additional"] and details("T15.01XA")["seventh_characters"] == {}
+    assert "type 1 diabetes mellitus (E10.-)" in details("E11")["excludes1"]
+    with pytest.raises(KeyError, match="not a code"):
+        details("E11.99")
+
+
+def test_the_lookup_widget_searches_and_shows_details():
+    from billcode.coding.lookup import CodeLookup
+
+    lookup = CodeLookup("foreign body cornea right")
+    assert lookup.ready.wait(60)
+    lookup.find()
+    assert any(value == "T15.01XA" for _, value in lookup.results.options)
+    lookup.results.value = "T15.01"
+    assert "7th character" in lookup.info.value and "T15.01XA" in lookup.info.value
+    lookup.box.value = "zzzz qqqq"
+    assert "No match" in lookup.status.value
+    assert lookup.box.description and lookup.results.description  # every control is labelled
+
+
+# The exercises' reference answers
+
+def test_normalize_and_seventh_by_hand():
+    cases = {" e119 ": "E11.9", "i10": "I10", "T15 01XA": "T15.01XA", "s52.521a": "S52.521A", "E1.19": "E11.9"}
+    for typed, wanted in cases.items():
+        assert KEYS["normalize_icd"](typed) == wanted == normalize_code(typed)
+    assert KEYS["with_seventh"]("W19", "A") == "W19.XXXA" and KEYS["with_seventh"]("T15.01", "A") == "T15.01XA"
+    assert KEYS["with_seventh"]("S52.521", "A") == "S52.521A"
+
+
+@pytest.mark.parametrize("seed", ["example", "s1", "another student"])
+def test_hidden_seventh_cases_rebuild_official_billable_codes(seed):
+    for code, seventh in EXERCISES["with_seventh"].cases(seed):
+        built = KEYS["with_seventh"](code, seventh)
+        assert icd10cm_billable(built), (code, seventh, built)
+
+
+@pytest.mark.parametrize("seed", ["example", "s1"])
+def test_claim_ready_agrees_with_the_official_set(seed):
+    for (typed,) in EXERCISES["claim_ready"].cases(seed):
+        code = normalize_code(typed)
+        wanted = "billable" if icd10cm_billable(code) else "incomplete" if code and icd10cm_exists(code) else "not a code"
+        assert KEYS["claim_ready"](typed) == wanted, typed
+
+
+def test_em_levels_by_hand():
+    table = {("new", 14): None, ("new", 15): 2, ("new", 35): 3, ("new", 45): 4, ("new", 60): 5, ("new", 90): 5,
+             ("established", 9): None, ("established", 10): 2, ("established", 25): 3, ("established", 32): 4,
+             ("established", 40): 5}
+    for (patient, minutes), level in table.items():
+        assert KEYS["em_level"](patient, minutes) == level, (patient, minutes)
+
+
+def test_the_notebooks_ptp_example_by_hand():
+    """A1: basic panel inside the comprehensive one (0); A2: XS on a separate wound (1, bypassed); A3: the same
+    without a modifier; A4: the edit was deleted on 2026-04-01; A5: indicator 9, and 59 cannot bypass a 0 edit."""
+    lines, edits = load_table("coding/ptp_claim_lines"), load_table("coding/ncci_ptp_synthetic")
+    assert KEYS["apply_ptp"](lines, edits) == ["A1:2", "A3:2", "A5:3"]
+
+
+def test_the_ptp_table_has_the_real_files_columns_and_indicators():
+    edits = load_table("coding/ncci_ptp_synthetic")
+    assert list(edits.columns) == ["column_1", "column_2", "in_existence_prior_1996", "effective_date",
+                                   "deletion_date", "modifier", "ptp_edit_rationale"]
+    assert set(edits["modifier"]) == {"0", "1", "9"}
+    assert all(c.startswith("SYN-") for c in [*edits["column_1"], *edits["column_2"]])

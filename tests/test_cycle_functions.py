@@ -1,0 +1,169 @@
+"""The notebooks with function exercises through nbgrader (02_billing, 03_coding): the release scores 0, the
+master's solutions full marks, and faked functions 0.
+
+Function exercises are graded on inputs the grader makes per student, so every fake here knows the notebook's
+examples (and their right answers) perfectly, and still must earn nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import re
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from billcode.exercises import EXERCISES
+from billcode.instructor.autograde import main as autograde_main
+from billcode.instructor.feedback import main as feedback_main
+from billcode.instructor.keys import FunctionCheck, QuizKey, key_answers, load_graded
+from billcode.instructor.release import nbgrader
+from billcode.quiz.answers import save_graded
+from billcode.quiz.bank import load_bank
+from billcode.quiz.params import choose_params
+from nbgrader_helpers import AUTOGRADER, cell_by_id, copy_course_root
+
+pytestmark = pytest.mark.slow
+
+# One rule broken in each master's first exercise, so one student is right everywhere but there.
+WRONG = {
+    "02_billing": ("patient_share", "(rest - deductible) * coinsurance_pct", "allowed * coinsurance_pct"),
+    "03_coding": ("normalize_icd", 'bare[:3] + "." + bare[3:]', 'bare[:3] + bare[3:]'),
+}
+FAKE_INPUTS = """
+import billcode.quiz.checks as checks
+checks.grading_inputs = lambda name: None  # run the check on the examples, whose answers this student knows
+"""
+FAKE_GRADING_FILE = """
+import json
+handed = json.load(open(".billcode_grading.json"))
+handed["cases"] = {}  # drop the grader's inputs: the check falls back to the examples
+open(".billcode_grading.json", "w").write(json.dumps(handed))
+"""
+ALWAYS_EQUAL = """
+class Anything(dict):
+    def __eq__(self, other):
+        return True
+def {name}(*args):
+    return Anything()
+"""
+
+
+class Course:
+    """One assignment's graded cells, keys and master solutions."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        checks = load_graded(AUTOGRADER, name, choose_params(load_bank(name), None))
+        self.functions = {c.name: c for c in checks.values() if isinstance(c, FunctionCheck)}
+        master = nbformat.read(AUTOGRADER / "source" / name / f"{name}.ipynb", 4)
+        points = {c.metadata["nbgrader"]["grade_id"]: float(c.metadata["nbgrader"]["points"])
+                  for c in master.cells if c.metadata.get("nbgrader", {}).get("grade")}
+        self.full = points
+        self.zero = dict.fromkeys(points, 0.0)
+        self.quiz_only = {**self.zero, **{g: p for g, p in points.items()
+                                          if isinstance(checks[g], QuizKey)}}
+        self.keys = key_answers(name, AUTOGRADER)
+        self.solutions = {n: "\n".join(line for line in cell_by_id(master, f"{n}_answer").source.splitlines()
+                                       if "### " not in line) for n in self.functions}
+        self.first = next(iter(self.solutions))
+
+    def example_answers(self, name: str) -> list:
+        return [self.functions[name].reference(*args) for args in EXERCISES[name].cases("example")]
+
+
+def lookup_fake(name: str, answers: list) -> str:
+    """A function that answers the examples exactly (by counting calls) and then repeats its first answer."""
+    return (f"_answers_{name} = {json.dumps(answers)}\n_calls_{name} = [0]\n"
+            f"def {name}(*args):\n"
+            f"    i = _calls_{name}[0]; _calls_{name}[0] += 1\n"
+            f"    return _answers_{name}[i % len(_answers_{name})]\n")
+
+
+def submit(root, course, student, *, answers=None, code=None, prelude=""):
+    """A submission: the release with some answer cells filled in (code: name -> source) and an answers file."""
+    name = course.name
+    nb = nbformat.read(root / "release" / name / f"{name}.ipynb", 4)
+    for function, source in (code or {}).items():
+        cell_by_id(nb, f"{function}_answer").source = source
+    if prelude:
+        first = cell_by_id(nb, f"{course.first}_answer")
+        first.source = prelude + "\n" + first.source
+    folder = root / "submitted" / student / name
+    folder.mkdir(parents=True)
+    nbformat.write(nb, folder / f"{name}.ipynb")
+    (folder / "timestamp.txt").write_text("2026-12-02 12:00:00.000000 UTC")
+    for item_id, value in (answers or {}).items():
+        save_graded(folder / f"{name}_answers.json", name, item_id, value)
+
+
+def expected(course: Course) -> dict[str, dict]:
+    function, old, new = WRONG[course.name]
+    return {
+        "alice": course.full,
+        "bob": course.zero,
+        "carol": course.quiz_only,  # knows every example's answer
+        "dave": course.quiz_only,   # patched the check to ignore the grader's inputs
+        "erin": course.quiz_only,   # emptied the grading file's inputs
+        "fay": course.quiz_only,    # objects that equal anything cannot be handed in
+        "gus": {**course.full, f"{function}_test": 0.0},  # one rule wrong
+    }
+
+
+@pytest.fixture(scope="module", params=sorted(WRONG))
+def graded(request, tmp_path_factory):
+    course = Course(request.param)
+    root = copy_course_root(tmp_path_factory.mktemp(course.name))
+    nbgrader(root, "generate_assignment", course.name)
+    lookups = {n: lookup_fake(n, course.example_answers(n)) for n in course.functions}
+    function, old, new = WRONG[course.name]
+    wrong = course.solutions[function].replace(old, new)
+    assert wrong != course.solutions[function]
+    submit(root, course, "alice", answers=course.keys, code=course.solutions)
+    submit(root, course, "bob")
+    submit(root, course, "carol", answers=course.keys, code=lookups)
+    submit(root, course, "dave", answers=course.keys, code={**course.solutions, **lookups}, prelude=FAKE_INPUTS)
+    submit(root, course, "erin", answers=course.keys, code=lookups, prelude=FAKE_GRADING_FILE)
+    submit(root, course, "fay", answers=course.keys, code={n: ALWAYS_EQUAL.format(name=n) for n in course.functions})
+    submit(root, course, "gus", answers=course.keys, code={**course.solutions, function: wrong})
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        status = autograde_main(["--root", str(root)])
+        feedback_status = feedback_main(["--root", str(root)])
+    return course, root, status, out.getvalue(), feedback_status
+
+
+def cell_scores(root, name, student, cells):
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        notebook = gb.find_submission_notebook(name, name, student)
+        return {g.name: g.score for g in notebook.grades if g.name in cells}
+
+
+@pytest.mark.parametrize("student", ["alice", "bob", "carol", "dave", "erin", "fay", "gus"])
+def test_each_cell_scores_exactly(graded, student):
+    course, root, status, output, _ = graded
+    assert status == 0, output
+    assert cell_scores(root, course.name, student, course.full) == expected(course)[student]
+
+
+def test_feedback_explains_and_is_not_held_back(graded):
+    course, root, _, output, feedback_status = graded
+    assert feedback_status == 0, output
+    function = WRONG[course.name][0]
+    text = re.sub(r"<[^>]+>", "", (root / "feedback" / "gus" / course.name / f"{course.name}.html").read_text())
+    assert f"{function}: 0 of" in text and "First difference" in text
+    alice = re.sub(r"<[^>]+>", "", (root / "feedback" / "alice" / course.name / f"{course.name}.html").read_text())
+    assert "Right on all" in alice
+
+
+def test_each_student_gets_their_own_inputs(graded):
+    from billcode.instructor.variants import grading_seed
+
+    course, root = graded[0], graded[1]
+    seeds = {s: grading_seed(root, course.name, s) for s in expected(course)}
+    assert len(set(seeds.values())) == len(seeds)
+    for name in course.functions:
+        assert all(repr(EXERCISES[name].cases(seed)) != repr(EXERCISES[name].cases("example")) for seed in seeds.values())
