@@ -167,17 +167,59 @@ def bench_notebooks() -> list[dict]:
     return results
 
 
+def bench_lookup_search() -> dict:
+    """ICD-10-CM look-up: median time of a search once the index is loaded, against a plain Python scan."""
+    code = (
+        "import statistics, time\n"
+        "from billcode.coding.lookup import code_index, search\n"
+        "index = code_index()\n"
+        "queries = ['torus fracture lower end right radius', 'S52.52', 'diabetes kidney', 'e119', 'foreign body cornea']\n"
+        "ours, plain = [], []\n"
+        "texts = list(zip(index['code'], index['words']))\n"
+        "for _ in range(5):\n"
+        "    for q in queries:\n"
+        "        t = time.perf_counter(); search(q); ours.append(time.perf_counter() - t)\n"
+        "        words = q.lower().split()\n"
+        "        t = time.perf_counter(); [c for c, w in texts if all(x in w for x in words)][:25]; plain.append(time.perf_counter() - t)\n"
+        "print(statistics.median(ours), statistics.median(plain))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    ours, base = map(float, out.stdout.split()[-2:])
+    return {"what": "ICD-10-CM look-up: one search, index loaded", "baseline": "a plain Python scan of the same descriptions",
+            "seconds": ours, "baseline_seconds": base, "time_ratio": ours / base}
+
+
+def bench_lookup_memory() -> dict:
+    """A kernel with the look-up open (index built), against a bare kernel: time to ready and peak memory."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "lookup.ipynb"
+        nbformat.write(new_notebook(cells=[new_code_cell(
+            "from billcode import lookup_explorer\nlookup = lookup_explorer('torus fracture')\nlookup.ready.wait(120)")]), path)
+        ours_t, ours_m = run_all(path)
+    base_t, base_m = run_all(None)
+    return {"what": "kernel with the ICD-10-CM look-up open (ready)", "baseline": "a bare kernel importing pandas and ipywidgets",
+            "seconds": ours_t, "baseline_seconds": base_t, "time_ratio": ours_t / base_t,
+            "peak_mb": ours_m, "baseline_peak_mb": base_m, "memory_ratio": ours_m / base_m,
+            "extra_mb": ours_m - base_m}
+
+
 def main() -> int:
     """Run the measurements, print a table, save JSON."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="skip the autograde measurement")
     args = parser.parse_args()
-    results = [bench_import(), bench_questions(), bench_grade(), bench_code_hint(), *bench_notebooks()]
+    results = [bench_import(), bench_questions(), bench_grade(), bench_code_hint(), bench_lookup_search(),
+               bench_lookup_memory(), *bench_notebooks()]
     if not args.quick:
         results.append(bench_autograde())
     print(f"{'measurement':60} {'seconds':>9} {'baseline':>9} {'× time':>7} {'× memory':>9}")
     for r in results:
         memory = f"{r['memory_ratio']:9.2f}" if "memory_ratio" in r else " " * 9
+        if "extra_mb" in r:
+            memory += f"  (+{r['extra_mb']:.0f} MB)"
         print(f"{r['what'][:60]:60} {r['seconds']:9.4f} {r['baseline_seconds']:9.4f} {r['time_ratio']:7.2f} {memory}")
         print(f"{'':4}baseline: {r['baseline']}")
     RESULTS.mkdir(exist_ok=True)

@@ -92,7 +92,7 @@ def test_the_lookup_widget_searches_and_shows_details():
     lookup = CodeLookup("foreign body cornea right")
     assert lookup.ready.wait(60)
     lookup.find()
-    assert any(value == "T15.01XA" for _, value in lookup.results.options)
+    assert any(value == "T15.01XA" for _, value in lookup.results.options) and lookup.results.value == ""
     lookup.results.value = "T15.01"
     assert "7th character" in lookup.info.value and "T15.01XA" in lookup.info.value
     lookup.box.value = "zzzz qqqq"
