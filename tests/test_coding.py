@@ -143,6 +143,8 @@ def test_the_notebooks_ptp_example_by_hand():
 def test_the_ptp_table_has_the_real_files_columns_and_indicators():
     edits = load_table("coding/ncci_ptp_synthetic")
     assert list(edits.columns) == ["column_1", "column_2", "in_existence_prior_1996", "effective_date",
-                                   "deletion_date", "modifier", "ptp_edit_rationale"]
-    assert set(edits["modifier"]) == {"0", "1", "9"}
+                                   "deletion_date", "modifier_indicator", "ptp_edit_rationale"]
+    assert set(edits["modifier_indicator"]) == {"0", "1", "9"}
+    assert (edits.loc[edits["modifier_indicator"] == "9", "deletion_date"] ==
+            edits.loc[edits["modifier_indicator"] == "9", "effective_date"]).all()  # 9: deleted back to its start
     assert all(c.startswith("SYN-") for c in [*edits["column_1"], *edits["column_2"]])

@@ -47,9 +47,9 @@ def test_a_right_function_is_handed_in_with_a_type_hint_only(shown, capsys):
 @pytest.mark.parametrize("function, words", [
     (..., "is still"),
     (42, "should be a function"),
-    (lambda x: None, "returned a NoneType, not a int or float"),
+    (lambda x: None, "returned NoneType, not int or float"),
     (lambda x: 1 / 0, "raised ZeroDivisionError"),
-    (lambda x: {1, 2}, "returned a set"),
+    (lambda x: {1, 2}, "returned set"),
 ])
 def test_unfinished_functions_get_a_notice_not_a_traceback(shown, function, words):
     _, notices = shown

@@ -37,14 +37,14 @@ def em_level(patient, minutes):
 
 
 def apply_ptp(lines, edits):
-    """Column-two lines that an active edit denies: indicator 0 always, 1 unless the line has a bypass modifier."""
+    """Column-two lines that an edit in effect denies: indicator 0 always, 1 unless the line has 59/XE/XP/XS/XU."""
     denied = set()
     for claim_id, claim in lines.groupby("claim_id"):
         dos = claim["dos"].iloc[0].replace("-", "")
         for edit in edits.itertuples():
-            indicator = str(edit.modifier)
-            deleted = str(edit.deletion_date) != "*" and dos >= str(edit.deletion_date)
-            if indicator == "9" or dos < str(edit.effective_date) or deleted:
+            indicator = edit.modifier_indicator
+            deleted = edit.deletion_date != "*" and dos >= edit.deletion_date
+            if indicator == "9" or dos < edit.effective_date or deleted:
                 continue
             if edit.column_1 not in set(claim["code"]):
                 continue
@@ -73,8 +73,8 @@ def graded(params: dict) -> dict:
         ),
         "test_cd_g1": QuizKey(
             "cd-g1", "S61.412A",
-            "Laceration without foreign body (S61.41-), of the left hand (6th character 2), initial encounter (7th "
-            "character A): S61.412A. S61.412 alone is not billable: injuries need the 7th character.",
+            "Laceration without foreign body (S61.41-), of the left hand (6th character 2), during active treatment "
+            "(7th character A, initial encounter): S61.412A. S61.412 alone is not billable: injuries need the 7th character.",
         ),
         "test_cd_g2": QuizKey(
             "cd-g2", {"ex1": "never", "ex2": "both", "use": "add", "first": "before"},
@@ -99,7 +99,8 @@ def graded(params: dict) -> dict:
         ),
         "apply_ptp_test": FunctionCheck(
             "apply_ptp", apply_ptp,
-            "For each claim and each edit in effect on its date (from the effective date, until the deletion date), "
+            "For each claim and each edit in effect on its date (from the effective date to the day before the "
+            "deletion date), "
             "when both codes are billed: indicator 0 denies the column-two line; 1 denies it unless it carries 59, "
             "XE, XP, XS or XU; 9 means no edit. Return 'claim:line' texts, sorted.",
         ),

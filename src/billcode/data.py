@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pandas as pd
 
-# Columns that hold codes (ICD-10-CM, HCPCS, CARC, NPI, ZIP ...): always read as text so that
-# leading zeros survive and "00100" never becomes the number 100 (pandas 3 infers numbers).
+# Columns that hold codes (ICD-10-CM, HCPCS, CARC, NPI, ZIP, indicators, dates such as 20260401 or "*"): always
+# read as text so that leading zeros survive, "00100" never becomes the number 100 (pandas 3 infers numbers), and
+# a column's values compare with each other.
 CODE_COLUMNS = {"code", "codes", "carc", "rarc", "npi", "zip", "modifier", "pos", "group", "line", "letter"}
 
 
@@ -40,7 +41,7 @@ def data_path(name: str) -> Path:
 def is_code_column(column: str) -> bool:
     """Tell whether a column holds codes and must be read as text."""
     name = column.lower()
-    return name in CODE_COLUMNS or name.endswith(("_code", "_codes", "_npi"))
+    return name in CODE_COLUMNS or name.endswith(("_code", "_codes", "_npi", "_date", "_indicator"))
 
 
 def read_csv_text(text: str) -> pd.DataFrame:

@@ -119,7 +119,7 @@ def ptp_cases(seed: str) -> list[tuple]:
     cases = []
     for _ in range(3):
         shuffled = edits.copy()
-        shuffled["modifier"] = [rng.choice(["0", "1", "1", "9"]) for _ in range(len(edits))]
+        shuffled["modifier_indicator"] = [rng.choice(["0", "1", "1", "9"]) for _ in range(len(edits))]
         cases.append((ptp_lines(rng, rng.randrange(8, 14), date(2026, 1, 15)), shuffled))
     return cases
 
@@ -148,6 +148,13 @@ def em_hint(results: list) -> str | None:
     return None
 
 
+def ptp_hint(results: list) -> str | None:
+    """On the example claims, where three lines break an edit: a function that denies nothing is not done."""
+    if results and all(r == [] for r in results):
+        return "it denies no line of the example claims, but three of their lines break an edit."
+    return None
+
+
 EXERCISES = {
     "normalize_icd": Exercise("normalize_icd", normalize_cases, str, "text, like 'E11.9'",
                               lambda a: f"normalize_icd({a[0]!r})"),
@@ -156,7 +163,8 @@ EXERCISES = {
     "em_level": Exercise("em_level", em_cases, (int, type(None)), "a level from 2 to 5, or None",
                          lambda a: f"em_level({a[0]!r}, {a[1]})", em_hint),
     "apply_ptp": Exercise("apply_ptp", ptp_cases, list, "a sorted list of 'claim:line' texts",
-                          lambda a: f"{a[0]['claim_id'].nunique()} claims with {len(a[0])} lines and {len(a[1])} edits"),
+                          lambda a: f"{a[0]['claim_id'].nunique()} claims with {len(a[0])} lines and {len(a[1])} edits",
+                          ptp_hint),
     "claim_ready": Exercise("claim_ready", ready_cases, str, "'billable', 'incomplete' or 'not a code'",
                             lambda a: f"claim_ready({a[0]!r})"),
 }

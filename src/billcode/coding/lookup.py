@@ -17,7 +17,7 @@ import ipywidgets as widgets
 import pandas as pd
 import traitlets
 
-from billcode.coding.codes import ICD10CM_RELEASE, _icd, normalize_code
+from billcode.coding.codes import ICD10CM_RELEASE, _icd, icd10cm_hints, normalize_code
 
 CODE_LIKE = re.compile(r"^[A-Za-z][0-9][0-9A-Za-z]?(\.?[0-9A-Za-z]{0,4})?$")
 MAX_RESULTS = 25
@@ -50,8 +50,11 @@ def search(query: str, limit: int = MAX_RESULTS) -> pd.DataFrame:
         bare = normalize_code(text).replace(".", "")
         found = index[index["bare"].str.startswith(bare)]
     else:
+        words = re.findall(r"[a-z0-9]+", text.lower())
+        if not words:
+            return index.head(0)[["code", "description", "billable"]]
         found = index
-        for word in re.findall(r"[a-z0-9]+", text.lower()):
+        for word in words:
             found = found[found["words"].str.contains(word, regex=False)]
     return found.head(limit)[["code", "description", "billable"]].reset_index(drop=True)
 
@@ -95,7 +98,7 @@ def details_html(code: str) -> str:
         "Billable: no. It is a category: pick one of the codes below it."
     parts = [f"<h4>{html.escape(info['code'])}: {html.escape(info['description'])}</h4>", f"<p><strong>{state}</strong>"
              f" Parent: {html.escape(info['parent'])} ({html.escape(info['parent_description'])}).</p>"]
-    sections = [("Excludes1 (never together with this code)", info["excludes1"]),
+    sections = [("Excludes1 (not coded together with this code, unless the two conditions are unrelated)", info["excludes1"]),
                 ("Excludes2 (not included here; both may be coded)", info["excludes2"]),
                 ("Use additional code", info["use_additional"]), ("Code first", info["code_first"]),
                 ("Codes below it", info["children"][:15])]
@@ -187,8 +190,10 @@ class CodeLookup:
         if not self.box.value.strip():
             self.status.value = "<p role='status'>Type words (for example <em>torus fracture right radius</em>) or a code.</p>"
         elif found.empty:
-            self.status.value = (f"<p role='status'>No match for “{html.escape(self.box.value)}”. Try fewer or other "
-                                 "words, or the first characters of a code.</p>")
+            hints = icd10cm_hints(self.box.value) if CODE_LIKE.match(self.box.value.strip().replace(" ", "")) else []
+            tip = " ".join(hints) or ("Try fewer or other words (the tabular list says laceration for a cut), or the "
+                                      "first characters of a code.")
+            self.status.value = f"<p role='status'>No match for “{html.escape(self.box.value)}”. {html.escape(tip)}</p>"
         else:
             more = " (first 25: add words to narrow it)" if len(found) == MAX_RESULTS else ""
             self.status.value = f"<p role='status'>{len(found)} result(s){more}. Pick one to see its details.</p>"

@@ -162,8 +162,10 @@ def run_cases(exercise: Exercise, function: Callable, cases: list[tuple]) -> lis
             results.append({"error": _short(f"{type(err).__name__}: {err}")})
             continue
         if not isinstance(value, exercise.returns):
-            names = " or ".join(t.__name__ for t in (exercise.returns if isinstance(exercise.returns, tuple) else (exercise.returns,)))
-            results.append({"error": f"returned a {type(value).__name__}, not a {names}"})
+            kinds = exercise.returns if isinstance(exercise.returns, tuple) else (exercise.returns,)
+            names = " or ".join("None" if t is type(None) else t.__name__ for t in kinds)
+            numpy = " (a pandas or numpy number: wrap it in int(...) or float(...))" if hasattr(value, "item") else ""
+            results.append({"error": f"returned {type(value).__name__}{numpy}, not {names}"})
             continue
         try:
             results.append({"value": plain(value)})
