@@ -63,7 +63,7 @@ def question_notes(item: dict) -> str:
     if kind == "numeric":
         notes.append(UNIT_HINTS[item["unit"]])
     if kind == "code":
-        notes.append(f"Type an {item['code_system']} code." if item["code_system"] == "ICD-10-CM" else "Type a HCPCS Level II code.")
+        notes.append("ICD-10-CM; the dot is optional." if item["code_system"] == "ICD-10-CM" else "HCPCS Level II.")
     if item["mode"] == "graded":
         notes.append(CREDIT_RULES[kind])
         notes.append("Press **Save answer**; right or wrong is shown only after grading.")
