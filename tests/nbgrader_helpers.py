@@ -26,3 +26,12 @@ def copy_course_root(dest: Path) -> Path:
 def cell_by_id(nb: nbformat.NotebookNode, grade_id: str) -> nbformat.NotebookNode:
     """The cell with this nbgrader grade_id."""
     return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def gradebook_scores(root: Path, assignment: str, student: str, cells) -> dict[str, float]:
+    """The gradebook's score of each of these graded cells of one student's notebook."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        notebook = gb.find_submission_notebook(assignment, assignment, student)
+        return {g.name: float(g.score) for g in notebook.grades if g.name in cells}

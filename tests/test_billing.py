@@ -11,14 +11,14 @@ import pandas as pd
 import pytest
 
 from billcode.billing import synthetic
-from billcode.billing.exercises import EXERCISES, frame
+from billcode.billing.exercises import EXERCISES
 from billcode.billing.kpis import days_in_ar, denial_rate, kpi_frame, net_collection_rate
 from billcode.billing.practice import NOT_BILLABLE, PAYERS, SERVICES, VISITS
 from billcode.billing.responsibility import ResponsibilityError, ResponsibilityExplorer, split_charge
 from billcode.billing.x12 import X12Error, read_835, validate_x12
 from billcode.coding.billable import BILLABLE_FILE, build_billable_codes, is_billable
 from billcode.coding.codes import icd10cm_billable, icd10cm_exists
-from billcode.data import data_dir, data_path, load_table
+from billcode.data import data_dir, data_path, load_table, read_csv_text
 from nbgrader_helpers import AUTOGRADER
 
 KEYS = runpy.run_path(str(AUTOGRADER / "keys" / "02_billing.py"))
@@ -247,7 +247,7 @@ def test_aging_of_the_course_ar_by_hand():
 
 
 def test_aging_bucket_edges():
-    ar = frame("dos,balance\n2026-11-30,1\n2026-10-31,2\n2026-10-30,4\n2026-08-02,8\n2026-08-01,16\n")
+    ar = read_csv_text("dos,balance\n2026-11-30,1\n2026-10-31,2\n2026-10-30,4\n2026-08-02,8\n2026-08-01,16\n")
     assert KEYS["aging_totals"](ar, "2026-11-30") == {"0-30": 3.0, "31-60": 4.0, "61-90": 0.0, "91-120": 8.0, "120+": 16.0}
 
 

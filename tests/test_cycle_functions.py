@@ -14,7 +14,6 @@ import re
 
 import nbformat
 import pytest
-from nbgrader.api import Gradebook
 
 from billcode.exercises import EXERCISES
 from billcode.instructor.autograde import main as autograde_main
@@ -24,7 +23,7 @@ from billcode.instructor.release import nbgrader
 from billcode.quiz.answers import save_graded
 from billcode.quiz.bank import load_bank
 from billcode.quiz.params import choose_params
-from nbgrader_helpers import AUTOGRADER, cell_by_id, copy_course_root
+from nbgrader_helpers import AUTOGRADER, cell_by_id, copy_course_root, gradebook_scores
 
 pytestmark = pytest.mark.slow
 
@@ -136,17 +135,13 @@ def graded(request, tmp_path_factory):
     return course, root, status, out.getvalue(), feedback_status
 
 
-def cell_scores(root, name, student, cells):
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
-        notebook = gb.find_submission_notebook(name, name, student)
-        return {g.name: g.score for g in notebook.grades if g.name in cells}
 
 
 @pytest.mark.parametrize("student", ["alice", "bob", "carol", "dave", "erin", "fay", "gus"])
 def test_each_cell_scores_exactly(graded, student):
     course, root, status, output, _ = graded
     assert status == 0, output
-    assert cell_scores(root, course.name, student, course.full) == expected(course)[student]
+    assert gradebook_scores(root, course.name, student, course.full) == expected(course)[student]
 
 
 def test_feedback_explains_and_is_not_held_back(graded):

@@ -24,8 +24,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
-from nbgrader.api import Gradebook
-from nbgrader_helpers import AUTOGRADER, cell_by_id, copy_course_root
+from nbgrader_helpers import AUTOGRADER, cell_by_id, copy_course_root, gradebook_scores
 
 from billcode.exercises import EXERCISES
 from billcode.instructor.keys import FunctionCheck, QuizKey, load_graded
@@ -428,9 +427,7 @@ def run(tmp_path_factory):
 
 
 def cell_scores(root: Path, student: str) -> dict[str, float]:
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
-        notebook = gb.find_submission_notebook(A, A, student)
-        return {g.name: float(g.score) for g in notebook.grades if g.name in FULL}
+    return gradebook_scores(root, A, student, FULL)
 
 
 def autograded(run: Run, student: str) -> nbformat.NotebookNode:

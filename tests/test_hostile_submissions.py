@@ -24,14 +24,13 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell
-from nbgrader.api import Gradebook
 
 from billcode.data import load_table
 from billcode.instructor.feedback import forbidden_texts
 from billcode.instructor.keys import key_answers
 from billcode.instructor.release import nbgrader
 from billcode.instructor.sandbox import sandbox_problem
-from nbgrader_helpers import AUTOGRADER, cell_by_id, copy_course_root
+from nbgrader_helpers import AUTOGRADER, cell_by_id, copy_course_root, gradebook_scores
 
 pytestmark = pytest.mark.slow
 
@@ -476,10 +475,7 @@ def run(tmp_path_factory) -> Run:
 
 
 def cell_scores(root: Path, student: str) -> dict[str, float]:
-    """The gradebook's score of every graded cell of one student's notebook."""
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
-        notebook = gb.find_submission_notebook(A, A, student)
-        return {g.name: float(g.score) for g in notebook.grades if g.name in CELLS}
+    return gradebook_scores(root, A, student, CELLS)
 
 
 def autograded(run: Run, student: str) -> nbformat.NotebookNode:

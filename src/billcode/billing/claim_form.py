@@ -8,6 +8,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from billcode.amounts import format_amount
+from billcode.billing.practice import PRACTICE
 from billcode.data import load_table
 
 SOURCE = ("Box numbers and meanings: NUCC 1500 Health Insurance Claim Form Reference Instruction Manual (nucc.org), "
@@ -55,9 +56,10 @@ def claim_form_html(claim_id: str) -> str:
         f"<td>{html.escape(claim['rendering_npi'])}</td></tr>"
         for r in lines.itertuples())
     bottom = "".join([
-        _box("25", "Federal tax ID (EIN)", "990000001"),
+        _box("25", "Federal tax ID (EIN)", PRACTICE["ein"]),
         _box("28", "Total charge", format_amount(float(claim["total_charge"]), "USD")),
-        _box("33", "Billing provider", "Example Family Practice, 100 Example Street, Springfield IL"),
+        _box("33", "Billing provider", f"{PRACTICE['name'].title()}, {PRACTICE['street'].title()}, "
+                                       f"{PRACTICE['city'].title()} {PRACTICE['state']}"),
         _box("33a", "Billing provider NPI", claim["billing_npi"]),
     ])
     grid = "display:grid;grid-template-columns:repeat(auto-fit,minmax(12em,1fr));gap:4px;margin:4px 0"

@@ -13,22 +13,14 @@ import pandas as pd
 
 from billcode.billing.practice import AS_OF, SERVICES
 from billcode.billing.synthetic import (
-    CLAIM_COLUMNS, DX_COLUMNS, LINE_COLUMNS, PROBLEMS, course_batch, make_batch, make_npi, make_patients, to_csv,
+    CLAIM_COLUMNS, DX_COLUMNS, LINE_COLUMNS, PROBLEMS, make_batch, make_npi, make_patients, to_csv,
 )
 from billcode.billing.x12 import ERA_COLUMNS, read_835
 from billcode.data import data_path, load_table, read_csv_text
 from billcode.quiz.checks import PUBLIC_SEED, Exercise
 
-BUCKETS = ["0-30", "31-60", "61-90", "91-120", "120+"]
-
-
 def _rng(name: str, seed: str) -> random.Random:
     return random.Random(f"02_billing:{name}:{seed}")
-
-
-def frame(csv_text: str) -> pd.DataFrame:
-    """A table exactly as load_table would read it from a CSV file (code columns as text, blanks as NaN)."""
-    return read_csv_text(csv_text)
 
 
 # 1. patient_share(allowed, deductible_left, coinsurance_pct, copay) -> float
@@ -79,8 +71,8 @@ def npi_cases(seed: str) -> list[tuple]:
 
 def batch_frames(batch) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """A batch's claims, box-21 diagnoses and service lines as the notebook loads them."""
-    return (frame(to_csv(batch.claims, CLAIM_COLUMNS)), frame(to_csv(batch.diagnoses, DX_COLUMNS)),
-            frame(to_csv(batch.lines, LINE_COLUMNS)))
+    return (read_csv_text(to_csv(batch.claims, CLAIM_COLUMNS)), read_csv_text(to_csv(batch.diagnoses, DX_COLUMNS)),
+            read_csv_text(to_csv(batch.lines, LINE_COLUMNS)))
 
 
 def scrub_cases(seed: str) -> list[tuple]:
@@ -151,7 +143,7 @@ def era_cases(seed: str) -> list[tuple]:
                 for group, carc, amount in adjustments:
                     rows.append({"claim_id": claim_id, "line": str(line), "code": code, "charge": charge,
                                  "paid": paid, "group": group, "carc": carc, "amount": amount})
-        cases.append((frame(pd.DataFrame(rows, columns=ERA_COLUMNS).to_csv(index=False)),))
+        cases.append((read_csv_text(pd.DataFrame(rows, columns=ERA_COLUMNS).to_csv(index=False)),))
     return cases
 
 
@@ -177,7 +169,7 @@ def aging_cases(seed: str) -> list[tuple]:
                  "dos": (as_of - timedelta(days=age)).isoformat(), "billed": (as_of - timedelta(days=max(0, age - 3))).isoformat(),
                  "balance": f"{rng.uniform(5, 900):.2f}"}
                 for i, age in enumerate(rng.sample(ages, len(ages)))]
-        cases.append((frame(to_csv(rows, list(rows[0]))), as_of.isoformat()))
+        cases.append((read_csv_text(to_csv(rows, list(rows[0]))), as_of.isoformat()))
     return cases
 
 
@@ -199,7 +191,3 @@ EXERCISES = {
                              describe_aging),
 }
 
-
-def course_claims() -> tuple:
-    """The course's own batch (for tests and authors): patients and claims with their planted problems."""
-    return course_batch()

@@ -15,7 +15,6 @@ from billcode.tables import bar_chart_svg, table_html
 
 PATIENT_SHARE = {"1", "2", "3"}
 CONTRACTUAL = {"45"}
-REPORT_DAY = AS_OF
 SETTLE_DAYS = 61  # the collection rate counts visits at least two months old: recent statements are not due yet
 
 
@@ -64,12 +63,12 @@ def kpi_frame(failing: dict) -> pd.DataFrame:
     claims = load_table("billing/claims")
     ar = load_table("billing/open_ar")
     era = course_era()
-    cutoff = REPORT_DAY - timedelta(days=SETTLE_DAYS)
+    cutoff = AS_OF - timedelta(days=SETTLE_DAYS)
     settled = era[era["claim_id"].isin(claims.loc[pd.to_datetime(claims["dos"]) <= pd.Timestamp(cutoff), "claim_id"])]
     values = [
         ("Clean-claim rate", f"{100 * (len(claims) - len(failing)) / len(claims):.1f}%"),
         ("Denial rate", f"{denial_rate(era):.1f}%"),
-        ("Days in A/R", f"{days_in_ar(ar['balance'].sum(), claims, REPORT_DAY):.1f} days"),
+        ("Days in A/R", f"{days_in_ar(ar['balance'].sum(), claims, AS_OF):.1f} days"),
         ("Net collection rate", f"{net_collection_rate(settled, _patient_open(ar, settled)):.1f}% (visits up to "
                                 f"{cutoff:%Y-%m-%d}, so patients have had time to pay)"),
     ]

@@ -159,11 +159,9 @@ def course_batch() -> tuple[list[dict], Batch]:
     twin = next(c for c in batch.claims[20:] if c["claim_id"] not in batch.planted)
     _duplicate(batch, twin)
     # The two pointer problems take the forms a learner must handle: a blank box 24E and five letters.
-    for claim_id, pointers in zip([c for c, p in sorted(batch.planted.items()) if p == ["pointer"]] or [], [""]):
+    pointer_claims = [c for c, p in sorted(batch.planted.items()) if "pointer" in p]
+    for claim_id, pointers in zip(pointer_claims, ["", "ABCDE"]):
         next(line for line in batch.lines if line["claim_id"] == claim_id)["pointers"] = pointers
-    both = [c for c, p in sorted(batch.planted.items()) if "pointer" in p and len(p) > 1]
-    for claim_id in both[:1]:
-        next(line for line in batch.lines if line["claim_id"] == claim_id)["pointers"] = "ABCDE"
     return patients, batch
 
 
