@@ -8,10 +8,11 @@ NBGRADER := cd autograder && ../$(PY) -m nbgrader
 # Kernels, nbgrader and JupyterLab all come from the course environment, whatever the caller's PATH says.
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: help install lab instructor test test-fast release check-release masters data grade feedback export bench clean-answers clean
+.PHONY: help install lab app instructor test test-fast release check-release masters data grade feedback export bench clean-answers clean
 
 help:
 	@echo "make lab        open JupyterLab on the course, as a learner sees it (installs into $(VENV) first if needed)"
+	@echo "make app        open the cost explorer as a stand-alone app (Voila, code hidden) on http://localhost:8866"
 	@echo "make instructor open JupyterLab on autograder/ with nbgrader's instructor panels (formgrader, Create Assignment)"
 	@echo "make test       run every test (installs first if needed)"
 	@echo "make release    regenerate course/ from the masters in autograder/source/"
@@ -46,6 +47,10 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 # The learner's view: no instructor panels (jupyter/README.md says which and why).
 lab: install
 	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter/learner $(VENV)/bin/jupyter lab $(ROOT_FLAG) course/01_overview.ipynb
+
+# The cost explorer of 04 as a stand-alone app: Voila runs the notebook and shows only its outputs.
+app: install
+	$(VENV)/bin/voila apps/cost_explorer.ipynb --port=8866 --no-browser
 
 # The instructor's view: every nbgrader panel (formgrader, Create Assignment, course list), on the course root.
 instructor: install

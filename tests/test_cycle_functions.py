@@ -1,5 +1,5 @@
-"""The notebooks with function exercises through nbgrader (02_billing, 03_coding): the release scores 0, the
-master's solutions full marks, and faked functions 0.
+"""The notebooks with function exercises through nbgrader (02 to 05): the release scores 0, the master's solutions
+full marks (a written answer waits for the instructor), and faked functions 0.
 
 Function exercises are graded on inputs the grader makes per student, so every fake here knows the notebook's
 examples (and their right answers) perfectly, and still must earn nothing.
@@ -31,6 +31,8 @@ pytestmark = pytest.mark.slow
 WRONG = {
     "02_billing": ("patient_share", "(rest - deductible) * coinsurance_pct", "allowed * coinsurance_pct"),
     "03_coding": ("normalize_icd", 'bare[:3] + "." + bare[3:]', 'bare[:3] + bare[3:]'),
+    "04_costs_and_careers": ("annual_pay", "hours_per_week * 52", "hours_per_week * 50"),
+    "05_choosing_a_path": ("lean", "abs(score) < 0.25 * strongest", "abs(score) <= 0.25 * strongest"),
 }
 FAKE_INPUTS = """
 import billcode.quiz.checks as checks
@@ -61,10 +63,14 @@ class Course:
         master = nbformat.read(AUTOGRADER / "source" / name / f"{name}.ipynb", 4)
         points = {c.metadata["nbgrader"]["grade_id"]: float(c.metadata["nbgrader"]["points"])
                   for c in master.cells if c.metadata.get("nbgrader", {}).get("grade")}
-        self.full = points
+        # Written answers are graded by hand: autograding leaves them at 0, waiting for the instructor.
+        self.written = [c.metadata["nbgrader"]["grade_id"] for c in master.cells
+                        if c.cell_type == "markdown" and c.metadata.get("nbgrader", {}).get("grade")]
+        self.full = {**points, **dict.fromkeys(self.written, 0.0)}
+        self.reflections = {g: cell_by_id(master, g).source for g in self.written}
         self.zero = dict.fromkeys(points, 0.0)
         self.quiz_only = {**self.zero, **{g: p for g, p in points.items()
-                                          if isinstance(checks[g], QuizKey)}}
+                                          if isinstance(checks.get(g), QuizKey)}}
         self.keys = key_answers(name, AUTOGRADER)
         self.solutions = {n: "\n".join(line for line in cell_by_id(master, f"{n}_answer").source.splitlines()
                                        if "### " not in line) for n in self.functions}
@@ -88,6 +94,9 @@ def submit(root, course, student, *, answers=None, code=None, prelude=""):
     nb = nbformat.read(root / "release" / name / f"{name}.ipynb", 4)
     for function, source in (code or {}).items():
         cell_by_id(nb, f"{function}_answer").source = source
+    if answers:  # everyone who answers also writes the written answers (the master's sample)
+        for grade_id, text in course.reflections.items():
+            cell_by_id(nb, grade_id).source = text
     if prelude:
         first = cell_by_id(nb, f"{course.first}_answer")
         first.source = prelude + "\n" + first.source
@@ -152,6 +161,18 @@ def test_feedback_explains_and_is_not_held_back(graded):
     assert f"{function}: 0 of" in text and "First difference" in text
     alice = re.sub(r"<[^>]+>", "", (root / "feedback" / "alice" / course.name / f"{course.name}.html").read_text())
     assert "Right on all" in alice
+
+
+def test_written_answers_wait_for_the_instructor(graded):
+    from nbgrader.api import Gradebook
+
+    course, root = graded[0], graded[1]
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        for student in expected(course):
+            notebook = gb.find_submission_notebook(course.name, course.name, student)
+            waiting = sorted(g.name for g in notebook.grades if g.needs_manual_grade)
+            # A written answer left as released scores 0 at once (nbgrader); a written one waits.
+            assert waiting == ([] if student == "bob" else sorted(course.written)), (student, waiting)
 
 
 def test_each_student_gets_their_own_inputs(graded):

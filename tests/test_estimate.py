@@ -38,12 +38,14 @@ def test_the_estimate_adds_reading_and_tasks(tmp_path):
         nbformat.v4.new_code_cell('quiz.ask("ov-g1")'),
         nbformat.v4.new_code_cell("x = ...", metadata={"nbgrader": {"solution": True, "grade": False}}),
         nbformat.v4.new_code_cell("tuition_explorer(budget=1)"),
+        nbformat.v4.new_markdown_cell("A learner's own words are written, not read",
+                                      metadata={"nbgrader": {"solution": True, "grade": True}}),
     ])
     path = tmp_path / "01_overview.ipynb"
     nbformat.write(nb, path)
     found = estimate(path)
     assert found.words == 400 + 4 + 2  # the words inside tags and links count; tags and addresses do not
-    assert found.tasks == {"practice": 1, "graded": 1, "code": 1, "explorer": 1}
+    assert found.tasks == {"practice": 1, "graded": 1, "code": 1, "explorer": 1, "written": 1}
     assert found.minutes == pytest.approx(406 / WORDS_PER_MINUTE + sum(MINUTES_PER_TASK.values()))
 
 

@@ -85,6 +85,14 @@ def test_nbval_lax_on_student_notebooks(tmp_path):
     run_nbval(["--nbval-lax"], sorted(folder.glob("*.ipynb")))
 
 
+@pytest.mark.slow
+def test_nbval_lax_on_the_apps(tmp_path):
+    """The stand-alone apps (apps/, served by Voila) run from top to bottom without an error."""
+    folder = tmp_path / "apps"
+    shutil.copytree(ROOT / "apps", folder)
+    run_nbval(["--nbval-lax"], sorted(folder.glob("*.ipynb")))
+
+
 @pytest.mark.parametrize("master", MASTERS, ids=ids(MASTERS))
 def test_masters_are_executed_and_committed_with_outputs(master):
     """nbval never compares a cell that was not run, so an unexecuted master would pass strict mode for nothing."""
@@ -126,8 +134,9 @@ def test_every_graded_cell_has_a_key_and_every_graded_item_a_cell(master):
     nb = nbformat.read(master, 4)
     bank = load_bank(master.stem)
     checks = load_graded(AUTOGRADER, master.stem, choose_params(bank, None))
-    cells = {c.metadata["nbgrader"]["grade_id"]: c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")}
-    assert sorted(checks) == sorted(cells)
+    cells = {c.metadata["nbgrader"]["grade_id"]: c for c in nb.cells
+             if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"}
+    assert sorted(checks) == sorted(cells)  # written (markdown) answers are graded by hand: no key
     graded = {i["id"]: i for i in bank["items"] if i["mode"] == "graded"}
     quiz = {check.item: gid for gid, check in checks.items() if isinstance(check, QuizKey)}
     assert sorted(quiz) == sorted(graded), "one QuizKey per graded bank item"
@@ -164,9 +173,22 @@ def test_every_graded_cell_has_a_key_and_every_graded_item_a_cell(master):
 @pytest.mark.parametrize("master", MASTERS, ids=ids(MASTERS))
 def test_instructor_cell_records_the_key_files_answers(master):
     nb = nbformat.read(master, 4)
-    cells = [c for c in nb.cells if "instructor-only" in c.metadata.get("tags", [])]
+    cells = [c for c in nb.cells if "instructor-only" in c.metadata.get("tags", []) and c.cell_type == "code"]
     assert len(cells) == 1 and "nbgrader" not in cells[0].metadata
     assert f'quiz.record(key_answers("{master.stem}"))' in cells[0].source
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=[m.stem for m in MASTERS])
+def test_every_written_answer_has_a_rubric_that_stays_with_the_instructor(master):
+    """A hand-graded (markdown) answer cell is followed by the instructor-only rubric its points are given by."""
+    nb = nbformat.read(master, 4)
+    for i, cell in enumerate(nb.cells):
+        role = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "markdown" and role.get("grade"):
+            assert role.get("solution") and role.get("points"), role
+            rubric = nb.cells[i + 1]
+            assert "instructor-only" in rubric.metadata.get("tags", []) and rubric.source.startswith("**Rubric"), role
+            assert f"{role['points']} points" in rubric.source
 
 
 def test_a_class_secret_changes_the_numbers_and_the_key(tmp_path):
@@ -213,7 +235,8 @@ def test_nbgrader_lists_are_nbgraders_defaults_plus_ours():
     assert [p.__name__ for p in ext.AUTOGRADE_SANITIZE] == [ours.get(p.__name__, p.__name__) for p in sanitize]
     autograde = [ours.get(p.__name__, p.__name__) for p in Autograde.class_traits()["autograde_preprocessors"].default()]
     at = autograde.index("SaveAutoGrades")
-    assert [p.__name__ for p in ext.AUTOGRADE] == [*autograde[:at], "ScoreOutsideKernel", "DropAddedCellOutputs", *autograde[at:]]
+    assert [p.__name__ for p in ext.AUTOGRADE] == [*autograde[:at], "ScoreOutsideKernel", "DropAddedCellOutputs",
+                                                   "InertWrittenAnswers", *autograde[at:]]
     feedback = GenerateFeedback.class_traits()["preprocessors"].default()
     assert ext.GENERATE_FEEDBACK == [feedback[0], ext.ClearHiddenTests, ext.ShortenGradeTracebacks, *feedback[1:]]
 

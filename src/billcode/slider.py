@@ -39,7 +39,8 @@ function render({ model, el }) {
     message.style.cssText = model.get("message") ? "margin-top:0.3em;padding:0.3em 0.6em;border-left:4px solid #8e1b1b;background:#fdecea;color:#8e1b1b" : "";
   };
   range.addEventListener("input", () => { model.set("value", Number(range.value)); model.set("typed", ""); model.save_changes(); });
-  const sendTyped = () => { model.set("typed", text.value); model.save_changes(); };
+  // An empty box is sent as one space, so Python can say so (the slider resets "typed" to "").
+  const sendTyped = () => { model.set("typed", text.value.trim() === "" ? " " : text.value); model.save_changes(); };
   text.addEventListener("change", sendTyped);
   text.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); sendTyped(); } });
   for (const node of [range, text]) node.addEventListener("keydown", (e) => e.stopPropagation());
@@ -89,7 +90,10 @@ class AccessibleSlider(anywidget.AnyWidget):
     @traitlets.observe("typed")
     def _on_typed(self, change: dict) -> None:
         raw = change["new"]
+        if not raw:
+            return
         if not raw.strip():
+            self.message = f"The box is empty: type a number. The slider stays at {self.value_text}."
             return
         try:
             number = parse_amount(raw, self.unit)

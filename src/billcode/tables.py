@@ -32,6 +32,10 @@ CAPTIONS = {
         "AAPC (aapc.com), AHIMA (ahima.org) and NHA (nhanow.com) credential and exam pages, and prep sites where "
         "marked (cbcsexam.com, open-exam-prep.com). Checked 2026-11.",
     ),
+    "careers/roles": (
+        "The billing and coding roles the article names, and what each does",
+        "The article 'Medical Billing vs. Medical Coding programs', career outcomes sections (claims, in our words).",
+    ),
     "coding/em_office_time": (
         "Office visit level by total time on the day of the visit (the minimum for each level)",
         "AMA CPT Evaluation and Management guidelines for office or other outpatient visits (2021 revision; "
@@ -131,3 +135,89 @@ def split_bar_svg(parts: list[tuple[str, float]], *, title: str, unit: str = "US
             f"aria-label='{html.escape(title)}: {html.escape(summary)}'>"
             f"<text x='0' y='16' font-weight='bold' font-size='14'>{html.escape(title)}</text>"
             f"{''.join(pieces)}{''.join(legend)}</svg>")
+
+
+def line_chart_svg(series: list[tuple[str, list[tuple[float, float]]]], *, title: str, x_label: str,
+                   y_label: str, unit: str = "USD", highlight: str | None = None) -> str:
+    """Lines over a shared x axis, each named in words at its end (and in the text alternative), with a zero line.
+
+    A highlighted series is drawn thicker; colour is never the only cue: every line carries its name.
+    """
+    points = [p for _, line in series for p in line]
+    if not points:
+        return f"<svg xmlns='http://www.w3.org/2000/svg' role='img' aria-label='{html.escape(title)}: no data' width='10' height='10'></svg>"
+    xs, ys = [x for x, _ in points], [y for _, y in points] + [0.0]
+    x0, x1 = min(xs), max(xs) if max(xs) > min(xs) else min(xs) + 1
+    y0, y1 = min(ys), max(ys) if max(ys) > min(ys) else min(ys) + 1
+    left, top, width, height, right = 90, 30, 420, 240, 250
+
+    def sx(x: float) -> float:
+        return left + (x - x0) / (x1 - x0) * width
+
+    def sy(y: float) -> float:
+        return top + (y1 - y) / (y1 - y0) * height
+
+    parts = [f"<text x='0' y='16' font-weight='bold' font-size='14'>{html.escape(title)}</text>",
+             f"<line x1='{left}' y1='{sy(0):.1f}' x2='{left + width}' y2='{sy(0):.1f}' stroke='#444' stroke-dasharray='4 3'/>",
+             f"<text x='{left - 6}' y='{sy(0) + 4:.1f}' text-anchor='end' font-size='12'>{html.escape(format_amount(0, unit))}</text>",
+             f"<text x='{left - 6}' y='{top + 4}' text-anchor='end' font-size='12'>{html.escape(format_amount(y1, unit))}</text>",
+             f"<text x='{left - 6}' y='{top + height + 4}' text-anchor='end' font-size='12'>{html.escape(format_amount(y0, unit))}</text>",
+             f"<line x1='{left}' y1='{top + height}' x2='{left + width}' y2='{top + height}' stroke='#888'/>",
+             f"<text x='{left}' y='{top + height + 20}' font-size='12'>{x0:g}</text>",
+             f"<text x='{left + width}' y='{top + height + 20}' text-anchor='end' font-size='12'>{x1:g}</text>",
+             f"<text x='{left + width / 2}' y='{top + height + 34}' text-anchor='middle' font-size='12'>{html.escape(x_label)}</text>",
+             f"<text x='12' y='{top + height / 2}' font-size='12' transform='rotate(-90 12 {top + height / 2})' "
+             f"text-anchor='middle'>{html.escape(y_label)}</text>"]
+    ends = []
+    for i, (name, line) in enumerate(series):
+        if not line:
+            continue
+        bold = name == highlight
+        path = " ".join(f"{'M' if j == 0 else 'L'}{sx(x):.1f},{sy(y):.1f}" for j, (x, y) in enumerate(line))
+        parts.append(f"<path d='{path}' fill='none' stroke='{PALETTE[i % len(PALETTE)]}' stroke-width='{4 if bold else 2}'>"
+                     f"<title>{html.escape(name)}</title></path>")
+        ends.append([sy(line[-1][1]), name, line[-1][1], PALETTE[i % len(PALETTE)], bold])
+    ends.sort()
+    for k in range(1, len(ends)):  # keep end labels apart
+        ends[k][0] = max(ends[k][0], ends[k - 1][0] + 15)
+    for y, name, value, colour, bold in ends:
+        weight = " font-weight='bold'" if bold else ""
+        parts.append(f"<text x='{left + width + 8}' y='{y + 4:.1f}' font-size='12' fill='{colour}'{weight}>"
+                     f"{html.escape(name)}: {html.escape(format_amount(value, unit))}</text>")
+    summary = "; ".join(f"{name} ends at {format_amount(line[-1][1], unit)}" for name, line in series if line)
+    full_height = max(top + height + 44, int(max([e[0] for e in ends], default=0)) + 20)
+    return (f"<svg xmlns='http://www.w3.org/2000/svg' role='img' class='bc-chart' width='{left + width + right}' "
+            f"height='{full_height}' aria-label='{html.escape(title)}. {html.escape(summary)}'>{''.join(parts)}</svg>")
+
+
+def range_chart_svg(rows: list[tuple[str, float, float | None]], *, title: str, unit: str = "USD") -> str:
+    """One row per figure: a bar from low to high, a dot for a single value, an arrow for an open top; all in words."""
+    values = [v for _, lo, hi in rows for v in (lo, hi) if v is not None]
+    top = max(values, default=1.0) * 1.1
+    row, left, width = 26, 260, 360
+    parts = [f"<text x='0' y='16' font-weight='bold' font-size='14'>{html.escape(title)}</text>"]
+    words = []
+    for i, (name, low, high) in enumerate(rows):
+        y = 32 + i * row
+        colour = PALETTE[i % len(PALETTE)]
+        x_low = left + width * low / top
+        parts.append(f"<text x='{left - 8}' y='{y + 13}' text-anchor='end' font-size='12'>{html.escape(name)}</text>")
+        if high is None:
+            text = f"over {format_amount(low, unit)}"
+            parts.append(f"<rect x='{x_low:.1f}' y='{y + 3}' width='{left + width - x_low:.1f}' height='12' fill='{colour}' "
+                         f"fill-opacity='0.35'/><circle cx='{x_low:.1f}' cy='{y + 9}' r='5' fill='{colour}'/>")
+            end = left + width
+        elif high == low:
+            text = format_amount(low, unit)
+            parts.append(f"<circle cx='{x_low:.1f}' cy='{y + 9}' r='5' fill='{colour}'/>")
+            end = x_low
+        else:
+            text = f"{format_amount(low, unit)} to {format_amount(high, unit)}"
+            x_high = left + width * high / top
+            parts.append(f"<rect x='{x_low:.1f}' y='{y + 3}' width='{max(2.0, x_high - x_low):.1f}' height='12' fill='{colour}'/>")
+            end = x_high
+        parts.append(f"<text x='{end + 8:.1f}' y='{y + 13}' font-size='12'>{html.escape(text)}</text>")
+        words.append(f"{name}: {text}")
+    return (f"<svg xmlns='http://www.w3.org/2000/svg' role='img' class='bc-chart' width='{left + width + 190}' "
+            f"height='{40 + row * len(rows)}' aria-label='{html.escape(title)}. {html.escape('; '.join(words))}'>"
+            f"{''.join(parts)}</svg>")

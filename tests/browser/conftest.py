@@ -77,11 +77,12 @@ def lab_root(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("lab-root")
     (root / "masters").mkdir()
     (root / "course").mkdir()
+    (root / "apps").mkdir()
     return root
 
 
 def _copy_notebooks(root: Path) -> None:
-    for folder in (root / "masters", root / "course"):
+    for folder in (root / "masters", root / "course", root / "apps"):
         for old in folder.iterdir():
             if old.is_file():
                 old.unlink()  # answers files, checkpoints of an earlier test
@@ -89,6 +90,8 @@ def _copy_notebooks(root: Path) -> None:
         shutil.copy2(notebook, root / "masters" / notebook.name)
     for notebook in REPO.glob("course/*.ipynb"):
         shutil.copy2(notebook, root / "course" / notebook.name)
+    for notebook in REPO.glob("apps/*.ipynb"):
+        shutil.copy2(notebook, root / "apps" / notebook.name)
 
 
 @pytest.fixture(scope="session")

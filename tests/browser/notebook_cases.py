@@ -82,6 +82,18 @@ class NotebookCase:
         return "lookup_explorer(" in self.sources
 
     @property
+    def has_cost_explorer(self) -> bool:
+        return "cost_explorer(" in self.sources
+
+    @property
+    def has_self_assessment(self) -> bool:
+        return "self_assessment(" in self.sources
+
+    @property
+    def has_plan(self) -> bool:
+        return "plan_builder(" in self.sources
+
+    @property
     def has_mastery(self) -> bool:
         return ".mastery()" in self.sources
 

@@ -75,6 +75,12 @@ def test_quiz_and_explorer_respond(page: Page, base_url, nb, results, axe_js):
         check_responsibility_calculator(page)
     if nb.has_lookup:
         check_code_lookup(page)
+    if nb.has_cost_explorer:
+        check_cost_explorer(page)
+    if nb.has_self_assessment:
+        check_self_assessment(page)
+    if nb.has_plan:
+        check_plan_builder(page)
     if nb.practice:
         check_practice_questions(page, nb, results, axe_js)
     assert not page.js_errors, page.js_errors
@@ -400,6 +406,83 @@ def check_responsibility_calculator(page: Page) -> None:
     allowed.press("Enter")
     expect(calc.locator(".bc-slider-message").nth(1)).to_contain_text("cannot be negative")
     expect(table.locator("tr", has_text="Patient owes")).to_contain_text("$24.00")
+
+
+def check_cost_explorer(page: Page) -> None:
+    """04's cost explorer: pick a path from the keyboard, type and slide, impossible numbers explained, chart redrawn."""
+    explorer = page.locator(".bc-cost-explorer")
+    summary = explorer.locator(".bc-table")
+    chart = explorer.get_by_role("img", name="How far ahead of staying put each path leaves you", exact=False)
+    path = explorer.get_by_role("combobox", name="Path to set up")
+    expect(summary).to_contain_text("Coding certificate (setting up)")
+    path.focus()
+    page.keyboard.press("ArrowUp")  # the keys stay with the list: Billing certificate is just above
+    expect(summary).to_contain_text("Billing certificate (setting up)")
+    expect(path).to_be_focused()
+    billing = summary.locator("tr", has_text="Billing certificate (setting up)")
+    expect(billing).to_contain_text("$2,525.00")
+    expect(billing).to_contain_text("11.4 months")  # the notebook's worked example
+
+    tuition = explorer.get_by_role("textbox", name="or type an amount in dollars:").first
+    tuition.fill("3000")
+    tuition.press("Enter")
+    expect(billing).to_contain_text("$3,425.00")
+    message = explorer.locator(".bc-slider-message").first
+    for typed, words in [("-5", "cannot be negative"), ("", "box is empty"), ("90000", "outside this slider's range")]:
+        tuition.fill(typed)
+        tuition.press("Enter")
+        expect(message).to_contain_text(words)
+        expect(billing).to_contain_text("$3,425.00")
+    months = explorer.get_by_role("slider", name="Months of study")
+    months.focus()
+    page.keyboard.press("ArrowRight")  # 11 months: 11 + 3,425 / 1,758.17 = 12.9
+    expect(billing).to_contain_text("12.9 months")
+    expect(months).to_be_focused()
+    expect(chart).to_have_attribute("aria-label", re.compile(r"Billing certificate ends at \$"))
+
+    explorer.get_by_role("combobox", name="Expected pay is given").select_option("year")
+    expect(explorer.get_by_role("slider", name="Expected pay after the program, per year")).to_have_count(1)
+    expect(billing).to_contain_text("$36,400.00")  # 17.50 an hour is 36,400 a year: the same pay
+    now = explorer.get_by_role("textbox", name="or type an amount in dollars:").last
+    now.fill("200000")
+    now.press("Enter")
+    expect(summary).to_contain_text("never, at these numbers")
+    expect(chart).to_have_count(1)  # the chart still draws when nothing pays back
+
+
+def check_self_assessment(page: Page) -> None:
+    """05's self-assessment: honest with too few answers, then a recommendation with its reasons."""
+    box = page.locator(".bc-self-assessment")
+    status = box.locator(".bc-recommendation")
+    expect(status).to_contain_text("Not enough answers yet")
+    communication = box.get_by_role("combobox", name=re.compile("^Communication:"))
+    communication.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowDown")  # skip -> 1 ... 5: strongly agree, from the keyboard
+    expect(communication).to_be_focused()
+    box.get_by_role("combobox", name=re.compile("^Detail orientation:")).select_option("1")
+    expect(status).to_contain_text("Not enough answers yet: you answered 2 of 5")
+    box.get_by_role("combobox", name=re.compile("^Learning style:")).select_option("5")
+    expect(status).to_contain_text("Leans to billing")
+    expect(status).to_contain_text("Communication (matters): you strongly agree")
+    expect(status).to_have_attribute("role", "status")
+
+
+def check_plan_builder(page: Page) -> None:
+    """05's plan: a bad date is explained and nothing typed is lost; saving gives a link and a download."""
+    plan = page.locator(".bc-plan-builder")
+    program = plan.get_by_role("textbox", name="Program I will apply to")
+    program.fill("Sample Community College")
+    date = plan.get_by_role("textbox", name="Exam target (YYYY-MM)")
+    date.fill("next spring")
+    plan.get_by_role("button", name="Save my plan").click()
+    status = plan.locator("p[role='status']")
+    expect(status).to_contain_text("Not saved")
+    expect(program).to_have_value("Sample Community College")
+    date.fill("2027-09")
+    plan.get_by_role("button", name="Save my plan").click()
+    expect(status).to_contain_text("Saved")
+    expect(plan.get_by_role("link", name="Download my_plan.md")).to_have_attribute("download", "my_plan.md")
 
 
 def check_code_lookup(page: Page) -> None:

@@ -1,4 +1,4 @@
-"""The student notebooks as a Voila app: code hidden, quiz and slider working."""
+"""The student notebooks and the apps in Voila: code hidden, quiz, sliders and the cost explorer working."""
 
 from __future__ import annotations
 
@@ -75,4 +75,42 @@ def test_voila_renders_quiz(page: Page, voila, nb, results, axe_js):
     violations = run_axe(page, axe_js)
     save_axe_report(results / f"voila-{nb.id}-axe.json", violations)
     assert not serious(violations), f"axe (serious/critical) in Voila {nb.id}:\n{describe(serious(violations))}"
+    assert not page.js_errors, page.js_errors
+
+
+def test_voila_cost_explorer_app(page: Page, voila, results, axe_js):
+    """apps/cost_explorer.ipynb, as `make app` serves it: no code, every control labelled, the keyboard works."""
+    page.goto(f"{voila}/render/apps/cost_explorer.ipynb", wait_until="domcontentloaded")
+    explorer = page.locator(".bc-cost-explorer")
+    expect(explorer).to_have_count(1, timeout=90_000)
+    for selector in (".jp-InputArea", ".jp-InputPrompt", ".cm-editor"):
+        expect(page.locator(selector)).to_have_count(0)
+    assert "cost_explorer(" not in page.locator("body").inner_text()
+    expect(page.get_by_text("There was an error when executing cell")).to_have_count(0)
+
+    summary = explorer.locator(".bc-table")
+    path = explorer.get_by_role("combobox", name="Path to set up")
+    path.focus()
+    page.keyboard.press("ArrowDown")  # outside Lab too, the arrow keys move through the list
+    expect(summary).to_contain_text("Combined billing and coding certificate (setting up)")
+    row = summary.locator("tr", has_text="(setting up)")
+    expect(row).to_contain_text("$5,117.00")  # 5,000 tuition + 117 CBCS fee
+    books = explorer.get_by_role("slider", name="Books and materials")
+    books.focus()
+    page.keyboard.press("End")
+    expect(row).to_contain_text("$8,117.00")
+    box = explorer.get_by_role("textbox", name="or type an amount in dollars:").first
+    box.fill("abc")
+    box.press("Enter")
+    expect(explorer.locator(".bc-slider-message").first).to_contain_text("is not a number")
+    expect(row).to_contain_text("$8,117.00")
+    for name in ("Tuition", "Months of study", "Books and materials", "Certification exam fee",
+                 "Certification uplift on pay", "Your pay now, per year"):
+        expect(explorer.get_by_role("slider", name=name)).to_have_count(1)
+    expect(explorer.get_by_role("img", name="How far ahead of staying put each path leaves you", exact=False)).to_have_count(1)
+
+    page.screenshot(path=str(results / "voila-app-cost-explorer.png"), full_page=True)
+    violations = run_axe(page, axe_js)
+    save_axe_report(results / "voila-app-cost-explorer-axe.json", violations)
+    assert not serious(violations), f"axe (serious/critical) in the cost explorer app:\n{describe(serious(violations))}"
     assert not page.js_errors, page.js_errors

@@ -1,1 +1,1 @@
-"""Costs and careers: the tuition explorer (04_costs_and_careers builds on it)."""
+"""Costs and careers: the cost explorer, pay evidence, the self-assessment and the personal plan (04 and 05)."""

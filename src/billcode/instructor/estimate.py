@@ -24,8 +24,11 @@ import pandas as pd
 WORDS_PER_MINUTE = 200
 # Minutes per task, the course's own planning figures (to be checked against learners' timings): reading a
 # practice check's options and feedback, a graded question, writing and running a short code exercise, and
-# trying an interactive explorer.
-MINUTES_PER_TASK = {"practice": 1.0, "graded": 1.5, "code": 5.0, "explorer": 3.0}
+# trying an interactive explorer, and writing a short answer in prose (about 150 words: reading the prompt,
+# drafting at a slow 25-30 words a minute, a reread).
+MINUTES_PER_TASK = {"practice": 1.0, "graded": 1.5, "code": 5.0, "explorer": 3.0, "written": 6.0}
+# The interactive tools a learner works with (each counts as one explorer task).
+EXPLORER = re.compile(r"\b(?:\w+_explorer|self_assessment|plan_builder)\(")
 TOLERANCE = 0.25
 STATED = re.compile(r"about (\d+)(?:\s*[–-]\s*(\d+))? minutes", re.I)
 ASK = re.compile(r"""quiz\.ask\(\s*["']([\w-]+)["']""")
@@ -73,15 +76,18 @@ def estimate(path: Path) -> Estimate:
     for cell in nb.cells:
         if "instructor-only" in cell.metadata.get("tags", []):
             continue
-        if cell.cell_type == "markdown":
-            words += count_words(cell.source)
-            continue
         role = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "markdown":
+            if role.get("solution"):  # a written answer: the learner writes it, and reads only its prompt
+                tasks["written"] += 1
+            else:
+                words += count_words(cell.source)
+            continue
         if role.get("solution") and not role.get("grade"):
             tasks["code"] += 1
         for item_id in ASK.findall(cell.source):
             tasks[modes[item_id]] += 1
-        tasks["explorer"] += len(re.findall(r"\w+_explorer\(", cell.source))
+        tasks["explorer"] += len(EXPLORER.findall(cell.source))
         for name, columns in TABLE.findall(cell.source):
             shown = load_table(name)[ast.literal_eval(columns)]
             cells = [str(v) for v in shown.to_numpy().ravel() if not pd.isna(v)]  # an empty cell is not a word

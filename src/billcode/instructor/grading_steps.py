@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import sys
 import tempfile
@@ -171,7 +172,8 @@ class ScoreOutsideKernel(NbGraderPreprocessor):
         checks = load_graded(root, name, class_params(root, bank))
         with Gradebook(resources["nbgrader"]["db_url"]) as gb:
             source = gb.find_notebook(name, resources["nbgrader"]["assignment"])
-            points = {cell.name: float(cell.max_score) for cell in source.grade_cells}
+            # Written (markdown) answers are graded by hand in the formgrader: no key, and nbgrader leaves them alone.
+            points = {cell.name: float(cell.max_score) for cell in source.grade_cells if cell.cell_type == "code"}
         missing = sorted(set(points) - set(checks))
         if missing:
             raise KeyFileError(f"keys/{name}.py has no entry for the graded cell(s) {', '.join(missing)}.")
@@ -215,3 +217,21 @@ class DropAddedCellOutputs(NbGraderPreprocessor):
             cell.outputs = [new_output("stream", name="stdout", text="(output of a cell you added: not kept)\n")]
         return cell, resources
 
+
+
+UNSAFE_LINK = re.compile(r"(?i)\b(javascript|vbscript|data)\s*:")
+
+
+def inert_markdown(text: str) -> str:
+    """A student's written answer as plain text in Markdown: no raw HTML, no script links."""
+    return UNSAFE_LINK.sub(r"\1 :", text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
+class InertWrittenAnswers(NbGraderPreprocessor):
+    """Make written answers inert before anyone reads them: the formgrader and feedback render them as HTML."""
+
+    def preprocess_cell(self, cell, resources, index):
+        role = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "markdown" and role.get("solution"):
+            cell.source = inert_markdown(cell.source)
+        return cell, resources

@@ -30,7 +30,9 @@ from traitlets import Unicode
 
 from billcode.instructor.authoring import question_cell
 from billcode.quiz.bank import load_bank
-from billcode.instructor.grading_steps import DropAddedCellOutputs, KeepFirstOfEachCell, SandboxedExecute, ScoreOutsideKernel
+from billcode.instructor.grading_steps import (
+    DropAddedCellOutputs, InertWrittenAnswers, KeepFirstOfEachCell, SandboxedExecute, ScoreOutsideKernel,
+)
 from billcode.quiz.render import question_markdown
 from billcode.instructor.variants import save_class_params
 from billcode.quiz.params import choose_params
@@ -160,6 +162,7 @@ AUTOGRADE = [
     LimitOutput,
     ScoreOutsideKernel,
     DropAddedCellOutputs,
+    InertWrittenAnswers,
     SaveAutoGrades,
     AssignLatePenalties,
     CheckCellMetadata,

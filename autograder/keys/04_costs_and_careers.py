@@ -1,0 +1,68 @@
+"""Keys for 04_costs_and_careers. Instructor only: this folder is not under source/, so nbgrader never releases it,
+and the grading sandbox cannot read it. The grader calls graded(params) in its own process.
+
+One entry per graded cell of the master, named by its nbgrader grade_id (see keys/02_billing.py for the kinds).
+"""
+
+from billcode.instructor.keys import FunctionCheck, QuizKey
+
+
+def annual_pay(hourly, hours_per_week):
+    """Hourly wage × hours a week × 52 weeks, to the cent."""
+    return round(hourly * hours_per_week * 52, 2)
+
+
+def payback_months(cost, months, pay_now, pay_after, yearly_fees):
+    """Months studying plus the cost over the monthly gain; None when the gain is not positive."""
+    gain = (pay_after - pay_now - yearly_fees) / 12
+    if gain <= 0:
+        return None
+    return round(months + cost / gain, 1)
+
+
+def five_year_net(cost, months, pay_now, pay_after, yearly_fees):
+    """Pay now while studying, pay after (less yearly fees) for the rest of 60 months, less the cost."""
+    studying = min(months, 60)
+    return studying * pay_now / 12 + (60 - studying) * (pay_after - yearly_fees) / 12 - cost
+
+
+def rank_paths(paths, pay_now):
+    """Path names by five-year net earnings, highest first; equal nets in alphabetical order."""
+    nets = []
+    for row in paths.itertuples():
+        cost = row.tuition + row.books + row.exam_fee
+        net = round(five_year_net(cost, row.months, pay_now, row.pay_after, row.yearly_fees), 2)
+        nets.append((-net, str(row.path)))
+    return [name for _, name in sorted(nets)]
+
+
+def graded(params: dict) -> dict:
+    """What each graded cell checks (04 has no class numbers)."""
+    return {
+        "test_cc_g1": QuizKey(
+            "cc-g1", 27.3,
+            "(60,097 − 47,200) ÷ 47,200 = 0.273, so 27.3% higher: more than the article's 'about 20%'. Both are "
+            "self-reported AAPC member averages, not a controlled comparison.",
+        ),
+        "test_cc_g2": QuizKey(
+            "cc-g2", "b",
+            "No source for USD 54,789 could be found. It sits below the article's own USD 60,000-75,000 for certified "
+            "coders, and within USD 8 of AAPC's 2022 all-member average (54,797): possibly a mis-dated AAPC figure. "
+            "It is not a BLS figure (BLS's May 2024 median for medical records specialists is 50,250).",
+        ),
+        "test_cc_g3": QuizKey(
+            "cc-g3", {"cpc": "aapc_ceus", "cca": "ahima_ceus", "cbcs": "nha_renew", "cpb": "aapc_exam"},
+            "CPC: AAPC, 100 questions, kept with 36 CEUs every two years and a yearly membership. CPB: AAPC, 135 "
+            "questions in 4 hours. CCA: AHIMA, 20 CEUs every two years. CBCS: NHA, renewed every two years.",
+        ),
+        "annual_pay_test": FunctionCheck(
+            "annual_pay", annual_pay, "hourly × hours a week × 52; full time (40 hours) that is × 2,080.", tolerance=0.01),
+        "payback_months_test": FunctionCheck(
+            "payback_months", payback_months,
+            "months studying + total cost ÷ ((pay after − pay now − yearly fees) ÷ 12), to one decimal; None when "
+            "that monthly gain is zero or negative.", tolerance=0.05),
+        "rank_paths_test": FunctionCheck(
+            "rank_paths", rank_paths,
+            "Five-year net = min(months, 60) × pay now ÷ 12 + (60 − min(months, 60)) × (pay after − yearly fees) ÷ 12 − "
+            "(tuition + books + exam fee); names sorted by it, highest first, ties in alphabetical order."),
+    }

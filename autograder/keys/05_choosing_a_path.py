@@ -1,0 +1,79 @@
+"""Keys for 05_choosing_a_path. Instructor only: this folder is not under source/, so nbgrader never releases it,
+and the grading sandbox cannot read it. The grader calls graded(params) in its own process.
+
+The reflection (grade_id "reflection") is graded by hand in the formgrader, with the rubric kept in the master's
+instructor-only cell; it has no entry here.
+"""
+
+from billcode.careers.choosing import FACTORS
+from billcode.instructor.keys import FunctionCheck, QuizKey
+
+POINTS_TO = {factor.key: factor.points_to for factor in FACTORS}  # the notebook prints the same table
+
+
+def lean(answers, weights):
+    """Coding minus billing pull over the answered factors; under a quarter of the strongest possible: combined."""
+    score, strongest, answered = 0, 0, 0
+    for factor, toward in POINTS_TO.items():
+        answer = answers.get(factor)
+        if answer is None:
+            continue
+        answered += 1
+        pull = (answer - 3) * weights[factor]
+        score += pull if toward == "coding" else -pull
+        strongest += 2 * weights[factor]
+    if answered < 3:
+        return None
+    if abs(score) < 0.25 * strongest:
+        return "combined"
+    return "coding" if score > 0 else "billing"
+
+
+def red_flags(program):
+    """The six rules, each reported once, sorted."""
+    flags = []
+    if not (program["approval"] or "").strip():
+        flags.append("approval")
+    if program["code_book_year"] < program["year"]:
+        flags.append("code_books")
+    if program["total_cost"] is None or program["total_cost"] > program["budget"]:
+        flags.append("cost")
+    if not program["externship"]:
+        flags.append("externship")
+    if program["pass_rate"] is None:
+        flags.append("pass_rate")
+    if program["placement_claim"] is not None and program["placement_claim"] >= 100:
+        flags.append("placement")
+    return flags
+
+
+def graded(params: dict) -> dict:
+    """What each graded cell checks, for this class's numbers (params, chosen at release)."""
+    passed = params["ch-g2"]["passed"]
+    weight = params["ch-g1"]["detail_weight"]
+    return {
+        "test_ch_g2": QuizKey(
+            "ch-g2", round(passed / 60 * 100, 1),
+            f"{passed} ÷ 60 = {passed / 60:.3f}, so {passed / 60 * 100:.1f}% passed on the first try. Ask how many "
+            "graduates did not sit the exam at all: a rate over test takers only can hide them.",
+        ),
+        "test_ch_g3": QuizKey(
+            "ch-g3", ["a", "b", "d", "f"],
+            "Red flags: a 100% placement guarantee (nobody can promise it), no published pass rates, old code books "
+            "(the code sets change every year) and a total cost hidden behind per-credit prices and fees 'to be "
+            "announced'. An approval you can check on AHIMA's site and a supervised externship are good signs.",
+        ),
+        "test_ch_g1": QuizKey(
+            "ch-g1", 2 * weight - 3,
+            f"Communication points to billing: (4 - 3) × 3 = 3 toward billing, so -3. Detail orientation points to "
+            f"coding: (5 - 3) × {weight} = {2 * weight} toward coding. The score is {2 * weight} - 3 = {2 * weight - 3}.",
+        ),
+        "lean_test": FunctionCheck(
+            "lean", lean,
+            "pull = (answer − 3) × weight, added for coding factors and subtracted for billing ones, over the "
+            "answered factors; under 3 answers None; |score| under a quarter of Σ 2 × weight: combined."),
+        "red_flags_test": FunctionCheck(
+            "red_flags", red_flags,
+            "approval blank or None; code_book_year before year; total_cost None or over budget; no externship; "
+            "pass_rate None; placement_claim 100 or more. Sorted, each once."),
+    }

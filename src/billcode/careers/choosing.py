@@ -1,0 +1,145 @@
+"""05's self-assessment: the article's five "how to choose" factors, weighed, with a recommendation that explains itself."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import ipywidgets as widgets
+
+from billcode.choice import AccessibleSelect
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One of the article's factors, as a statement to agree or disagree with, and the path agreeing points to."""
+
+    key: str
+    name: str
+    statement: str
+    points_to: str  # "billing" or "coding"
+    article: str  # what the article says, in short
+
+
+FACTORS = [
+    Factor("communication", "Communication", "I enjoy sorting out problems by talking with patients, insurers and providers.",
+           "billing", "billing suits people with strong interpersonal skills who enjoy resolving billing issues"),
+    Factor("detail", "Detail orientation", "I like analyzing clinical notes on my own, precisely, for long stretches.",
+           "coding", "coding fits people who excel at analyzing clinical information and prefer independent, precise work"),
+    Factor("learning", "Learning style", "I would rather learn insurance rules and how money flows than anatomy and medical science.",
+           "billing", "billing programs emphasize insurance and finance; coding programs anatomy and complex code systems"),
+    Factor("prospects", "Career prospects", "Higher pay and more remote work matter more to me than teamwork and patient contact.",
+           "coding", "coders earn more and have more remote options, billers more teamwork and patient contact (pay claims "
+                     "untraced: see notebook 04)"),
+    Factor("environment", "Work environment", "I would enjoy a busy, social workplace more than quiet, behind-the-scenes work.",
+           "billing", "billing offers a dynamic, social workplace; coding quiet, behind-the-scenes roles"),
+]
+ANSWERS = {1: "strongly disagree", 2: "disagree", 3: "neither agree nor disagree", 4: "agree", 5: "strongly agree"}
+WEIGHTS = {1: "matters a little", 2: "matters", 3: "matters a lot"}
+MIN_ANSWERS = 3
+LEAN = 0.25  # a lean under a quarter of the strongest possible is too weak to pick one path
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """What the answers point to ("billing", "coding", "combined", or None: not enough answers), and why."""
+
+    path: str | None
+    score: float  # positive: coding; negative: billing
+    strongest: float
+    answered: int
+    reasons: list[str]
+    summary: str
+
+
+def recommend(answers: dict[str, int | None], weights: dict[str, int] | None = None) -> Recommendation:
+    """Weigh each answered factor (answer 1-5, weight 1-3) and say which path it points to, with reasons."""
+    weights = weights or {}
+    score, strongest, reasons, answered = 0.0, 0.0, [], 0
+    for factor in FACTORS:
+        answer = answers.get(factor.key)
+        if answer is None:
+            reasons.append(f"{factor.name}: skipped, so it counts for nothing.")
+            continue
+        if answer not in ANSWERS:
+            raise ValueError(f"{factor.name}: the answer must be 1 to 5 (got {answer!r}).")
+        weight = weights.get(factor.key, 2)
+        if weight not in WEIGHTS:
+            raise ValueError(f"{factor.name}: the weight must be 1, 2 or 3 (got {weight!r}).")
+        answered += 1
+        strongest += 2 * weight
+        pull = (answer - 3) * weight
+        toward = factor.points_to if pull > 0 else ("coding" if factor.points_to == "billing" else "billing")
+        score += pull if factor.points_to == "coding" else -pull
+        if pull == 0:
+            reasons.append(f"{factor.name}: you neither agree nor disagree, so it points neither way.")
+        else:
+            reasons.append(f"{factor.name} ({WEIGHTS[weight]}): you {ANSWERS[answer]} that “{factor.statement}” "
+                           f"That points to {toward} ({abs(pull)} of {2 * weight} points). The article: {factor.article}.")
+    if answered < MIN_ANSWERS:
+        return Recommendation(None, score, strongest, answered, reasons,
+                              f"Not enough answers yet: you answered {answered} of {len(FACTORS)} factors. Answer at "
+                              f"least {MIN_ANSWERS} for a recommendation; until then any verdict would be a guess.")
+    if abs(score) < LEAN * strongest:
+        path = "combined"
+        summary = (f"Your answers lean neither way strongly ({abs(score):g} of {strongest:g} points): a combined "
+                   "billing and coding program keeps both doors open; small offices often want one person who does both.")
+    else:
+        path = "coding" if score > 0 else "billing"
+        summary = (f"Your answers point to {path} ({abs(score):g} of {strongest:g} possible points), for the reasons below. "
+                   "It is a starting point for your own judgement, not a verdict.")
+    return Recommendation(path, score, strongest, answered, reasons, summary)
+
+
+def recommendation_html(result: Recommendation) -> str:
+    """The recommendation and every reason, in words (no colour needed to read it)."""
+    heading = {"billing": "Leans to billing", "coding": "Leans to coding", "combined": "Leans to a combined program",
+               None: "Not enough answers yet"}[result.path]
+    items = "".join(f"<li>{html.escape(r)}</li>" for r in result.reasons)
+    return (f"<div class='bc-recommendation' role='status' aria-live='polite'><p><strong>{heading}.</strong> "
+            f"{html.escape(result.summary)}</p><ul>{items}</ul></div>")
+
+
+class SelfAssessment:
+    """Five factors, each with an answer and a weight, and the recommendation redrawn on every change."""
+
+    def __init__(self, answers: dict[str, int | None] | None = None, weights: dict[str, int] | None = None) -> None:
+        answers, weights = answers or {}, weights or {}
+        options = [("— skip —", "")] + [(f"{k}: {v}", str(k)) for k, v in ANSWERS.items()]
+        weight_options = [(f"{k}: {v}", str(k)) for k, v in WEIGHTS.items()]
+        self.answers, self.weights, rows = {}, {}, []
+        for factor in FACTORS:
+            given = answers.get(factor.key)
+            self.answers[factor.key] = AccessibleSelect(f"{factor.name}: {factor.statement}", options,
+                                                        str(given) if given else "")
+            self.weights[factor.key] = AccessibleSelect(f"How much {factor.name.lower()} matters to you",
+                                                        weight_options, str(weights.get(factor.key, 2)))
+            for control in (self.answers[factor.key], self.weights[factor.key]):
+                control.observe(lambda _c: self._draw(), names="value")
+            rows.append(widgets.VBox([self.answers[factor.key], self.weights[factor.key]]))
+        self.output = widgets.HTML()
+        self.box = widgets.VBox([*rows, self.output])
+        self.box.add_class("bc-self-assessment")
+        self._draw()
+
+    def chosen(self) -> tuple[dict[str, int | None], dict[str, int]]:
+        """The answers (None = skipped) and weights as set now."""
+        answers = {k: int(c.value) if c.value else None for k, c in self.answers.items()}
+        return answers, {k: int(c.value) for k, c in self.weights.items()}
+
+    def result(self) -> Recommendation:
+        """The recommendation for the answers as set now."""
+        return recommend(*self.chosen())
+
+    def _draw(self) -> None:
+        self.output.value = recommendation_html(self.result())
+
+    def _repr_mimebundle_(self, **kwargs: object) -> dict:
+        bundle = self.box._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = "Self-assessment: answer the five factors (run this notebook to use it)"
+        return bundle
+
+
+def self_assessment(**answers: int) -> SelfAssessment:
+    """Show the self-assessment (answers may be given by factor key, 1-5)."""
+    return SelfAssessment(answers)

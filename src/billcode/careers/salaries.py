@@ -1,0 +1,56 @@
+"""Pay evidence for 04: the article's pay claims beside BLS and AAPC figures, each with its source and year."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+from IPython.display import HTML
+
+from billcode.careers.costs import HOURS_PER_YEAR
+from billcode.data import load_table
+from billcode.tables import range_chart_svg, table_html
+
+
+def salary_evidence() -> pd.DataFrame:
+    """Every pay figure with its yearly equivalent (hourly × 2,080), source, year and kind of evidence."""
+    table = load_table("careers/salary_evidence")
+    per_year = table["unit"].map({"year": 1, "hour": HOURS_PER_YEAR})
+    table["low_per_year"] = (table["low"] * per_year).round(2)
+    table["high_per_year"] = (table["high"] * per_year).round(2)
+    return table
+
+
+def salary_table() -> HTML:
+    """The evidence as a captioned table, yearly figures side by side."""
+    frame = salary_evidence()
+
+    def words(row: pd.Series) -> str:
+        low, high = row["low_per_year"], row["high_per_year"]
+        if pd.isna(high):
+            return f"over ${low:,.0f}"
+        return f"${low:,.0f}" if low == high else f"${low:,.0f} to ${high:,.0f}"
+
+    shown = pd.DataFrame({
+        "Figure": frame["figure"], "Who": frame["who"], "Measure": frame["measure"],
+        "Per year": frame.apply(words, axis=1),
+        "As given": [f"${lo:,.2f} to ${hi:,.2f} an hour" if u == "hour" and lo != hi else
+                     f"${lo:,.2f} an hour" if u == "hour" else "per year"
+                     for lo, hi, u in zip(frame["low"], frame["high"], frame["unit"])],
+        "Source": frame["source"], "Year": frame["year"], "Kind": frame["kind"],
+    })
+    return HTML(table_html(shown, "Pay figures: the article's claims beside BLS and AAPC, per year (hourly × 2,080)",
+                           "data/careers/salary_evidence.csv; hourly figures turned into yearly ones by course arithmetic "
+                           "(2,080 hours = 40 hours × 52 weeks)."))
+
+
+def salary_chart() -> HTML:
+    """The same figures as ranges on one yearly scale, each named in words."""
+    frame = salary_evidence()
+    rows = [(f"{f} ({y})" if k != "article claim" else f, float(lo), None if pd.isna(hi) else float(hi))
+            for f, lo, hi, y, k in zip(frame["figure"], frame["low_per_year"], frame["high_per_year"], frame["year"],
+                                       frame["kind"])]
+    svg = range_chart_svg(rows, title="Pay per year: the article's claims and the reference figures")
+    note = ("Bars: ranges; dots: single figures; a bar running to the edge: an open top ('over'). "
+            "Source: data/careers/salary_evidence.csv.")
+    return HTML(f"<figure class='bc-figure'>{svg}<figcaption><small>{html.escape(note)}</small></figcaption></figure>")
