@@ -149,7 +149,7 @@ def line_chart_svg(series: list[tuple[str, list[tuple[float, float]]]], *, title
     xs, ys = [x for x, _ in points], [y for _, y in points] + [0.0]
     x0, x1 = min(xs), max(xs) if max(xs) > min(xs) else min(xs) + 1
     y0, y1 = min(ys), max(ys) if max(ys) > min(ys) else min(ys) + 1
-    left, top, width, height, right = 90, 30, 420, 240, 250
+    left, top, width, height, right = 90, 30, 420, 240, 420
 
     def sx(x: float) -> float:
         return left + (x - x0) / (x1 - x0) * width

@@ -83,7 +83,7 @@ def test_voila_cost_explorer_app(page: Page, voila, results, axe_js):
     page.goto(f"{voila}/render/apps/cost_explorer.ipynb", wait_until="domcontentloaded")
     explorer = page.locator(".bc-cost-explorer")
     expect(explorer).to_have_count(1, timeout=90_000)
-    for selector in (".jp-InputArea", ".jp-InputPrompt", ".cm-editor"):
+    for selector in (".jp-CodeCell .jp-InputArea", ".jp-InputPrompt", ".cm-editor"):
         expect(page.locator(selector)).to_have_count(0)
     assert "cost_explorer(" not in page.locator("body").inner_text()
     expect(page.get_by_text("There was an error when executing cell")).to_have_count(0)

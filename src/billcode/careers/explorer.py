@@ -150,7 +150,7 @@ class CostExplorer:
                                     f"up to {format_amount(hi, unit)}" if pd.isna(lo) else
                                     f"{format_amount(lo, unit)} to {format_amount(hi, unit)}")
         self.note.value = (
-            f"<div class='bc-source-note'><p><strong>{html.escape(source.label)}</strong>: the article's tuition "
+            f"<div class='bc-source-note tex2jax_ignore mathjax_ignore'><p><strong>{html.escape(source.label)}</strong>: the article's tuition "
             f"{html.escape(rng(source.tuition_low, source.tuition_high, 'USD'))}, length "
             f"{html.escape(rng(source.months_low, source.months_high, 'months'))}. Exam: {html.escape(source.exam)}.</p>"
             f"<ul><li><small>Program: {html.escape(source.program_source)}</small></li>"
@@ -176,9 +176,9 @@ class CostExplorer:
             line = [(m, gain_over_staying(p.cost, p.months, self.pay_now.value, p.pay_after, p.yearly_fees, m))
                     for m in range(0, FIVE_YEARS + 1, 3)]
             series.append((p.label, line))
-        self.chart.value = line_chart_svg(
-            series, title="How far ahead of staying put each path leaves you", x_label="Months from enrolment",
-            y_label="Ahead of staying (USD)", highlight=self.current.label)
+        svg = line_chart_svg(series, title="How far ahead of staying put each path leaves you",
+                             x_label="Months from enrolment", y_label="Ahead of staying (USD)", highlight=self.current.label)
+        self.chart.value = f"<div class='tex2jax_ignore mathjax_ignore'>{svg}</div>"
 
     def _repr_mimebundle_(self, **kwargs: object) -> dict:
         bundle = self.box._repr_mimebundle_(**kwargs)

@@ -53,4 +53,4 @@ def salary_chart() -> HTML:
     svg = range_chart_svg(rows, title="Pay per year: the article's claims and the reference figures")
     note = ("Bars: ranges; dots: single figures; a bar running to the edge: an open top ('over'). "
             "Source: data/careers/salary_evidence.csv.")
-    return HTML(f"<figure class='bc-figure'>{svg}<figcaption><small>{html.escape(note)}</small></figcaption></figure>")
+    return HTML(f"<figure class='bc-figure tex2jax_ignore mathjax_ignore'>{svg}<figcaption><small>{html.escape(note)}</small></figcaption></figure>")
