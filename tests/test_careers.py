@@ -194,3 +194,21 @@ def test_the_plan_builder_explains_a_bad_date_and_keeps_the_fields(tmp_path):
     assert "Your answers point to billing" in (tmp_path / PLAN_FILE).read_text()
     assert json.loads((tmp_path / PLAN_DATA).read_text())["assessment"]["reasons"]
     assert PlanBuilder(None, tmp_path).texts["program"].value == "Sample College"  # filled in next time
+
+
+def test_written_answers_form_no_links_or_html():
+    from billcode.instructor.grading_steps import inert_markdown
+
+    for hostile in ["[a](javascript\\:alert(1))", "[b](java&#115;cript:alert(1))", "![p](https://evil.example/p.png)",
+                    "[c][1]\n\n[1]: javascript:alert(1)", "<script>alert(1)</script>", "<javascript:alert(1)>"]:
+        safe = inert_markdown(hostile)
+        assert "](" not in safe and "]:" not in safe and "<" not in safe, safe
+
+
+def test_an_unfinished_stub_is_not_taken_for_a_finished_function():
+    from billcode.quiz.checks import run_cases
+
+    for name in ("payback_months", "lean"):
+        exercise = EXERCISES[name]
+        results = run_cases(exercise, lambda *args: None, exercise.cases("example"))
+        assert "unfinished stub" in exercise.hint([r["value"] for r in results])

@@ -223,8 +223,13 @@ UNSAFE_LINK = re.compile(r"(?i)\b(javascript|vbscript|data)\s*:")
 
 
 def inert_markdown(text: str) -> str:
-    """A student's written answer as plain text in Markdown: no raw HTML, no script links."""
-    return UNSAFE_LINK.sub(r"\1 :", text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+    """A student's written answer as plain text in Markdown: no raw HTML, no links or images at all.
+
+    Escaped characters and entities (javascript\\:, java&#115;cript:) would survive a filter on link targets, so no
+    link is formed: "](" and "]:" lose their meaning, and "<" cannot open an autolink.
+    """
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return UNSAFE_LINK.sub(r"\1 :", text.replace("](", "] (").replace("]:", "] :"))
 
 
 class InertWrittenAnswers(NbGraderPreprocessor):
