@@ -32,6 +32,9 @@ def test_a_years_pay_by_hand():
     assert annual_pay(20) == 41_600.0
     assert annual_pay(15, 30) == 23_400.0  # 15 × 30 × 52
     assert annual_pay(24.16) == 50_252.8  # BLS's hourly median × 2,080, next to its yearly 50,250
+    import numpy as np
+
+    assert annual_pay(np.int64(20)) == annual_pay(np.float64(20)) == 41_600.0  # numbers from a table
     assert with_uplift(47_200, 20) == 56_640.0
     assert PAY_NOW_DEFAULT == 15_080.0  # 7.25 × 2,080
 
@@ -174,10 +177,14 @@ def test_the_plan_is_written_and_nothing_is_lost(tmp_path):
     save_plan(plan, {"summary": "Leans to coding.", "reasons": ["Detail orientation: agreed."]}, tmp_path)
     text = (tmp_path / PLAN_FILE).read_text()
     assert "Medical coding" in text and "CPC (AAPC)" in text and "$4,000.00" in text and "_not decided yet_" in text
+    untouched = (tmp_path / "x").mkdir() or save_plan({}, None, tmp_path / "x").read_text()
+    assert "**Budget:** _not decided yet_" in untouched and "**Study time:** _not decided yet_" in untouched
     assert "Detail orientation: agreed." in text
     save_plan({**plan, "program": "Other College"}, None, tmp_path)
     assert "Sample College" in (tmp_path / "my_plan.previous.md").read_text()
     assert load_plan(tmp_path)["program"] == "Other College"
+    (tmp_path / PLAN_DATA).write_text(json.dumps({"budget": "lots", "study_months": -3}))
+    assert PlanBuilder(None, tmp_path).budget.value == 0  # a hand-edited file does not break the builder
     (tmp_path / PLAN_DATA).write_text("{broken")
     assert load_plan(tmp_path) == {} and (tmp_path / "my_plan.damaged.json").read_text() == "{broken"
 

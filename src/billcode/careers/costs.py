@@ -12,6 +12,7 @@ One model, stated once (04's notebook states it in the same words):
 from __future__ import annotations
 
 import math
+import numbers
 
 HOURS_PER_WEEK = 40
 WEEKS_PER_YEAR = 52
@@ -28,7 +29,7 @@ PAY_NOW_SOURCE = ("Default: the federal minimum wage, USD 7.25 an hour since 200
 def _check(**amounts: float) -> None:
     """Refuse negative or non-finite amounts with a message that names the field."""
     for name, value in amounts.items():
-        if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
+        if not isinstance(value, numbers.Real) or isinstance(value, bool) or not math.isfinite(value):
             raise ValueError(f"{name.replace('_', ' ')} must be a number (got {value!r}).")
         if value < 0:
             raise ValueError(f"{name.replace('_', ' ')} cannot be negative (got {value:,}).")

@@ -35,12 +35,18 @@ def plan_markdown(plan: dict, assessment: dict | None = None, today: date | None
         text = str(plan.get(key) or "").strip()
         return text if text else "_not decided yet_"
 
+    def amount(key: str, unit: str) -> str:
+        try:
+            number = float(plan.get(key) or 0)
+        except (TypeError, ValueError):
+            number = 0.0
+        return format_amount(number, unit) if number > 0 else "_not decided yet_"
+
     path = dict((k, t) for t, k in PATHS).get(plan.get("path") or "", "Not decided yet")
     exam = dict((k, t) for t, k in EXAMS).get(plan.get("exam") or "", "Not decided yet")
     lines = [f"# My plan: billing, coding or both ({(today or date.today()).isoformat()})", "",
              f"- **Path:** {path}", f"- **Program:** {value('program')}",
-             f"- **Budget:** {format_amount(float(plan.get('budget') or 0), 'USD')}",
-             f"- **Study time:** {float(plan.get('study_months') or 0):g} months",
+             f"- **Budget:** {amount('budget', 'USD')}", f"- **Study time:** {amount('study_months', 'months')}",
              f"- **Exam:** {exam}, target date: {value('exam_date')}",
              f"- **First jobs:** {value('first_jobs')}", f"- **Checks before I enrol:** {value('checks')}",
              f"- **Keeping the credential:** {value('keeping')}", ""]
@@ -77,6 +83,15 @@ def save_plan(plan: dict, assessment: dict | None = None, folder: Path | str = "
     return target
 
 
+def _number(value: object) -> float:
+    """A saved number, or 0 when the file holds something else (a hand-edited plan)."""
+    try:
+        number = float(value or 0)
+    except (TypeError, ValueError):
+        return 0.0
+    return number if number == number and number >= 0 else 0.0
+
+
 class PlanBuilder:
     """The plan's fields, filled in from last time, and a button that saves it as Markdown."""
 
@@ -86,10 +101,10 @@ class PlanBuilder:
         suggested = assessment.result().path if assessment else None
         self.path = AccessibleSelect("My path", PATHS, saved.get("path") or suggested or "")
         self.exam = AccessibleSelect("The exam I will sit", EXAMS, saved.get("exam") or "")
-        self.budget = AccessibleSlider("My budget", min=0, max=45_000, step=100, value=float(saved.get("budget") or 0),
+        self.budget = AccessibleSlider("My budget", min=0, max=45_000, step=100, value=_number(saved.get("budget")),
                                        unit="USD")
         self.study_months = AccessibleSlider("Months I will study", min=0, max=36, step=1,
-                                             value=float(saved.get("study_months") or 0), unit="months")
+                                             value=_number(saved.get("study_months")), unit="months")
         self.exam_date = widgets.Text(value=str(saved.get("exam_date") or ""), description="Exam target (YYYY-MM)",
                                       placeholder="for example 2027-09", style={"description_width": "initial"})
         self.texts = {key: widgets.Textarea(value=str(saved.get(key) or ""), description=label,

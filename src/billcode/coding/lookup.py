@@ -12,11 +12,10 @@ import threading
 import warnings
 from functools import cache
 
-import anywidget
 import ipywidgets as widgets
 import pandas as pd
-import traitlets
 
+from billcode.choice import AccessibleSelect
 from billcode.coding.codes import ICD10CM_RELEASE, _icd, icd10cm_hints, normalize_code
 
 CODE_LIKE = re.compile(r"^[A-Za-z][0-9][0-9A-Za-z]?(\.?[0-9A-Za-z]{0,4})?$")
@@ -112,47 +111,6 @@ def details_html(code: str) -> str:
     return f"<div class='bc-code-details'>{''.join(parts)}</div>"
 
 
-# A native <select size=N> named by its <label>. Its keys stay in it (JupyterLab's notebook shortcuts would take
-# the arrow keys), so a keyboard user moves through the results with the arrows and hears each one.
-_LIST_ESM = r"""
-let counter = 0;
-function render({ model, el }) {
-  const id = `bc-results-${++counter}-${Math.random().toString(36).slice(2, 8)}`;
-  el.setAttribute("data-lm-suppress-shortcuts", "true");
-  el.innerHTML = `<label for="${id}" style="font-weight:600;display:block"></label>
-    <select id="${id}" size="10" class="bc-results" style="min-width:40em;max-width:100%"></select>`;
-  const label = el.querySelector("label");
-  const list = el.querySelector("select");
-  const draw = () => {
-    label.textContent = model.get("description");
-    list.innerHTML = "";
-    for (const [text, value] of model.get("options")) {
-      const option = document.createElement("option");
-      option.value = value; option.textContent = text;
-      list.appendChild(option);
-    }
-    list.value = model.get("value");
-  };
-  list.addEventListener("change", () => { model.set("value", list.value); model.save_changes(); });
-  list.addEventListener("keydown", (e) => e.stopPropagation());
-  model.on("change:options", draw);
-  model.on("change:value", () => { if (list.value !== model.get("value")) list.value = model.get("value"); });
-  model.on("change:description", draw);
-  draw();
-}
-export default { render };
-"""
-
-
-class ResultList(anywidget.AnyWidget):
-    """A labelled list box of search results; the keyboard moves through it inside JupyterLab too."""
-
-    _esm = _LIST_ESM
-    description = traitlets.Unicode("Results").tag(sync=True)
-    options = traitlets.List(traitlets.List()).tag(sync=True)
-    value = traitlets.Unicode("").tag(sync=True)
-
-
 class CodeLookup:
     """Search box, results list and details; the code set loads in the background and the status says so."""
 
@@ -163,7 +121,7 @@ class CodeLookup:
         self.button = widgets.Button(description="Search", tooltip="Search the code set")
         self.status = widgets.HTML("<p role='status'>Loading the official ICD-10-CM FY2026 code set (98,000 entries; "
                                    "about 5 seconds the first time)…</p>")
-        self.results = ResultList(description="Results: pick one for its details")
+        self.results = AccessibleSelect("Results: pick one for its details", rows=10)
         self.info = widgets.HTML()
         self.results.observe(self._show, names="value")
         self.box.observe(lambda _change: self.find(), names="value")
