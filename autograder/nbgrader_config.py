@@ -20,6 +20,7 @@ c.SandboxedExecute.cell_timeout = 30
 c.SandboxedExecute.notebook_timeout = 600
 c.ScoreOutsideKernel.course_root = str(here)
 c.ApplyClassParams.course_root = str(here)
+c.InertStudentMarkdown.course_root = str(here)
 # The validator (students' Validate button, tests) still runs cells in a kernel: same per-cell limit.
 c.Execute.timeout = 30
 c.Execute.interrupt_on_timeout = True
@@ -38,7 +39,9 @@ c.ClearSolutions.code_stub = {"python": CODE_STUB}
 
 # Feedback shows scores and outputs but not the source of hidden tests.
 c.GenerateFeedback.preprocessors = GENERATE_FEEDBACK
-# Feedback pages and the formgrader show student-written markdown and outputs: never as live HTML or script.
+# Feedback pages and the formgrader never show student-written HTML or script live: markdown the student wrote
+# or changed is made plain text at autograde (InertStudentMarkdown; nbgrader's templates do not sanitise it),
+# outputs keep text and images only, and the rest of each page is sanitised here.
 c.HTMLExporter.sanitize_html = True
 
 # A student's saved quiz answers (<assignment>_answers.json) must never be replaced by a copy that an

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import re
 import hashlib
 import json
 import os
@@ -19,11 +20,12 @@ import sys
 import time
 import uuid
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell
+from nbformat.v4 import new_code_cell, new_markdown_cell
 
 from billcode.data import load_table
 from billcode.instructor.feedback import forbidden_texts
@@ -51,6 +53,8 @@ DETACHED_MARKER = f"hostile-detached-{TOKEN}"
 ADDED_MARKER = f"added-cell-42-{TOKEN}"  # printed by print_In's added cell; its source never holds this text
 KEY_FILE_TEXT = "def graded(params"
 BIG_FILE_BYTES = 120 * 1024**2
+HOSTILE_HTML = (f'<script>alert("{TOKEN}")</script> <img src=x onerror="alert(1)"> '
+                f'<a href="javascript:alert(1)">marks</a> [link](javascript:alert(1)) ![p](https://evil.example/p.png)')
 KEYS = object()  # answers=KEYS: the correct answers, written as raw JSON
 
 
@@ -283,6 +287,7 @@ class Sub:
     symlink_answers_to: str | None = None  # the answers file is a symlink to this student's
     duplicate: str | None = None  # a graded cell copied (same metadata) right after itself
     timestamp: str | None = TIMESTAMP
+    markdown: str | None = None  # HTML written into the first prose cell and into an added markdown cell
 
 
 def armed_if(condition: str, code: str = "") -> str:
@@ -338,6 +343,8 @@ SUBMISSIONS: dict[str, Sub] = {
                           code=armed_if(check_replaced_by("forged"), "coder_steps = ...")),
     "symlink_answers": Sub(ZERO, tuple(QUIZ), symlink_answers_to="honest"),
     # timestamp.txt is written on the student's side and taken in as it is: a damaged one must not stop grading.
+    # HTML in prose the student edited or added would run in the instructor's formgrader and in feedback.
+    "html_in_markdown": Sub(FULL, answers=KEYS, code=CORRECT_CODE, markdown=HOSTILE_HTML),
     "bad_timestamp": Sub(FULL, answers=KEYS, code=CORRECT_CODE, timestamp="submitted on time, promise"),
 }
 ATTACKERS = sorted(s for s, sub in SUBMISSIONS.items() if sub.attacked)
@@ -373,6 +380,11 @@ def student_notebook(root: Path, sub: Sub) -> nbformat.NotebookNode:
         twin = copy.deepcopy(original)
         twin["id"] = uuid.uuid4().hex[:8]
         nb.cells.insert(nb.cells.index(original) + 1, twin)
+    if sub.markdown:
+        prose = next(c for c in nb.cells if c.cell_type == "markdown" and "nbgrader" not in c.metadata)
+        prose.source += "\n\n" + sub.markdown
+        nb.cells.append(new_markdown_cell(sub.markdown))
+        nb.cells.append(nbformat.v4.new_raw_cell(sub.markdown, metadata={"raw_mimetype": "text/html"}))
     if sub.added:
         nb.cells.insert(nb.cells.index(cell_by_id(nb, "setup")) + 1, new_code_cell(fill(sub.added, root)))
     return nb
@@ -693,6 +705,44 @@ def test_added_cell_output_never_reaches_feedback(run):
     assert "(output of a cell you added: not kept)" in page
     assert ADDED_MARKER not in page and ADDED_MARKER not in autograded_text(run, "print_In")
     assert "import load_table, open_quiz" in cell_output(run, "print_In")  # a course cell's print(In) is kept
+
+
+class Tags(HTMLParser):
+    """Every element a page forms, with its attributes, and the text inside each <script>."""
+
+    def __init__(self, page: str):
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.scripts: list[str] = []
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, {k: v or "" for k, v in attrs}))
+        if tag == "script":
+            self.scripts.append("")
+
+    def handle_data(self, data):
+        if self.tags and self.tags[-1][0] == "script" and self.scripts:
+            self.scripts[-1] += data
+
+
+def test_student_html_in_markdown_is_shown_as_text(run):
+    """HTML a student put in prose or added cells is plain text in the autograded notebook and the feedback page;
+    the course's own prose (with its links) is untouched."""
+    page = feedback_page(run, "html_in_markdown")
+    assert page.count(TOKEN) >= 3  # the edited prose, the added markdown cell and the added raw cell, as text
+    tags = Tags(page)
+    assert not [s for s in tags.scripts if TOKEN in s]
+    assert not [(t, a) for t, a in tags.tags if any(k.startswith("on") for k in a)]
+    assert not [(t, a) for t, a in tags.tags if any(v.strip().lower().startswith("javascript") for v in a.values())]
+    assert not [(t, a) for t, a in tags.tags if t == "img" and "evil.example" in a.get("src", "")]
+    released = nbformat.read(run.root / "release" / A / NOTEBOOK, as_version=4)
+    graded = autograded(run, "html_in_markdown")
+    kept = [c.source for c in graded.cells if c.cell_type == "markdown" and "](" in c.source]
+    assert kept and all(k in {c.source for c in released.cells} for k in kept)  # course links are kept
+    assert not [c for c in graded.cells if c.cell_type == "raw"]
+    changed = [c.source for c in graded.cells if c.cell_type == "markdown" and c.source not in {r.source for r in released.cells}]
+    assert len(changed) == 2 + 1 and not re.search(r"<[a-z]", "\n".join(changed))  # prose, added markdown, raw
 
 
 def test_big_file_is_listed_not_copied(run):

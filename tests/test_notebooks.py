@@ -236,7 +236,7 @@ def test_nbgrader_lists_are_nbgraders_defaults_plus_ours():
     autograde = [ours.get(p.__name__, p.__name__) for p in Autograde.class_traits()["autograde_preprocessors"].default()]
     at = autograde.index("SaveAutoGrades")
     assert [p.__name__ for p in ext.AUTOGRADE] == [*autograde[:at], "ScoreOutsideKernel", "DropAddedCellOutputs",
-                                                   "InertWrittenAnswers", *autograde[at:]]
+                                                   "InertStudentMarkdown", *autograde[at:]]
     feedback = GenerateFeedback.class_traits()["preprocessors"].default()
     assert ext.GENERATE_FEEDBACK == [feedback[0], ext.ClearHiddenTests, ext.ShortenGradeTracebacks, *feedback[1:]]
 

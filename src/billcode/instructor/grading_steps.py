@@ -5,6 +5,7 @@
   taking a copy of the answers file as submitted.
 - ScoreOutsideKernel: scores every graded cell in this process from the key file, replacing the kernel's output.
 - DropAddedCellOutputs: outputs of cells the student added do not reach the feedback.
+- InertStudentMarkdown: markdown the student wrote or changed reaches the formgrader and feedback as plain text.
 """
 
 from __future__ import annotations
@@ -232,11 +233,40 @@ def inert_markdown(text: str) -> str:
     return UNSAFE_LINK.sub(r"\1 :", text.replace("](", "] (").replace("]:", "] :"))
 
 
-class InertWrittenAnswers(NbGraderPreprocessor):
-    """Make written answers inert before anyone reads them: the formgrader and feedback render them as HTML."""
+def released_markdown(root: Path, assignment: str, notebook: str) -> set[str]:
+    """The markdown and raw cells' text as released to students (release/ first, else the master)."""
+    for folder in ("release", "source"):
+        path = root / folder / assignment / f"{notebook}.ipynb"
+        if path.is_file():
+            nb = nbformat.read(path, as_version=4)
+            return {c.source for c in nb.cells if c.cell_type in ("markdown", "raw")}
+    return set()
+
+
+class InertStudentMarkdown(NbGraderPreprocessor):
+    """Make every markdown or raw cell the student wrote or changed inert: the formgrader and feedback render
+    markdown as live HTML (nbgrader 0.9.6 does not sanitise it), so a `<script>` in a prose cell would run there.
+
+    A cell stays as it is only when its text is exactly a cell of the released copy, or nbgrader restored it from
+    the gradebook (a locked cell). Written answers, edited prose and added cells become plain text.
+    """
+
+    course_root = Unicode("", help="The nbgrader course root, with release/ (or source/) of each assignment.").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        root = Path(self.course_root or ".")
+        self._trusted = released_markdown(root, resources["nbgrader"]["assignment"], resources["nbgrader"]["notebook"])
+        return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type not in ("markdown", "raw"):
+            return cell, resources
         role = cell.metadata.get("nbgrader", {})
-        if cell.cell_type == "markdown" and role.get("solution"):
+        restored = (role.get("locked") or role.get("grade")) and not role.get("solution")
+        if role.get("solution") or not (restored or cell.source in self._trusted):
             cell.source = inert_markdown(cell.source)
+            if cell.cell_type == "raw":  # shown as text, never passed through as HTML
+                cell.cell_type, cell.metadata = "markdown", {k: v for k, v in cell.metadata.items()
+                                                           if k not in ("format", "raw_mimetype")}
+            cell.pop("attachments", None)
         return cell, resources

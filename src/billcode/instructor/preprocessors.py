@@ -31,7 +31,7 @@ from traitlets import Unicode
 from billcode.instructor.authoring import question_cell
 from billcode.quiz.bank import load_bank
 from billcode.instructor.grading_steps import (
-    DropAddedCellOutputs, InertWrittenAnswers, KeepFirstOfEachCell, SandboxedExecute, ScoreOutsideKernel,
+    DropAddedCellOutputs, InertStudentMarkdown, KeepFirstOfEachCell, SandboxedExecute, ScoreOutsideKernel,
 )
 from billcode.quiz.render import question_markdown
 from billcode.instructor.variants import save_class_params
@@ -162,7 +162,7 @@ AUTOGRADE = [
     LimitOutput,
     ScoreOutsideKernel,
     DropAddedCellOutputs,
-    InertWrittenAnswers,
+    InertStudentMarkdown,
     SaveAutoGrades,
     AssignLatePenalties,
     CheckCellMetadata,
