@@ -96,3 +96,13 @@ def test_no_cpt_descriptor_text_anywhere():
         if path.is_file():
             text = path.read_text()
             assert not pattern.search(text), (path, pattern.search(text).group(0))
+
+
+def test_nbformat_starts_without_the_slow_iri_checker():
+    """jsonschema >= 4.24 would import rfc3987-syntax (2-3 s) in every nbformat, nbgrader and nbval start."""
+    import subprocess
+    import sys
+
+    probe = "import nbformat, sys; print('rfc3987_syntax' in sys.modules, 'lark' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False"]
