@@ -1,12 +1,14 @@
 """Instructor tool: grade every collected submission; nothing a student's code does can change a grade.
 
-    python -m billcode.instructor.autograde [--root autograder] [--student ID ...] [ASSIGNMENT ...]
+    python -m billcode.instructor.autograde [--root autograder] [--jobs N] [--student ID ...] [ASSIGNMENT ...]
 
 For each submission it takes in only the notebook, the answers file and the timestamp (other files are
 listed in the report, never copied), gives a missing or damaged notebook a 0 with the reason, and runs
-nbgrader's autograde in this process with the course's steps: student code in the sandbox, every graded
-cell scored here from the key file. It writes reports/grading_report.csv and exits 0 only when every
-submission was graded from its notebook.
+nbgrader's autograde with the course's steps: student code in the sandbox, every graded cell scored in the
+grading process from the key file. Submissions are graded by N processes at once (default: one per CPU core),
+each student by one process at a time, with a progress line. It writes reports/grading_report.csv and exits 0
+only when every submission was graded from its notebook; 1 when some were not, 2 when the course cannot be
+graded (no kernel), 3 when stopped by a signal and 4 when the command itself failed.
 """
 
 from __future__ import annotations
@@ -14,18 +16,25 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import multiprocessing
+import os
 import shutil
 import signal
 import subprocess
 import sys
+import time
 import warnings
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from jupyter_client.kernelspec import KernelSpecManager
 
 from billcode.quiz.answers import ANSWERS_SUFFIX, MAX_ANSWERS_BYTES
+from billcode.instructor.gradebook_wait import wait_for_gradebook
 from billcode.instructor.grading_steps import REPORT
+from billcode.instructor.progress import Progress
 from billcode.instructor.keys import preload_keys
 from billcode.instructor.release import ReleaseError, assignments, nbgrader_env
 from billcode.instructor.sandbox import sandbox_problem
@@ -34,6 +43,7 @@ INTAKE = ".intake"  # what is graded: a clean copy of each submission, inside th
 REPORTS = "reports"
 IN_PROGRESS = ".grading-in-progress"
 MAX_NOTEBOOK_BYTES = 20 * 1024**2
+MAX_RESTARTS = 3  # grading processes started again after one died, per run
 
 
 @dataclass
@@ -47,6 +57,7 @@ class Outcome:
     max_score: float | None = None
     isolated: bool | None = None
     problems: list[str] = field(default_factory=list)
+    seconds: float = 0.0
 
 
 def preflight(kernel: str = "python3") -> str:
@@ -218,6 +229,20 @@ def read_log(log: str, outcome: Outcome) -> None:
 
 def grade_one(api, outcome: Outcome) -> None:
     """Take in, grade and score one submission."""
+    start = time.monotonic()
+    try:
+        _grade(api, outcome)
+    except Stopped:
+        raise
+    except Exception as err:  # the course's own step failed (a full disk, a gradebook locked too long): say so
+        outcome.status = "failed"
+        outcome.problems.insert(0, f"grading stopped with an error: {type(err).__name__}: {str(err)[:300]}")
+        outcome.problems.append("the gradebook keeps whatever it held before this run")
+    finally:
+        outcome.seconds = time.monotonic() - start
+
+
+def _grade(api, outcome: Outcome) -> None:
     root = Path(api.coursedir.root)
     reason = take_in(root, outcome)
     if reason:
@@ -236,17 +261,37 @@ def grade_one(api, outcome: Outcome) -> None:
     read_score(api, outcome)
 
 
+REPORT_COLUMNS = ["assignment", "student", "status", "score", "max_score", "isolated", "problems", "seconds"]
+
+
+def earlier_rows(path: Path) -> dict[tuple[str, str], list[str]]:
+    """The rows an earlier run wrote (kept for submissions this run did not grade again)."""
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.reader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return {}
+    if not rows or rows[0][:7] != REPORT_COLUMNS[:7]:
+        return {}
+    return {(r[0], r[1]): (r + [""])[:len(REPORT_COLUMNS)] for r in rows[1:] if len(r) >= 7}
+
+
 def write_report(root: Path, outcomes: list[Outcome]) -> Path:
-    """Write reports/grading_report.csv: one row per submission."""
+    """Write reports/grading_report.csv: one row per submission, this run's rows replacing an earlier run's."""
     path = root / REPORTS / "grading_report.csv"
     path.parent.mkdir(exist_ok=True)
+    kept = earlier_rows(path)
+    for o in outcomes:
+        kept.pop((o.assignment, o.student), None)
     with path.open("w", newline="", encoding="utf-8", errors="backslashreplace") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["assignment", "student", "status", "score", "max_score", "isolated", "problems"])
+        writer.writerow(REPORT_COLUMNS)
+        for row in sorted(kept.values()):
+            writer.writerow(row)
         for o in outcomes:
             writer.writerow([o.assignment, o.student, o.status, "" if o.score is None else f"{o.score:g}",
                              "" if o.max_score is None else f"{o.max_score:g}",
-                             {True: "yes", False: "NO", None: ""}[o.isolated], "; ".join(o.problems)])
+                             {True: "yes", False: "NO", None: ""}[o.isolated], "; ".join(o.problems), f"{o.seconds:.1f}"])
     return path
 
 
@@ -263,15 +308,139 @@ def _stop(signum, _frame):
     raise Stopped(_signals[-1])
 
 
+def default_jobs() -> int:
+    """One grading process per CPU core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def add_students(api, outcomes: list[Outcome]) -> None:
+    """Create every student's gradebook row before grading starts, so no two processes race to create one."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(api.coursedir.db_url, api.coursedir.course_id) as gb:
+        for student in sorted({o.student for o in outcomes}):
+            gb.update_or_create_student(student)
+
+
+_worker: dict[str, object] = {}
+
+
+def _start_worker(root: str) -> None:
+    """Set up one grading process (forked from the command, so the key files are already read)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole terminal group: the command decides
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    wait_for_gradebook()
+    _worker["api"] = load_api(Path(root))
+
+
+def _grade_in_worker(outcome: Outcome) -> Outcome:
+    grade_one(_worker["api"], outcome)
+    return outcome
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, signal.SIG_IGN)  # a second Ctrl-C must not interrupt the clean-up and the report
+    pool.shutdown(wait=False, cancel_futures=True)
+    children = multiprocessing.active_children()
+    for child in children:
+        child.terminate()  # its sandboxed run dies with it (bubblewrap --die-with-parent)
+    for child in children:
+        child.join(timeout=30)
+
+
+def mark(marker: Path, running: list[Outcome]) -> None:
+    """Record which submissions are being graded, so a stopped run can say where it stopped."""
+    marker.write_text(", ".join(f"{shown(o.student)} ({o.assignment})" for o in running) + "\n", encoding="utf-8")
+
+
+def _new_pool(root: Path, jobs: int) -> ProcessPoolExecutor:
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    return ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(str(root),))
+
+
+def _lost(outcome: Outcome, err: BaseException) -> Outcome:
+    outcome.status = "failed"
+    outcome.problems.insert(0, f"the grading process stopped while grading it ({type(err).__name__}); run the "
+                               "command again for this student")
+    return outcome
+
+
+def grade_in_parallel(root: Path, todo: list[Outcome], jobs: int, progress: Progress, marker: Path,
+                      done: dict[int, Outcome]) -> None:
+    """Grade todo with `jobs` processes into done (by position in todo); no student is graded twice at once.
+
+    A grading process that dies (killed, out of memory) fails only the submissions it was grading: the pool is
+    started again for the rest, up to MAX_RESTARTS times.
+    """
+    pool = _new_pool(root, jobs)
+    restarts, broken = 0, False
+    waiting = list(range(len(todo)))
+    running: dict[Future, int] = {}
+    try:
+        while waiting or running:
+            busy = {todo[i].student for i in running.values()}
+            for i in list(waiting):
+                if len(running) >= jobs:
+                    break
+                if todo[i].student in busy:
+                    continue
+                try:
+                    future = pool.submit(_grade_in_worker, todo[i])
+                except BrokenProcessPool:
+                    broken = True  # the results below say which ones were lost; the pool is replaced after them
+                    break
+                waiting.remove(i)
+                busy.add(todo[i].student)
+                running[future] = i
+                mark(marker, [todo[j] for j in sorted(running.values())])
+            finished, _ = wait(running, timeout=1.0, return_when=FIRST_COMPLETED) if running else (set(), set())
+            for future in finished:
+                i = running.pop(future)
+                try:
+                    done[i] = future.result()
+                except Exception as err:  # the grading process itself died: nothing was decided for this one
+                    broken = broken or isinstance(err, BrokenProcessPool)
+                    done[i] = _lost(todo[i], err)
+                progress.finished(done[i])
+            if finished and running:
+                mark(marker, [todo[j] for j in sorted(running.values())])
+            if _signals:
+                raise Stopped(_signals[-1])
+            if broken and not running:
+                pool.shutdown(wait=True)
+                restarts, broken = restarts + 1, False
+                if restarts > MAX_RESTARTS:
+                    for i in waiting:
+                        done[i] = _lost(todo[i], RuntimeError("grading processes kept dying"))
+                        progress.finished(done[i])
+                    waiting = []
+                    continue
+                pool = _new_pool(root, jobs)
+            progress.tick()
+    except Stopped:
+        _stop_workers(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line: grade every (or the named) assignment and say exactly what happened to each student."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("names", nargs="*", help="assignments to grade (default: all under source/)")
     parser.add_argument("--root", default="autograder")
     parser.add_argument("--student", action="append", help="grade only this student (repeatable)")
+    parser.add_argument("-j", "--jobs", type=int, default=0,
+                        help="submissions graded at once (default: one per CPU core; 1 grades one by one)")
     args = parser.parse_args(argv)
+    if args.jobs < 0:
+        parser.error("--jobs must be 1 or more (or 0 for one per CPU core)")
     root = Path(args.root).resolve()
     warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader 0.9.6 + SQLAlchemy 2: benign
+    wait_for_gradebook()
     try:
         python = preflight()
     except ReleaseError as err:
@@ -284,7 +453,8 @@ def main(argv: list[str] | None = None) -> int:
           "this batch, so do not trust its results; install bubblewrap and grade again.")
     marker = root / REPORTS / IN_PROGRESS
     if marker.is_file():
-        print(f"The previous grading run stopped while grading {marker.read_text().strip()}; grading everything again.")
+        print(f"The previous grading run stopped while grading {marker.read_text(encoding='utf-8').strip()}; "
+              "grading everything again.")
     marker.parent.mkdir(exist_ok=True)
     api = load_api(root)
     _signals.clear()
@@ -293,28 +463,47 @@ def main(argv: list[str] | None = None) -> int:
     todo = [Outcome(name, p.parent.name) for name in (args.names or assignments(root))
             for p in sorted((root / "submitted").glob(f"*/{name}")) if p.is_dir()
             and (not args.student or p.parent.name in args.student)]
-    outcomes: list[Outcome] = []
+    jobs = min(args.jobs or default_jobs(), max(1, len({o.student for o in todo})))
+    done: dict[int, Outcome] = {}
+    progress = Progress(len(todo), len({o.student for o in todo}))
+    for outcome in todo:
+        progress.expect(outcome.student)
+    if todo:
+        print(f"Grading {len(todo)} submission(s) of {progress.students} student(s), {jobs} at a time.", flush=True)
     previous = {s: signal.signal(s, _stop) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
-        for number, outcome in enumerate(todo, 1):
-            marker.write_text(f"{outcome.student} ({outcome.assignment})\n")
-            grade_one(api, outcome)
-            if _signals:
-                raise Stopped(_signals[-1])
-            outcomes.append(outcome)
-            score = "-" if outcome.score is None else f"{outcome.score:g}/{outcome.max_score:g}"
-            print(f"[{number}/{len(todo)}] {outcome.assignment} {outcome.student}: {outcome.status} {score}"
-                  + (f" ({'; '.join(outcome.problems)})" if outcome.problems else ""), flush=True)
+        if jobs > 1:
+            add_students(api, todo)
+            grade_in_parallel(root, todo, jobs, progress, marker, done)
+        else:
+            for number, outcome in enumerate(todo):
+                mark(marker, [outcome])
+                grade_one(api, outcome)
+                if _signals:
+                    raise Stopped(_signals[-1])
+                done[number] = outcome
+                progress.finished(outcome)
     except Stopped as why:
-        current = todo[min(len(outcomes), len(todo) - 1)]
-        write_report(root, outcomes)
-        print(f"Grading STOPPED by {why} while grading {current.student} ({current.assignment}): "
-              f"{len(outcomes)} of {len(todo)} done. Run it again to grade everyone.", file=sys.stderr)
+        for sig in previous:
+            signal.signal(sig, signal.SIG_IGN)  # a second Ctrl-C must not lose the report
+        progress.close()
+        write_report(root, [done[i] for i in sorted(done)])
+        where = marker.read_text(encoding="utf-8").strip() if marker.is_file() else "?"
+        print(f"Grading STOPPED by {why} while grading {where}: {len(done)} of {len(todo)} done. "
+              "Run it again to grade everyone.", file=sys.stderr)
         return 3
+    except Exception as err:  # the command itself broke: keep what was graded and say so
+        progress.close()
+        write_report(root, [done[i] for i in sorted(done)])
+        print(f"Grading FAILED ({type(err).__name__}: {err}): {len(done)} of {len(todo)} done; the report lists them.",
+              file=sys.stderr)
+        return 4
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+    progress.close()
     marker.unlink(missing_ok=True)
+    outcomes = [done[i] for i in range(len(todo))]
     report = write_report(root, outcomes)
     bad = [o for o in outcomes if o.status != "graded"]
     print(f"Report: {report}")
@@ -324,7 +513,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(bad)} of {len(outcomes)} submission(s) were NOT graded from their notebook:",
               *(f"  {o.student} ({o.assignment}): {o.status}: {o.problems[0]}" for o in bad), sep="\n")
         return 1
-    print(f"All {len(outcomes)} submission(s) graded.")
+    print(f"All {len(outcomes)} submission(s) graded in {progress.elapsed():.0f} s.")
     return 0
 
 

@@ -65,6 +65,7 @@ def run(path: Path, cell_timeout: int) -> tuple[nbformat.NotebookNode, dict]:
         error_on_timeout={"ename": "CellTimeoutError", "evalue": stopped, "traceback": [f"CellTimeoutError: {stopped}"]},
         raise_on_iopub_timeout=True, iopub_timeout=GRACE_SECONDS,
         record_timing=False, store_widget_state=False, startup_timeout=120,
+        shutdown_kernel="immediate",  # the sandbox ends with the run: no need to wait for a polite exit
         resources={"metadata": {"path": str(path.parent)}},
     )
     try:

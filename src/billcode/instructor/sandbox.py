@@ -117,6 +117,12 @@ def _limits(memory: int) -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_BYTES, FILE_BYTES))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     os.setpgrp()
+    try:  # if the grading process dies (a stopped parallel run), the run dies too, sandboxed or not
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):
+        pass
 
 
 def run_isolated(scratch: Path, argv: list[str], *, timeout: float, forbidden: list[Path],
