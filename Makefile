@@ -8,7 +8,7 @@ NBGRADER := cd autograder && ../$(PY) -m nbgrader
 # Kernels, nbgrader and JupyterLab all come from the course environment, whatever the caller's PATH says.
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: help install lab app instructor test test-fast release check-release masters data grade feedback export bench clean-answers clean
+.PHONY: help install lab app instructor test test-fast release check-release masters data grade report check-my-work feedback export bench bench-grading clean-answers clean
 
 help:
 	@echo "make lab        open JupyterLab on the course, as a learner sees it (installs into $(VENV) first if needed)"
@@ -18,10 +18,13 @@ help:
 	@echo "make release    regenerate course/ from the masters in autograder/source/"
 	@echo "make masters    refresh question text from the banks and re-run the masters' outputs"
 	@echo "make data       regenerate data/billing/ (seeded) and the billable ICD-10-CM list"
-	@echo "make grade      grade every submission in autograder/submitted/ (sandboxed; report in autograder/reports/)"
+	@echo "make grade      grade every submission in autograder/submitted/ (sandboxed, in parallel: JOBS=N; report in autograder/reports/)"
+	@echo "make report     the class report: score distribution, item difficulty and discrimination, mastery (autograder/reports/)"
+	@echo "make check-my-work NB=course/02_billing.ipynb   a self-learner's saved notebook, graded with feedback"
 	@echo "make feedback   write feedback HTML for graded submissions (held back if it would show key text)"
 	@echo "make export     write autograder/grades.csv"
 	@echo "make bench      measure speed and memory (benchmarks/)"
+	@echo "make bench-grading   grade a synthetic class: stock nbgrader against the course's command"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; run: make PYTHON=python3.11 ...")'
@@ -76,8 +79,17 @@ data: install
 	$(PY) -c "from billcode.billing.synthetic import write_all; write_all()"
 	$(PY) -c "from billcode.coding.billable import write_billable_file; write_billable_file()"
 
+JOBS ?= 0
 grade: install
-	$(PY) -m billcode.instructor.autograde
+	$(PY) -m billcode.instructor.autograde --jobs $(JOBS)
+
+report: install
+	$(PY) -m billcode.instructor.analytics
+
+# A self-learner's own notebook, graded as an instructor would grade it: make check-my-work NB=course/02_billing.ipynb
+NB ?= course/01_overview.ipynb
+check-my-work: install
+	$(PY) -m billcode.instructor.self_grade $(NB)
 
 feedback: install
 	$(PY) -m billcode.instructor.feedback
@@ -87,6 +99,9 @@ export: install
 
 bench: install
 	$(PY) benchmarks/run.py
+
+bench-grading: install
+	$(PY) benchmarks/grading.py
 
 clean-answers:
 	find autograder/source -name '*_answers.json' -print -delete

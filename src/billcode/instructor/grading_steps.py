@@ -233,13 +233,13 @@ def inert_markdown(text: str) -> str:
     return UNSAFE_LINK.sub(r"\1 :", text.replace("](", "] (").replace("]:", "] :"))
 
 
-def released_markdown(root: Path, assignment: str, notebook: str) -> set[str]:
-    """The markdown and raw cells' text as released to students (release/ first, else the master)."""
+def released_markdown(root: Path, assignment: str, notebook: str) -> set[tuple[str, str]]:
+    """(cell type, text) of the markdown and raw cells as released to students (release/ first, else the master)."""
     for folder in ("release", "source"):
         path = root / folder / assignment / f"{notebook}.ipynb"
         if path.is_file():
             nb = nbformat.read(path, as_version=4)
-            return {c.source for c in nb.cells if c.cell_type in ("markdown", "raw")}
+            return {(c.cell_type, c.source) for c in nb.cells if c.cell_type in ("markdown", "raw")}
     return set()
 
 
@@ -263,10 +263,11 @@ class InertStudentMarkdown(NbGraderPreprocessor):
             return cell, resources
         role = cell.metadata.get("nbgrader", {})
         restored = (role.get("locked") or role.get("grade")) and not role.get("solution")
-        if role.get("solution") or not (restored or cell.source in self._trusted):
+        cell.pop("attachments", None)  # no released cell has any; a student's could be anything
+        if cell.cell_type == "raw":  # a raw cell is never passed through as HTML, whatever it says
+            for key in ("format", "raw_mimetype"):
+                cell.metadata.pop(key, None)
+        if role.get("solution") or not (restored or (cell.cell_type, cell.source) in self._trusted):
             cell.source = inert_markdown(cell.source)
-            if cell.cell_type == "raw":  # shown as text, never passed through as HTML
-                cell.cell_type, cell.metadata = "markdown", {k: v for k, v in cell.metadata.items()
-                                                           if k not in ("format", "raw_mimetype")}
-            cell.pop("attachments", None)
+            cell.cell_type = "markdown"  # a raw cell becomes text the reader can see
         return cell, resources
