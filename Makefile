@@ -8,7 +8,7 @@ NBGRADER := cd autograder && ../$(PY) -m nbgrader
 # Kernels, nbgrader and JupyterLab all come from the course environment, whatever the caller's PATH says.
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: help install lab app instructor test test-fast release check-release masters data grade report check-my-work feedback export bench bench-grading clean-answers clean
+.PHONY: help install lab app instructor test test-fast release check-release masters data grade report check-my-work feedback export bench bench-grading hub hub-stop hub-teardown test-hub clean-answers clean
 
 help:
 	@echo "make lab        open JupyterLab on the course, as a learner sees it (installs into $(VENV) first if needed)"
@@ -24,6 +24,8 @@ help:
 	@echo "make feedback   write feedback HTML for graded submissions (held back if it would show key text)"
 	@echo "make export     write autograder/grades.csv"
 	@echo "make bench      measure speed and memory (benchmarks/)"
+	@echo "make hub        the course on JupyterHub on this machine (root): accounts, PostgreSQL gradebook, exchange; then start"
+	@echo "make test-hub   the whole hub cycle end to end (root; throwaway accounts and PostgreSQL; also part of make test)"
 	@echo "make bench-grading   grade a synthetic class: stock nbgrader against the course's command"
 
 $(STAMP): pyproject.toml
@@ -102,6 +104,20 @@ bench: install
 
 bench-grading: install
 	$(PY) benchmarks/grading.py
+
+# The course on JupyterHub (root): deploy/hub/DESIGN.md. hubctl.py needs only Debian's Python.
+hub:
+	/usr/bin/python3 deploy/hub/hubctl.py setup
+	/usr/bin/python3 deploy/hub/hubctl.py start
+
+hub-stop:
+	/usr/bin/python3 deploy/hub/hubctl.py stop
+
+hub-teardown:
+	/usr/bin/python3 deploy/hub/hubctl.py teardown
+
+test-hub: install
+	$(PY) -m pytest -m hub tests/test_hub.py -s
 
 clean-answers:
 	find autograder/source -name '*_answers.json' -print -delete

@@ -129,7 +129,9 @@ def take_in(root: Path, outcome: Outcome) -> str | None:
         chosen = others[0]
         outcome.problems.append(f"the notebook was named {shown(chosen.name)!r}; graded it as {wanted.name}")
     taken = {chosen.name} if chosen else set()
-    for extra, limit in ((f"{name}{ANSWERS_SUFFIX}", MAX_ANSWERS_BYTES), ("timestamp.txt", 1024)):
+    # nbgrader's own submission_secret.txt (written by `nbgrader submit`) names the feedback page release_feedback makes.
+    for extra, limit in ((f"{name}{ANSWERS_SUFFIX}", MAX_ANSWERS_BYTES), ("timestamp.txt", 1024),
+                         ("submission_secret.txt", 1024)):
         if extra in regular and regular[extra].stat().st_size <= limit:
             shutil.copyfile(regular[extra], dst / extra)
             taken.add(extra)

@@ -1,0 +1,16 @@
+"""nbgrader settings of the course root on the hub: the course's own (course_config.py), the gradebook in PostgreSQL.
+
+hubctl.py copies autograder/nbgrader_config.py next to this file as course_config.py, and this file as
+nbgrader_config.py, so that nbgrader (formgrader, command line) and the course's grading command
+(billcode.instructor.autograde, which loads ROOT/nbgrader_config.py) all use the same PostgreSQL gradebook.
+"""
+
+import os
+from pathlib import Path
+
+c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
+here = Path(__file__).resolve().parent
+
+load_subconfig("course_config.py", path=str(here))  # noqa: F821
+# The URL holds the gradebook role's password: gradebook_url.txt is readable by the grader only.
+c.CourseDirectory.db_url = os.environ.get("BILLCODE_GRADEBOOK_URL") or (here / "gradebook_url.txt").read_text().strip()
