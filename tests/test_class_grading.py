@@ -253,31 +253,26 @@ def test_the_class_report_finds_what_was_planted(known_class):
 
 
 @pytest.mark.slow
-def test_the_class_report_notebook_runs_on_a_graded_class(known_class):
+def run_class_report(root: Path, monkeypatch) -> nbformat.NotebookNode:
+    """autograder/class_report.ipynb, run on the course root `root`."""
     from nbclient import NotebookClient
 
-    root, _ = known_class
     nb = nbformat.read(AUTOGRADER / "class_report.ipynb", as_version=4)
-    os.environ["BILLCODE_COURSE_ROOT"] = str(root)
-    try:
-        NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(root)}}).execute()
-    finally:
-        del os.environ["BILLCODE_COURSE_ROOT"]
+    monkeypatch.setenv("BILLCODE_COURSE_ROOT", str(root))
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(root)}}).execute()
+    return nb
+
+
+def test_the_class_report_notebook_runs_on_a_graded_class(known_class, monkeypatch):
+    root, _ = known_class
+    nb = run_class_report(root, monkeypatch)
     text = "\n".join(o.get("text", "") + json.dumps(o.get("data", {})) for c in nb.cells for o in c.get("outputs", []))
     assert "8 graded submissions" in text and "negative discrimination" in text and "image/png" in text
     assert "Traceback" not in text
 
 
-def test_the_class_report_notebook_says_when_nothing_is_graded(tmp_path):
-    from nbclient import NotebookClient
-
-    root = copy_course_root(tmp_path)
-    nb = nbformat.read(AUTOGRADER / "class_report.ipynb", as_version=4)
-    os.environ["BILLCODE_COURSE_ROOT"] = str(root)
-    try:
-        NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(root)}}).execute()
-    finally:
-        del os.environ["BILLCODE_COURSE_ROOT"]
+def test_the_class_report_notebook_says_when_nothing_is_graded(tmp_path, monkeypatch):
+    nb = run_class_report(copy_course_root(tmp_path), monkeypatch)
     assert "Nothing is graded yet" in "".join(o.get("text", "") for o in nb.cells[1].outputs)
 
 

@@ -156,7 +156,7 @@ def item_stats(rows: pd.DataFrame, root: Path | str | None = None) -> pd.DataFra
             rest = totals.reindex(share.index, fill_value=0) - mine
             difficulty = float(share.mean()) if len(share) else math.nan
             r = correlation(share.tolist(), rest.tolist())
-            objective, text = names.get(cell, ("", WRITTEN if root is not None and cell not in names else ""))
+            objective, text = names.get(cell, ("", WRITTEN if root is not None else ""))  # no key: graded by hand
             out.append({"assignment": assignment, "cell": cell, "points": points, "students": len(share),
                         "difficulty": round(difficulty, 3), "discrimination": round(r, 3) if not math.isnan(r) else None,
                         "objective": objective, "objective_text": text,

@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from billcode.instructor.keys import ROOT_ENV
 from billcode.quiz.answers import ANSWERS_SUFFIX
 
-ROOT_ENV = "BILLCODE_COURSE_ROOT"
 NOT_HERE = ("Grading is up to your instructor: this copy of the course has no instructor's masters next to it "
             "(they come with the course repository, as on Binder). Submit your notebook the way your class does.")
 
