@@ -79,6 +79,7 @@ def _wait_run(page: Page) -> None:
     if not page.evaluate(ALL_EXECUTED_JS):
         raise AssertionError("Run All stopped early, at an error in a cell not tagged raises-exception:\n"
                              + "\n".join(map(str, problems(page))))
+    wait_for_layout(page)
 
 
 def restart_and_run_all_from_menu(page: Page) -> None:
@@ -172,6 +173,39 @@ def _text_of(choices: list[dict], choice_id: str) -> str:
     return next(c["text"] for c in choices if c["id"] == choice_id)
 
 
+# A click lands where Playwright last saw its target. When a widget above finishes drawing in that moment
+# (seen in CI, on a busy machine, just after Run All), the page moves and the click falls between two options:
+# nothing is chosen, as happens to a person. They click again; so does this, at most twice more, and only
+# while the control does not yet hold what was clicked (a second click on a radio cannot undo the first).
+MISSED_CLICK_MS = 3_000
+CLICK_TRIES = 3
+
+
+def click_until(target: Locator, holds) -> None:
+    """Click the target until `holds()` (an expect(...) with a short timeout) passes; fail after CLICK_TRIES."""
+    for attempt in range(1, CLICK_TRIES + 1):
+        target.click()
+        try:
+            holds()
+            return
+        except AssertionError:
+            if attempt == CLICK_TRIES:
+                raise
+
+
+def wait_for_layout(page: Page, quiet_ms: int = 400, timeout_ms: int = 15_000) -> None:
+    """Wait until the notebook stops moving: the cells' heights are unchanged for quiet_ms (widgets drawn)."""
+    page.wait_for_function(
+        """([quiet]) => {
+          const h = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell')]
+            .map(c => Math.round(c.getBoundingClientRect().height)).join(',');
+          const now = performance.now();
+          if (window.__bcLayout !== h) { window.__bcLayout = h; window.__bcLayoutSince = now; }
+          return now - window.__bcLayoutSince >= quiet;
+        }""",
+        arg=[quiet_ms], polling=100, timeout=timeout_ms)
+
+
 def fill_with_mouse(page: Page, item: dict, value: object) -> None:
     """Answer with the mouse (and typing where a text box needs it), as a learner would."""
     q = question(page, item)
@@ -179,13 +213,16 @@ def fill_with_mouse(page: Page, item: dict, value: object) -> None:
     if kind in ("single", "truefalse"):
         # Click the option's text (its <label>), as most people do, rather than the small circle.
         name = ("True" if value else "False") if kind == "truefalse" else _text_of(item["options"], value)
-        q.locator(".widget-radio-box label").filter(has=page.get_by_role("radio", name=name, exact=True)).click()
-        expect(q.get_by_role("radio", name=name, exact=True)).to_be_checked()
+        radio = q.get_by_role("radio", name=name, exact=True)
+        # (`has` takes a locator relative to each label, so it starts from the page, not from the question)
+        label = q.locator(".widget-radio-box label").filter(has=page.get_by_role("radio", name=name, exact=True))
+        click_until(label, lambda: expect(radio).to_be_checked(timeout=MISSED_CLICK_MS))
     elif kind == "multiple":
         for option in item["options"]:
             box = q.get_by_role("checkbox", name=option["text"], exact=True)
-            if (option["id"] in value) != box.is_checked():
-                box.click()
+            want = option["id"] in value
+            if want != box.is_checked():
+                click_until(box, lambda: expect(box).to_be_checked(checked=want, timeout=MISSED_CLICK_MS))
     elif kind in ("numeric", "code"):
         box = q.get_by_role("textbox")
         box.click()
