@@ -22,13 +22,10 @@ pytestmark = pytest.mark.browser
 
 ALL = [pytest.param(c, id=c.id) for c in CASES]
 STUDENTS = [pytest.param(c, id=c.id) for c in CASES if c.student and c.graded]
-WITH_WIDGETS = [pytest.param(c, id=c.id) for c in CASES if c.practice or c.has_explorer or c.has_calculator
-                or c.has_lookup]
 
 
-def open_and_run(page: Page, base_url: str, nb) -> None:
-    """Open the notebook, run all cells: no cell fails, and no course source or traceback is on screen."""
-    open_notebook(page, base_url, nb.served)
+def run_and_check(page: Page, nb) -> None:
+    """Run all cells of the open notebook: no cell fails, and no course source or traceback is on screen."""
     run_all(page)
     expect(page.locator(".bc-question")).to_have_count(len(nb.asked))
     found = problems(page)
@@ -38,11 +35,32 @@ def open_and_run(page: Page, base_url: str, nb) -> None:
         assert "Traceback" not in text and "billcode/" not in text and ".py:" not in text, text[:300]
 
 
+# One learner's session per notebook, in the order a learner meets it: read it before running anything
+# (students), Run All, look at it (renders, axe), use every widget, save the graded answers and restart.
+# One test, because opening and running the notebook was most of the time of each of these checks on its own.
 @pytest.mark.parametrize("nb", ALL)
-def test_runs_clean_renders_and_passes_axe(page: Page, base_url, nb, results, axe_js):
-    """1, 5, 6: runs clean (students: only the answer checks fail), renders every widget, passes axe,
-    and (students) renders the text as written."""
-    open_and_run(page, base_url, nb)
+def test_a_learners_session(page: Page, base_url, nb, results, axe_js, lab_root):
+    """1 to 6: (students) every question reads in full before a run and shows once after it; runs clean
+    (students: only the answer checks fail), renders every widget, passes axe, (students) renders the text as
+    written; the practice questions, sliders and look-ups respond to mouse and keyboard; and (students) graded
+    answers, saved, come back after Kernel > Restart Kernel and Run All Cells."""
+    open_notebook(page, base_url, nb.served)
+    student = nb.student and bool(nb.graded)
+    before = check_never_run_reads_in_full(page, nb) if student else None
+    run_and_check(page, nb)
+    if student:
+        check_each_question_shown_once(page, nb, results, before)
+    check_renders_and_passes_axe(page, nb, results, axe_js)
+    if nb.practice or nb.has_explorer or nb.has_calculator or nb.has_lookup:
+        check_widgets_respond(page, nb, results, axe_js)
+    if student:
+        check_graded_answers_survive_restart(page, nb, lab_root)
+    assert not page.js_errors, page.js_errors
+    assert not page.context.blocked_requests, page.context.blocked_requests
+
+
+def check_renders_and_passes_axe(page: Page, nb, results, axe_js) -> None:
+    """1, 5, 6: every widget renders, the page passes axe, and (students) the text renders as written."""
     expect(page.get_by_text("Error displaying widget")).to_have_count(0)
     if nb.has_explorer:
         expect(page.locator(".bc-tuition-explorer .bc-slider input[type=range]")).to_have_count(1)
@@ -61,14 +79,10 @@ def test_runs_clean_renders_and_passes_axe(page: Page, base_url, nb, results, ax
     assert not serious(violations), f"axe (serious/critical) in {nb.id}:\n{describe(serious(violations))}"
     if nb.student:
         check_text_renders_as_written(page, nb)  # the master's text is the same
-    assert not page.js_errors, page.js_errors
-    assert not page.context.blocked_requests, page.context.blocked_requests
 
 
-@pytest.mark.parametrize("nb", WITH_WIDGETS)
-def test_quiz_and_explorer_respond(page: Page, base_url, nb, results, axe_js):
-    """2 and 4: the practice questions (mouse and keyboard) and the tuition explorer (keyboard and typing)."""
-    open_and_run(page, base_url, nb)
+def check_widgets_respond(page: Page, nb, results, axe_js) -> None:
+    """2 and 4: the practice questions (mouse and keyboard) and the explorers, look-ups and plan builder."""
     if nb.has_explorer:
         check_tuition_explorer(page)
     if nb.has_calculator:
@@ -83,7 +97,6 @@ def test_quiz_and_explorer_respond(page: Page, base_url, nb, results, axe_js):
         check_plan_builder(page)
     if nb.practice:
         check_practice_questions(page, nb, results, axe_js)
-    assert not page.js_errors, page.js_errors
 
 
 def check_practice_questions(page: Page, nb, results, axe_js) -> None:
@@ -230,10 +243,8 @@ def check_text_renders_as_written(page: Page, nb) -> None:
         warnings.warn(KnownProblem(f"{nb.id}, known and reported: " + " | ".join(known)), stacklevel=2)
 
 
-@pytest.mark.parametrize("nb", STUDENTS)
-def test_graded_answers_survive_restart(page: Page, base_url, nb, lab_root):
+def check_graded_answers_survive_restart(page: Page, nb, lab_root) -> None:
     """3: save every graded answer, restart the kernel and run all: the answers are shown again."""
-    open_and_run(page, base_url, nb)
     answers = {item["id"]: any_valid_answer(item) for item in nb.graded}
     for item in nb.graded:
         fill_with_mouse(page, item, answers[item["id"]])
@@ -283,19 +294,20 @@ def visible_count(page: Page, item_id: str, text: str) -> int:
           && ![...e.children].some(c => c.textContent.trim() === text)).length; }""", [item_id, text])
 
 
-@pytest.mark.parametrize("nb", STUDENTS)
-def test_each_question_is_shown_once(page: Page, base_url, nb, results):
-    """Without a kernel every question reads in full; once run, each option shows once (in its widget)."""
-    open_notebook(page, base_url, nb.served)
+def check_never_run_reads_in_full(page: Page, nb) -> int:
+    """Without a kernel every question reads in full (the markdown holds every option); returns the height."""
     page.set_viewport_size({"width": 1280, "height": 900})
-    with_options = [i for i in nb.asked if i["type"] in ("single", "multiple")]
-    for item in with_options:  # never run: the markdown holds every option
+    for item in [i for i in nb.asked if i["type"] in ("single", "multiple")]:
         block = page.locator(f".bc-static-{item['id']}")
         block.scroll_into_view_if_needed()
         expect(block).to_be_visible()
         expect(block).to_contain_text(item["options"][0]["text"][:40])
-    before = rendered_height(page)
-    run_all(page)
+    return rendered_height(page)
+
+
+def check_each_question_shown_once(page: Page, nb, results, before: int) -> None:
+    """Once run, each question's markdown copy is hidden and each option shows once (in its widget)."""
+    with_options = [i for i in nb.asked if i["type"] in ("single", "multiple")]
     for item in nb.asked:
         expect(page.locator(f".bc-static-{item['id']}")).to_be_hidden()
         q = question(page, item)
