@@ -29,6 +29,7 @@ from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from traitlets import Unicode
 
 from billcode.instructor.authoring import question_cell
+from billcode.instructor.metadata_check import CheckCellMetadataCompiled
 from billcode.quiz.bank import load_bank
 from billcode.instructor.grading_steps import (
     DropAddedCellOutputs, InertStudentMarkdown, KeepFirstOfEachCell, SandboxedExecute, ScoreOutsideKernel,
@@ -152,7 +153,9 @@ class ShortenGradeTracebacks(NbGraderPreprocessor):
 
 
 # nbgrader 0.9.6's Autograde sanitizing list, with a duplicate-proof DeduplicateIds and the robust OverwriteCells.
-AUTOGRADE_SANITIZE = [ClearOutput, KeepFirstOfEachCell, OverwriteKernelspec, RestoreCellsFromGradebook, CheckCellMetadata]
+# Both grading lists check the metadata with the schema compiled once (metadata_check.py): the same checks.
+AUTOGRADE_SANITIZE = [ClearOutput, KeepFirstOfEachCell, OverwriteKernelspec, RestoreCellsFromGradebook,
+                      CheckCellMetadataCompiled]
 
 # nbgrader 0.9.6's Autograde list, with student code run in the sandbox and every graded cell scored here.
 AUTOGRADE = [
@@ -165,7 +168,7 @@ AUTOGRADE = [
     InertStudentMarkdown,
     SaveAutoGrades,
     AssignLatePenalties,
-    CheckCellMetadata,
+    CheckCellMetadataCompiled,
 ]
 
 # nbgrader 0.9.6's GenerateAssignment list, with our three steps first (tests check it still matches nbgrader's).
