@@ -154,3 +154,45 @@ def test_submission_status_sees_that_a_function_is_not_done_yet():
     assert "never reports npi" in function_problem("scrub", lambda c, d, l: {"C1004": ["member_id"]})
     assert function_problem("patient_share", lambda a, d, c, p: round(a, 2)) is None  # filled in (not graded here)
     assert function_problem("coder_steps", ["a list"]) is None  # a value exercise: not checked here
+
+
+SEEDS = 25  # grader inputs per exercise: each seed is one student's
+
+
+@pytest.mark.parametrize("assignment", ["02_billing", "03_coding", "04_costs_and_careers", "05_choosing_a_path"])
+def test_the_keys_agree_with_the_masters_solutions(assignment):
+    """Each key's reference (what the grader scores against) gives the master's solution's results, on the inputs
+    the grader makes for many students: a key rewritten for speed, or a solution edited, cannot drift apart."""
+    import ast
+    import copy
+
+    import nbformat
+
+    from billcode.instructor.keys import load_graded
+    from billcode.instructor.marking import same_value
+    from billcode.quiz.bank import load_bank
+    from billcode.quiz.params import choose_params
+    from nbgrader_helpers import AUTOGRADER, cell_by_id
+
+    graded = load_graded(AUTOGRADER, assignment, choose_params(load_bank(assignment), None))
+    master = nbformat.read(AUTOGRADER / "source" / assignment / f"{assignment}.ipynb", 4)
+    # The master's answer cells, run in order with the notebook's import lines (later answers use earlier ones).
+    namespace: dict = {}
+    for cell in master.cells:
+        if cell.cell_type != "code":
+            continue
+        tree = ast.parse(cell.source)
+        imports = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
+        if cell.metadata.get("nbgrader", {}).get("solution"):
+            exec(cell.source, namespace)
+        elif imports:
+            exec(compile(ast.Module(body=imports, type_ignores=[]), "imports", "exec"), namespace)
+    compared = 0
+    for check in (c for c in graded.values() if isinstance(c, FunctionCheck)):
+        solution = namespace[check.name]
+        for seed in ["example", *(f"{n:032x}" for n in range(SEEDS))]:
+            for args in EXERCISES[check.name].cases(seed):
+                want, got = check.reference(*copy.deepcopy(args)), solution(*copy.deepcopy(args))
+                assert same_value(got, want, check.tolerance), (check.name, seed, got, want)
+                compared += 1
+    assert compared >= SEEDS, compared

@@ -68,19 +68,34 @@ def scrub(claims, diagnoses, lines):
     return {claim_id: sorted(reasons) for claim_id, reasons in problems.items()}
 
 
+ADJUSTING = {"CO", "OA", "PI", "CR"}  # every adjustment group but PR (patient responsibility)
+
+
 def post(era):
-    """Paid once per line; patient = PR adjustments; adjusted = all other groups; balanced = every line balances."""
-    result = {}
-    for claim_id, rows in era.groupby("claim_id", sort=False):
-        per_line = rows.groupby("line").agg(charge=("charge", "first"), paid=("paid", "first"), adjusted=("amount", "sum"))
-        balanced = bool(((per_line["charge"] - per_line["adjusted"] - per_line["paid"]).abs() < 0.005).all())
-        result[str(claim_id)] = {
-            "paid": round(float(per_line["paid"].sum()), 2),
-            "patient": round(float(rows.loc[rows["group"] == "PR", "amount"].sum()), 2),
-            "adjusted": round(float(rows.loc[rows["group"].isin(["CO", "OA", "PI", "CR"]), "amount"].sum()), 2),
-            "balanced": balanced,
+    """Paid once per line; patient = PR adjustments; adjusted = all other groups; balanced = every line balances.
+
+    A plain loop over the rows, not groupby per claim: the same results on every input the grader makes, in a
+    hundredth of the time (it runs once per student at grading time).
+    """
+    claims = {}
+    for row in era.itertuples(index=False):
+        claim = claims.setdefault(row.claim_id, {"lines": {}, "patient": 0.0, "adjusted": 0.0})
+        line = claim["lines"].setdefault(row.line, {"charge": row.charge, "paid": row.paid, "adjusted": 0.0})
+        line["adjusted"] += row.amount
+        if row.group == "PR":
+            claim["patient"] += row.amount
+        elif row.group in ADJUSTING:
+            claim["adjusted"] += row.amount
+    return {
+        str(claim_id): {
+            "paid": round(sum(line["paid"] for line in claim["lines"].values()), 2),
+            "patient": round(claim["patient"], 2),
+            "adjusted": round(claim["adjusted"], 2),
+            "balanced": all(abs(line["charge"] - line["adjusted"] - line["paid"]) < 0.005
+                            for line in claim["lines"].values()),
         }
-    return result
+        for claim_id, claim in claims.items()
+    }
 
 
 def aging_totals(ar, as_of):
