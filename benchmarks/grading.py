@@ -8,7 +8,7 @@ It makes N synthetic submissions per assignment (honest, partial, blank and brok
 billcode.instructor.synthetic.MIX), copies the course root three times and grades each copy:
 - stock: `nbgrader autograde ASSIGNMENT` for each assignment, one after the other (nbgrader's own command, with the
   course's nbgrader_config.py, so the same grading steps run; nbgrader has no parallel mode);
-- ours, one at a time (`--jobs 1`), and ours in parallel (`--jobs N`, default one per core).
+- ours, one at a time (`--jobs 1`), and ours in parallel (`--jobs N`, default the command's own: one per core, plus one).
 It reports seconds per submission, the throughput ratio against stock, "once started" (the command's own
 timing, after its start-up), and whether the parallel run wrote exactly the serial run's grades.
 
@@ -120,7 +120,7 @@ def class_run(students: int, names: list[str], jobs: int) -> dict:
 
 
 def main() -> int:
-    from billcode.instructor.autograde import default_jobs
+    from billcode.instructor.autograde import default_jobs, usable_cores
     from billcode.instructor.release import assignments
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -129,7 +129,7 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=0)
     parser.add_argument("--startup", action="store_true", help="only measure the start-up cost")
     args = parser.parse_args()
-    results: dict = {"python": sys.version.split()[0], "cores": default_jobs()}
+    results: dict = {"python": sys.version.split()[0], "cores": usable_cores()}
     results["startup"] = startup()
     print(f"{'start-up':32} {'seconds':>8} {'before':>8} {'× time':>7}")
     for r in results["startup"]:

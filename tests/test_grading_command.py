@@ -8,6 +8,7 @@ import nbformat
 import pytest
 
 from billcode.amounts import AmountError, parse_amount
+from billcode.instructor import autograde
 from billcode.instructor.autograde import Outcome, read_log, shown, take_in, write_report
 from billcode.instructor.feedback import leaks
 from billcode.instructor.grading_steps import REPORT, safe_output
@@ -73,3 +74,8 @@ def test_a_short_class_secret_is_refused(tmp_path):
     (tmp_path / "class_secret.txt").write_text("abc")
     with pytest.raises(ValueError, match="at least 12"):
         save_class_params(tmp_path, load_bank("01_overview"))
+
+
+def test_by_default_one_grading_process_per_usable_core_plus_one(monkeypatch):
+    monkeypatch.setattr(autograde.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    assert autograde.usable_cores() == 2 and autograde.default_jobs() == 3
