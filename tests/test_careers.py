@@ -121,6 +121,14 @@ def test_with_everything_skipped_it_says_so():
     assert "Not enough answers yet" in self_assessment().output.value
     with pytest.raises(ValueError, match="1 to 5"):
         recommend({"communication": 7})
+    with pytest.raises(ValueError, match="1 to 5"):
+        recommend({"communication": True, "detail": 1, "learning": 1})  # True == 1, but it is not an answer
+    with pytest.raises(ValueError, match="1, 2 or 3"):
+        recommend({"communication": 5, "detail": 1, "learning": 1}, {"detail": True})
+    with pytest.raises(ValueError, match="No factor is called 'comunication'.*the factors are communication"):
+        recommend({"comunication": 5, "detail": 1, "learning": 1})
+    with pytest.raises(ValueError, match="'enviroment' \\(in the weights\\)"):
+        recommend({"communication": 5}, {"enviroment": 3})
 
 
 def test_the_lean_key_is_the_self_assessment():
@@ -187,6 +195,12 @@ def test_the_plan_is_written_and_nothing_is_lost(tmp_path):
     assert PlanBuilder(None, tmp_path).budget.value == 0  # a hand-edited file does not break the builder
     (tmp_path / PLAN_DATA).write_text("{broken")
     assert load_plan(tmp_path) == {} and (tmp_path / "my_plan.damaged.json").read_text() == "{broken"
+    (tmp_path / PLAN_DATA).write_text("[1, 2]")  # valid JSON, not a plan: also kept, and the learner is told
+    builder = PlanBuilder(None, tmp_path)
+    assert "could not be read" in builder.status.value and "my_plan.damaged-2.json" in builder.status.value
+    assert (tmp_path / "my_plan.damaged.json").read_text() == "{broken"  # the earlier one is not overwritten
+    assert (tmp_path / "my_plan.damaged-2.json").read_text() == "[1, 2]" and not (tmp_path / PLAN_DATA).exists()
+    assert "could not be read" not in PlanBuilder(None, tmp_path).status.value  # said once, not every time
 
 
 def test_the_plan_builder_explains_a_bad_date_and_keeps_the_fields(tmp_path):

@@ -55,16 +55,22 @@ class Recommendation:
 def recommend(answers: dict[str, int | None], weights: dict[str, int] | None = None) -> Recommendation:
     """Weigh each answered factor (answer 1-5, weight 1-3) and say which path it points to, with reasons."""
     weights = weights or {}
+    known = {factor.key for factor in FACTORS}
+    for given, what in ((answers, "answers"), (weights, "weights")):
+        unknown = sorted(set(given) - known, key=str)
+        if unknown:
+            raise ValueError(f"No factor is called {', '.join(map(repr, unknown))} (in the {what}); "
+                             f"the factors are {', '.join(sorted(known))}.")
     score, strongest, reasons, answered = 0.0, 0.0, [], 0
     for factor in FACTORS:
         answer = answers.get(factor.key)
         if answer is None:
             reasons.append(f"{factor.name}: skipped, so it counts for nothing.")
             continue
-        if answer not in ANSWERS:
+        if isinstance(answer, bool) or answer not in ANSWERS:
             raise ValueError(f"{factor.name}: the answer must be 1 to 5 (got {answer!r}).")
         weight = weights.get(factor.key, 2)
-        if weight not in WEIGHTS:
+        if isinstance(weight, bool) or weight not in WEIGHTS:
             raise ValueError(f"{factor.name}: the weight must be 1, 2 or 3 (got {weight!r}).")
         answered += 1
         strongest += 2 * weight

@@ -60,15 +60,32 @@ def plan_markdown(plan: dict, assessment: dict | None = None, today: date | None
 
 def load_plan(folder: Path | str = ".") -> dict:
     """The plan saved last time, or an empty one (a damaged file is kept aside, never lost)."""
+    return read_plan(folder)[0]
+
+
+def read_plan(folder: Path | str = ".") -> tuple[dict, str]:
+    """The plan saved last time and a notice for the learner: empty, unless a damaged file had to be set aside."""
     path = Path(folder) / PLAN_DATA
     if not path.is_file():
-        return {}
+        return {}, ""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
+        if isinstance(data, dict):
+            return data, ""
     except (OSError, ValueError):
-        path.replace(path.with_suffix(".damaged.json"))
-        return {}
+        pass
+    aside = path.with_suffix(".damaged.json")
+    number = 1
+    while aside.exists():  # an earlier damaged file is kept too
+        number += 1
+        aside = path.with_suffix(f".damaged-{number}.json")
+    try:
+        path.replace(aside)
+    except OSError:
+        return {}, (f"{PLAN_DATA} could not be read, so the fields start empty. The file is untouched; saving "
+                    "will replace it, so copy it first if it matters to you.")
+    return {}, (f"{PLAN_DATA} could not be read (damaged or edited by hand), so the fields start empty. It is kept "
+                f"as {aside.name} next to this notebook.")
 
 
 def save_plan(plan: dict, assessment: dict | None = None, folder: Path | str = ".") -> Path:
@@ -97,7 +114,7 @@ class PlanBuilder:
 
     def __init__(self, assessment: SelfAssessment | None = None, folder: Path | str = ".") -> None:
         self.assessment, self.folder = assessment, Path(folder)
-        saved = load_plan(self.folder)
+        saved, notice = read_plan(self.folder)
         suggested = assessment.result().path if assessment else None
         self.path = AccessibleSelect("My path", PATHS, saved.get("path") or suggested or "")
         self.exam = AccessibleSelect("The exam I will sit", EXAMS, saved.get("exam") or "")
@@ -111,7 +128,8 @@ class PlanBuilder:
                                             layout=widgets.Layout(width="100%"), style={"description_width": "initial"})
                       for key, label in TEXT_FIELDS.items()}
         self.button = widgets.Button(description="Save my plan", tooltip="Write my_plan.md next to this notebook")
-        self.status = widgets.HTML("<p role='status' aria-live='polite'>Not saved yet.</p>")
+        self.status = widgets.HTML(f"<p role='status' aria-live='polite'>Not saved yet.{' ' if notice else ''}"
+                                   f"{html.escape(notice)}</p>")
         self.button.on_click(lambda _b: self.save())
         self.box = widgets.VBox([self.path, self.exam, self.budget, self.study_months, self.exam_date,
                                  *self.texts.values(), self.button, self.status])
