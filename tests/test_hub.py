@@ -426,4 +426,6 @@ def test_a_whole_cycle_on_the_hub(deployment):
                 hubctl.teardown(hubctl.load(args.state))
         TIMINGS["whole cycle"] = round(time.monotonic() - started, 2)
         print("\nHub cycle timings (s):", json.dumps(TIMINGS, indent=1), file=sys.stderr)
+        (REPO / "test-results").mkdir(exist_ok=True)  # kept after a passing run too, for the figures
+        (REPO / "test-results" / "hub-cycle-timings.json").write_text(json.dumps(TIMINGS, indent=1) + "\n")
     assert leftovers(uids, args.state, names) == []
