@@ -53,7 +53,7 @@ def graded(params: dict) -> dict:
         "test_cc_g3": QuizKey(
             "cc-g3", {"cpc": "aapc_ceus", "cca": "ahima_ceus", "cbcs": "nha_renew", "cpb": "aapc_exam"},
             "CPC: AAPC, 100 questions, kept with 36 CEUs every two years and a yearly membership. CPB: AAPC, 135 "
-            "questions in 4 hours. CCA: AHIMA, 20 CEUs every two years. CBCS: NHA, renewed every two years.",
+            "questions in 4 hours. CCA: AHIMA, 20 CEUs every two years (secondary sources; check AHIMA). CBCS: NHA, renewed every two years.",
         ),
         "annual_pay_test": FunctionCheck(
             "annual_pay", annual_pay, "hourly × hours a week × 52; full time (40 hours) that is × 2,080.", tolerance=0.01),
