@@ -9,14 +9,14 @@ import re
 import warnings
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from lab_helpers import (
     any_valid_answer, button, describe, expect_controls_hold, expect_feedback, fill_with_mouse, open_notebook,
     outputs, problems, question, restart_and_run_all_from_menu, run_all, run_axe, save_axe_report, screenshot,
     serious, spilled_text, tab_to, tall_viewport,
 )
-from notebook_cases import CASES
+from notebook_cases import CASES, REPO
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +54,12 @@ def test_a_learners_session(page: Page, base_url, nb, results, axe_js, lab_root)
     if nb.practice or nb.has_explorer or nb.has_calculator or nb.has_lookup:
         check_widgets_respond(page, nb, results, axe_js)
     if student:
-        check_graded_answers_survive_restart(page, nb, lab_root)
+        right = nb.id == SELF_GRADED  # one notebook gets the key's answers, and grades itself with the button
+        answers = check_graded_answers_survive_restart(page, nb, lab_root, right=right)
+        if right:
+            check_self_grading_gives_full_marks(page, nb, lab_root, answers)
+        elif nb.id == CLASS_COPY:
+            check_self_grading_says_it_is_up_to_the_instructor(page)
     assert not page.js_errors, page.js_errors
     assert not page.context.blocked_requests, page.context.blocked_requests
 
@@ -243,9 +248,16 @@ def check_text_renders_as_written(page: Page, nb) -> None:
         warnings.warn(KnownProblem(f"{nb.id}, known and reported: " + " | ".join(known)), stacklevel=2)
 
 
-def check_graded_answers_survive_restart(page: Page, nb, lab_root) -> None:
-    """3: save every graded answer, restart the kernel and run all: the answers are shown again."""
-    answers = {item["id"]: any_valid_answer(item) for item in nb.graded}
+def check_graded_answers_survive_restart(page: Page, nb, lab_root, right: bool = False) -> dict:
+    """3: save every graded answer, restart the kernel and run all: the answers are shown again. With right=True
+    the answers are the key's (read here, in the test: never in the notebook); returns the answers given."""
+    if right:
+        from billcode.instructor.keys import key_answers
+
+        keys = key_answers(nb.bank_name, REPO / "autograder")
+        answers = {item["id"]: keys[item["id"]] for item in nb.graded}
+    else:
+        answers = {item["id"]: any_valid_answer(item) for item in nb.graded}
     for item in nb.graded:
         fill_with_mouse(page, item, answers[item["id"]])
         button(page, item).click()
@@ -265,6 +277,65 @@ def check_graded_answers_survive_restart(page: Page, nb, lab_root) -> None:
     assert all("your answer is saved" in text for text in confirmations), confirmations
     assert not problems(page), problems(page)
     assert not page.js_errors, page.js_errors
+    return answers
+
+
+# The self-learner's "Grade my saved notebook" button: with the masters beside the course (the repository's
+# layout, as on Binder) it grades the saved notebook in a separate process; without them (a class's copy) it says
+# grading is up to the instructor. Grading takes about 30 s, so one notebook of each kind.
+SELF_GRADED, CLASS_COPY = "student-01_overview", "student-02_billing"
+SELF_GRADE_MS = 240_000
+
+
+def self_grade_status(page: Page) -> Locator:
+    """Press the button from the keyboard; return its status area."""
+    press = page.get_by_role("button", name="Grade my saved notebook")
+    press.scroll_into_view_if_needed()
+    press.focus()
+    page.keyboard.press("Enter")
+    return page.locator(".billcode-status").filter(has=page.get_by_role("status"))
+
+
+def check_self_grading_gives_full_marks(page: Page, nb, lab_root, answers: dict) -> None:
+    """With the masters beside it, the button grades the saved notebook: each question answered with the key's
+    answer gets its points, and the code exercise left as handed out gets none."""
+    import nbformat
+
+    master = nbformat.read(REPO / "autograder" / "source" / nb.bank_name / f"{nb.bank_name}.ipynb", as_version=4)
+    graded = [c.metadata["nbgrader"] for c in master.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    most = sum(meta["points"] for meta in graded)
+    answered = {"test_" + item["id"].replace("-", "_") for item in nb.graded}
+    assert answered <= {meta["grade_id"] for meta in graded}
+    expected = {meta["grade_id"]: meta["points"] if meta["grade_id"] in answered else 0 for meta in graded}
+    assert 0 < sum(expected.values()) < most  # both kinds are there
+    beside = lab_root / "autograder"
+    beside.symlink_to(REPO / "autograder", target_is_directory=True)
+    try:
+        status = self_grade_status(page)
+        expect(status).to_contain_text(" points", timeout=SELF_GRADE_MS)
+    finally:
+        beside.unlink()
+    expect(status).to_contain_text(f"{sum(expected.values()):g} of {most:g} points")
+    expect(status.locator("caption")).to_have_text("Points per graded cell")
+    expect(status.locator("tbody tr")).to_have_count(len(graded))
+    for grade_id, points in expected.items():
+        row = status.locator("tbody tr").filter(has=page.get_by_role("cell", name=grade_id, exact=True))
+        expect(row.locator("td").nth(1)).to_have_text(f"{points:g} of {dict((m['grade_id'], m['points']) for m in graded)[grade_id]:g}")
+    link = status.get_by_role("link", name="Open your feedback page")
+    expect(link).to_have_attribute("href", f"feedback/{nb.bank_name}.html")
+    from billcode.instructor.feedback import forbidden_texts, leaks
+
+    page_html = (lab_root / "course" / "feedback" / f"{nb.bank_name}.html").read_text(encoding="utf-8")
+    assert not leaks(page_html, forbidden_texts(REPO / "autograder", nb.bank_name))  # no key text on the page
+    assert not (lab_root / "course" / "autograder").exists()  # nothing of the grading is left beside the notebook
+    assert len(answers) == len(nb.graded)
+
+
+def check_self_grading_says_it_is_up_to_the_instructor(page: Page) -> None:
+    """Without the masters (a class's copy of the course) the button says who grades, and grades nothing."""
+    status = self_grade_status(page)
+    expect(status).to_contain_text("Grading is up to your instructor", timeout=60_000)
+    expect(status.locator("table")).to_have_count(0)
 
 
 # The cells' heights added up (the panel's own height adds JupyterLab's scroll-past-end space).
