@@ -31,7 +31,7 @@ from billcode.data import load_table
 from billcode.instructor.feedback import forbidden_texts
 from billcode.instructor.keys import key_answers
 from billcode.instructor.release import nbgrader
-from billcode.instructor.sandbox import sandbox_problem
+from billcode.instructor.sandbox import PROCESSES, process_cap, sandbox_problem
 from nbgrader_helpers import AUTOGRADER, cell_by_id, copy_course_root, gradebook_scores
 
 pytestmark = pytest.mark.slow
@@ -213,6 +213,26 @@ for attempt in (lambda: os.kill(1, signal.SIGKILL),@KILL_EVERYONE@
         print(type(err).__name__, err)
 """
 
+# Forks without end (bounded at 3 x the cap, so a machine without a cap survives the test), then ends its
+# children and answers correctly: with the cap it gets fewer than PROCESSES, and every other run goes on.
+FORK_BOMB = f"""\
+import os, signal, time
+children = []
+for _ in range({3 * PROCESSES}):
+    try:
+        pid = os.fork()
+    except OSError:
+        break
+    if pid == 0:
+        time.sleep(120)
+        os._exit(0)
+    children.append(pid)
+print("FORKED", len(children))
+for pid in children:
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+"""
+
 STDERR_NOISE = """\
 import sys, warnings
 warnings.warn("this answer is noisy", UserWarning)
@@ -324,6 +344,7 @@ SUBMISSIONS: dict[str, Sub] = {
     "kill_grader": Sub(QUIZ_ONLY, (CODE,), answers=KEYS, code=CORRECT_CODE, added=KILL_GRADER),
     "infinite_loop": Sub(QUIZ_ONLY, answers=KEYS, code="while True:\n    pass"),
     "kernel_crash": Sub(QUIZ_ONLY, answers=KEYS, code="import os\nos._exit(1)"),
+    "fork_bomb": Sub(FULL, (), "FORKED", answers=KEYS, code=FORK_BOMB + CORRECT_CODE),
     "stderr_noise": Sub(FULL, (), "noise on stderr", answers=KEYS, added=STDERR_NOISE,
                         code=STDERR_NOISE + CORRECT_CODE),
     # Armed: the runner saw the 50 MB and replaced it by its note (an output over 2 MB is never handed back).
@@ -631,6 +652,17 @@ def test_student_code_cannot_write_outside_its_copy(run):
     assert printed.count("REFUSED") == 5 and "WROTE" not in printed, printed
     assert not run.planted, f"student code planted {run.planted} (removed again by the test)"
     assert cell_scores(run.root, "honest") == pytest.approx(FULL)
+
+
+def test_a_fork_bomb_gets_no_more_than_the_process_cap(run):
+    """Its run stops it at PROCESSES tasks (its scores, FULL, and everyone else's are checked above)."""
+    if process_cap() is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must cap the processes of a run (a pids cgroup, or a grader that is not root)")
+        pytest.skip("no way to cap processes here (no pids cgroup; root ignores RLIMIT_NPROC)")
+    shown = cell_output(run, "fork_bomb")
+    forked = int(shown.split("FORKED")[1].split()[0])
+    assert 0 < forked < PROCESSES, shown[-500:]
 
 
 def test_detached_process_dies_with_the_run(run):

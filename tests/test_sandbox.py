@@ -142,3 +142,76 @@ def test_student_files_go_to_a_capped_private_folder_not_the_hosts_disk(tmp_path
     ], forbidden=[tmp_path / "course"])
     assert "wrote" in out[0] and "read-only" in out[1] and "full" in out[2], out
     assert sorted(p.name for p in (tmp_path / "work").iterdir()) == ["nb.ipynb"]  # nothing reached the host
+
+
+FORK_BOMB = """\
+import os, signal, time
+children = []
+for _ in range(3 * PROCESSES):  # bounded, so that a machine without a cap survives the test
+    try:
+        pid = os.fork()
+    except OSError:
+        break
+    if pid == 0:
+        time.sleep(120)
+        os._exit(0)
+    children.append(pid)
+print("FORKED", len(children))
+for pid in children:
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+"""
+
+
+def needs_process_cap():
+    if sandbox.process_cap() is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must cap the processes of a run: no writable pids cgroup, and running as root")
+        pytest.skip("this machine gives the grader no way to cap processes (no pids cgroup; root ignores RLIMIT_NPROC)")
+
+
+def leftover_cgroups() -> list[str]:
+    found = []
+    for root in sandbox.CGROUP_ROOTS:
+        found += [str(p) for p in root.glob("**/billcode-run-*")] if root.is_dir() else []
+    return found
+
+
+@pytest.mark.slow
+def test_a_fork_bomb_stops_at_the_process_cap_and_the_kernel_goes_on(tmp_path):
+    """Student code that forks without end gets at most PROCESSES tasks; the next cell still runs."""
+    needs_sandbox()
+    needs_process_cap()
+    before = leftover_cgroups()
+    cells = [f"PROCESSES = {sandbox.PROCESSES}\n" + FORK_BOMB, "print('still here')"]
+    result, out = run_cells(tmp_path, cells, forbidden=[tmp_path / "course"])
+    forked = int(out[0].split("FORKED")[1].split()[0])
+    assert 0 < forked < sandbox.PROCESSES, out[0]
+    assert "still here" in out[1] and not result.timed_out
+    assert leftover_cgroups() == before  # each run's cgroup is removed with it
+
+
+def test_unisolated_a_detached_process_is_still_ended_with_its_run(tmp_path, monkeypatch):
+    """Without the sandbox, a child in a new session escapes the process group, not the run's cgroup."""
+    if sandbox.process_cap() != "cgroup":
+        pytest.skip("no pids cgroup here: unisolated, a detached process outlives its run (the report says UNISOLATED)")
+    monkeypatch.setenv(sandbox.MODE_ENV, "off")
+    sandbox.sandbox_problem.cache_clear()
+    marker = f"bc-detached-{os.getpid()}-{time.monotonic_ns()}"
+    code = ("import subprocess, sys\nsubprocess.Popen([sys.executable, '-c', 'import time; time.sleep(300)', "
+            f"'{marker}'], start_new_session=True)\nprint('started')")
+    try:
+        _, out = run_cells(tmp_path, [code], forbidden=[tmp_path / "course"])
+    finally:
+        sandbox.sandbox_problem.cache_clear()
+    assert "started" in out[0]
+    time.sleep(0.5)
+    assert subprocess.run(["pgrep", "-f", marker], capture_output=True).returncode == 1  # none left
+
+
+def test_without_a_cgroup_an_unprivileged_grader_caps_its_tasks(monkeypatch):
+    monkeypatch.setattr(sandbox.os, "getuid", lambda: 0)
+    assert sandbox.user_task_limit() is None  # root: RLIMIT_NPROC would not hold, so it is not offered
+    monkeypatch.setattr(sandbox.os, "getuid", lambda: 65534)
+    limit = sandbox.user_task_limit()
+    assert limit is None or limit >= sandbox.PROCESSES

@@ -11,6 +11,8 @@ from __future__ import annotations
 import importlib.util
 import os
 import resource
+import time
+import uuid
 import shutil
 import signal
 import subprocess
@@ -28,6 +30,8 @@ MEMORY_BYTES = 3 * 1024**3  # address space for the runner and its kernel, each
 MAX_RESULT_BYTES = 64 * 1024**2
 TMP_BYTES = 256 * 1024**2  # the sandbox's private /tmp (memory-backed)
 FILE_BYTES = 512 * 1024**2  # the largest file student code may write
+PROCESSES = 256  # processes and threads one run may have at once: a fork bomb stops there
+CGROUP_ROOTS = (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup"), Path("/sys/fs/cgroup/unified"))
 SYSTEM_DIRS = ("/usr", "/etc")
 USR_LINKS = ("bin", "lib", "lib64", "sbin")
 
@@ -111,8 +115,99 @@ def sandbox_problem() -> str | None:
     return None if probe.returncode == 0 else f"bubblewrap cannot create namespaces here: {probe.stderr.strip()[:300]}"
 
 
-def _limits(memory: int) -> None:
-    """In the child before exec: cap memory and core dumps, and make it the leader of its own process group."""
+def _own_cgroup(root: Path) -> Path | None:
+    """This process's cgroup under a pids hierarchy (cgroup v1 "pids" or v2 with pids delegated), if writable."""
+    try:
+        lines = Path("/proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        _, controllers, path = line.split(":", 2)
+        v1 = root.name == "pids" and "pids" in controllers.split(",")
+        v2 = controllers == "" and (root / "cgroup.controllers").is_file()
+        if v1 or v2:
+            own = root / path.lstrip("/")
+            if v2 and "pids" not in (own / "cgroup.subtree_control").read_text().split():
+                return None
+            return own if os.access(own, os.W_OK) else None
+    return None
+
+
+def pids_cgroup() -> Path | None:
+    """A new cgroup that holds at most PROCESSES tasks, where this system lets the grader make one; else None."""
+    for root in CGROUP_ROOTS:
+        try:
+            own = _own_cgroup(root) if root.is_dir() else None
+            if own is None:
+                continue
+            group = own / f"billcode-run-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+            group.mkdir()
+            try:
+                (group / "pids.max").write_text(str(PROCESSES))
+            except OSError:
+                group.rmdir()
+                continue
+            return group
+        except (OSError, ValueError):
+            continue
+    return None
+
+
+def user_task_limit() -> int | None:
+    """Without a cgroup: RLIMIT_NPROC for a run, the user's tasks now plus PROCESSES (root is never limited by it)."""
+    if os.getuid() == 0:
+        return None
+    uid, tasks = str(os.getuid()), 0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        except OSError:
+            continue
+        if fields.get("Uid", "").split()[:1] == [uid]:
+            tasks += int(fields.get("Threads", "1"))
+    soft, hard = resource.getrlimit(resource.RLIMIT_NPROC)
+    wanted = tasks + PROCESSES
+    return wanted if hard == resource.RLIM_INFINITY or wanted <= hard else None
+
+
+def process_cap() -> str | None:
+    """How this machine caps the processes of a run: "cgroup", "rlimit", or None (not capped)."""
+    group = pids_cgroup()
+    if group is not None:
+        group.rmdir()
+        return "cgroup"
+    return "rlimit" if user_task_limit() is not None else None
+
+
+def _end_cgroup(group: Path | None) -> None:
+    """Kill whatever is left in the run's cgroup, then remove it."""
+    if group is None:
+        return
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            group.rmdir()
+            return
+        except OSError:
+            pass
+        try:
+            for pid in (group / "cgroup.procs").read_text().split():
+                try:
+                    os.kill(int(pid), signal.SIGKILL)
+                except (ProcessLookupError, PermissionError, ValueError):
+                    pass
+        except OSError:
+            return
+        time.sleep(0.05)
+
+
+def _limits(memory: int, group: Path | None = None, tasks: int | None = None) -> None:
+    """In the child before exec: cap memory, core dumps and processes, and make it the leader of its own
+    process group."""
+    if group is not None:
+        (group / "cgroup.procs").write_text(str(os.getpid()))
+    elif tasks is not None:
+        resource.setrlimit(resource.RLIMIT_NPROC, (tasks, tasks))
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_BYTES, FILE_BYTES))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -144,8 +239,15 @@ def run_isolated(scratch: Path, argv: list[str], *, timeout: float, forbidden: l
             env.pop("JUPYTER_RUNTIME_DIR")
         else:
             cmd, env, cwd = bwrap_command(scratch, argv, forbidden), None, None
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                pass_fds=(fd,), cwd=cwd, env=env, preexec_fn=lambda: _limits(memory))
+        group = pids_cgroup()
+        tasks = None if group is not None else user_task_limit()
+        try:
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL, pass_fds=(fd,), cwd=cwd, env=env,
+                                    preexec_fn=lambda: _limits(memory, group, tasks))
+        except BaseException:
+            _end_cgroup(group)
+            raise
         timed_out = False
         try:
             proc.wait(timeout=timeout)
@@ -153,6 +255,7 @@ def run_isolated(scratch: Path, argv: list[str], *, timeout: float, forbidden: l
             timed_out = True
         finally:
             _kill_group(proc)
+            _end_cgroup(group)  # and anything that left the process group (unisolated: a detached child)
         result.seek(0)
         output = result.read(MAX_RESULT_BYTES + 1)
     note = "" if not problem else f"ran UNISOLATED: {problem}"
