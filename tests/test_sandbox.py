@@ -213,3 +213,14 @@ def test_without_a_cgroup_an_unprivileged_grader_caps_its_tasks(monkeypatch):
     monkeypatch.setattr(sandbox.os, "getuid", lambda: 65534)
     limit = sandbox.user_task_limit()
     assert limit is None or limit >= sandbox.PROCESSES
+
+
+@pytest.mark.slow
+def test_numeric_libraries_run_one_thread_each_in_a_run(tmp_path):
+    """Several runs at once on a many-core machine: OpenBLAS must not start a thread per core in each."""
+    cells = ["import os, numpy, pandas\nprint('TASKS', len(os.listdir('/proc/self/task')), "
+             "*(os.environ.get(n) for n in ('OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS')))"]
+    _, out = run_cells(tmp_path, cells, forbidden=[tmp_path / "course"])
+    _, tasks, *threads = out[0].split()
+    assert threads == ["1", "1", "1"], out[0]
+    assert int(tasks) < 32, out[0]  # the kernel's own threads (IO, heartbeat, control...), whatever the core count

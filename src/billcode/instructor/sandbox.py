@@ -96,6 +96,11 @@ def sandbox_env() -> dict[str, str]:
         "JUPYTER_RUNTIME_DIR": "/tmp/jupyter-runtime",
         "PYTHONDONTWRITEBYTECODE": "1",
         "NBGRADER_EXECUTION": "autograde",
+        # One thread per numeric library: grading runs several kernels at once, and OpenBLAS would start one thread
+        # per core in each (on a big server, more than the run's PROCESSES allow).
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
     }
 
 
