@@ -196,3 +196,18 @@ def test_the_keys_agree_with_the_masters_solutions(assignment):
                 assert same_value(got, want, check.tolerance), (check.name, seed, got, want)
                 compared += 1
     assert compared >= SEEDS, compared
+
+
+def test_the_plain_text_of_a_check_says_what_the_notice_says(monkeypatch):
+    """A viewer that shows only text/plain (a terminal, nbconvert to text) must not read 'handed in' alone
+    when the check found the function unfinished."""
+    shown = []
+    monkeypatch.setattr(checks, "display", lambda obj, raw=False: shown.append(obj))
+    monkeypatch.delenv("NBGRADER_VALIDATING", raising=False)
+    check_function(SQUARE, lambda x: 1 / 0)
+    plain = [o["text/plain"] for o in shown if isinstance(o, dict)]
+    assert plain[0] == "square: 0 of 2 results handed in for grading (not done yet: see below)."
+    assert plain[1].startswith("⚠ Code exercise `square`: not done yet. On 2 of 2 test input(s)")
+    shown.clear()
+    check_function(SQUARE, lambda x: x * x)
+    assert [o["text/plain"] for o in shown if isinstance(o, dict)] == ["square handed in for grading."]

@@ -77,7 +77,8 @@ def not_done(title: str, problem: str) -> None:
     from billcode.quiz.render import inline_html
     from billcode.quiz.widgets import message_html
 
-    display(HTML(message_html("notice", inline_html(problem), title=f"{title}: not done yet.", live=False)))
+    display({"text/html": message_html("notice", inline_html(problem), title=f"{title}: not done yet.", live=False),
+             "text/plain": f"⚠ {title}: not done yet. {problem[:1].upper()}{problem[1:]}"}, raw=True)
 
 
 def check_answer(name: str, value: object, expected: type | tuple[type, ...], *, item_type: type | None = None) -> None:
@@ -187,9 +188,11 @@ def check_function(exercise: Exercise, function: object) -> None:
     handed = grading_inputs(exercise.name)
     label, cases = handed if handed else (PUBLIC_SEED, exercise.cases(PUBLIC_SEED))
     results = run_cases(exercise, function, cases)
-    display({EXPORT_MIME: {"name": exercise.name, "value": {"inputs": label, "results": results}},
-             "text/plain": f"{exercise.name} handed in for grading."}, raw=True)
     failed = [(i, r["error"]) for i, r in enumerate(results) if "error" in r]
+    handed_text = (f"{exercise.name}: {len(results) - len(failed)} of {len(results)} results handed in for grading "
+                   "(not done yet: see below)." if failed else f"{exercise.name} handed in for grading.")
+    display({EXPORT_MIME: {"name": exercise.name, "value": {"inputs": label, "results": results}},
+             "text/plain": handed_text}, raw=True)
     if failed:
         number, error = failed[0]
         not_done(title, f"on {len(failed)} of {len(results)} test input(s) the function did not give an answer. "
