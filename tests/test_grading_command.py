@@ -79,3 +79,17 @@ def test_a_short_class_secret_is_refused(tmp_path):
 def test_by_default_one_grading_process_per_usable_core_plus_one(monkeypatch):
     monkeypatch.setattr(autograde.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
     assert autograde.usable_cores() == 2 and autograde.default_jobs() == 3
+
+
+def test_a_submission_without_its_answers_file_is_reported(tmp_path):
+    """The likeliest mistake (handing in the notebook alone) scores 0 on the quiz: the report says why."""
+    folder = tmp_path / "submitted" / "ann" / "01_overview"
+    folder.mkdir(parents=True)
+    nbformat.write(nbformat.v4.new_notebook(), folder / "01_overview.ipynb")
+    outcome = Outcome("01_overview", "ann")
+    assert take_in(tmp_path, outcome) is None
+    assert outcome.problems == ["no readable 01_overview_answers.json was submitted: every quiz question scores 0 "
+                                "(it is handed in next to the notebook)"]
+    (folder / "01_overview_answers.json").write_text('{"format": 1, "graded": {}}')
+    again = Outcome("01_overview", "ann")
+    assert take_in(tmp_path, again) is None and again.problems == []

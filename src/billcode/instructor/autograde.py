@@ -135,6 +135,10 @@ def take_in(root: Path, outcome: Outcome) -> str | None:
         if extra in regular and regular[extra].stat().st_size <= limit:
             shutil.copyfile(regular[extra], dst / extra)
             taken.add(extra)
+    answers_file = f"{name}{ANSWERS_SUFFIX}"
+    if answers_file not in taken:
+        outcome.problems.append(f"no readable {answers_file} was submitted: every quiz question scores 0 (it is "
+                                "handed in next to the notebook)")
     if "timestamp.txt" in taken and not readable_timestamp(dst / "timestamp.txt"):
         (dst / "timestamp.txt").unlink()
         outcome.problems.append("timestamp.txt could not be read: graded without a submission time (no late penalty)")
