@@ -137,6 +137,10 @@ def _grade_in(scratch: Path, masters: Path, notebook: Path, student: str, result
     answers = notebook.with_name(f"{assignment}{ANSWERS_SUFFIX}")
     if answers.is_file():
         shutil.copyfile(answers, folder / answers.name)
+    unsaved = unsaved_questions(answers, assignment)
+    if unsaved:
+        result.problems.append(f"{len(unsaved)} graded question(s) have no saved answer ({', '.join(unsaved)}): "
+                               "answer each, press Save answer, then grade again")
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
     (folder / "timestamp.txt").write_text(stamp, encoding="utf-8")
     graded = _run(["-m", "billcode.instructor.autograde", "--root", str(root), "--jobs", "1", assignment], deadline)
@@ -157,6 +161,19 @@ def _grade_in(scratch: Path, masters: Path, notebook: Path, student: str, result
         result.problems.append("the feedback page was held back (it would have shown text from the key file); "
                                "the scores above stand")
 
+
+
+def unsaved_questions(answers: Path, assignment: str) -> list[str]:
+    """The graded questions ("Question 2") with no answer in the learner's answers file."""
+    from billcode.quiz.bank import item_number, load_bank
+
+    bank = load_bank(assignment)
+    try:
+        saved = json.loads(answers.read_text(encoding="utf-8")).get("graded", {}) if answers.is_file() else {}
+        saved = saved if isinstance(saved, dict) else {}
+    except (OSError, ValueError, AttributeError):
+        saved = {}
+    return [item_number(bank, i["id"]) for i in bank["items"] if i["mode"] == "graded" and i["id"] not in saved]
 
 
 def _read_report(root: Path, result: SelfGrade) -> None:
