@@ -8,7 +8,7 @@ NBGRADER := cd autograder && ../$(PY) -m nbgrader
 # Kernels, nbgrader and JupyterLab all come from the course environment, whatever the caller's PATH says.
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: help install lab app instructor test test-fast release check-release masters data grade report check-my-work feedback export bench bench-grading hub hub-stop hub-teardown test-hub clean-answers clean
+.PHONY: help install lab app instructor test test-fast release check-release masters data grade report check-my-work demo-class feedback export bench bench-grading hub hub-stop hub-teardown test-hub clean-answers clean
 
 help:
 	@echo "make lab        open JupyterLab on the course, as a learner sees it (installs into $(VENV) first if needed)"
@@ -27,6 +27,12 @@ help:
 	@echo "make hub        the course on JupyterHub on this machine (root): accounts, PostgreSQL gradebook, exchange; then start"
 	@echo "make test-hub   the whole hub cycle end to end (root; throwaway accounts and PostgreSQL; also part of make test)"
 	@echo "make bench-grading   grade a synthetic class: stock nbgrader against the course's command"
+	@echo "make demo-class a synthetic class to try grading on (10 students x every assignment, in autograder/submitted/)"
+	@echo "make install    the environment only (.venv; make lab and make test do it when needed)"
+	@echo "make test-fast  the tests without nbgrader runs, notebook runs or a browser (a minute or two)"
+	@echo "make check-release   fail if course/ is not what the masters generate"
+	@echo "make hub-stop / make hub-teardown   stop the hub / remove everything make hub made (accounts included)"
+	@echo "make clean-answers   delete answers files left in the masters' folders; make clean: every grading folder"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; run: make PYTHON=python3.11 ...")'
@@ -92,6 +98,10 @@ report: install
 NB ?= course/01_overview.ipynb
 check-my-work: install
 	$(PY) -m billcode.instructor.self_grade $(NB)
+
+# Ten synthetic students (honest, partial, blank, broken) for every assignment, to try make grade and make report on.
+demo-class: install
+	$(PY) -m billcode.instructor.synthetic --students 10
 
 feedback: install
 	$(PY) -m billcode.instructor.feedback

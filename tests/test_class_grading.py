@@ -334,3 +334,28 @@ def test_the_button_is_labelled_and_explains_an_unsaved_notebook(tmp_path):
                          "problems": [], "feedback": str(tmp_path / "feedback" / "01_overview.html")}, tmp_path)
     assert "7 of 9 points" in shown and "<caption>" in shown and "href='feedback/01_overview.html'" in shown
     assert "<script" not in result_html({"score": None, "message": "<script>x</script>"}, tmp_path)
+
+
+@pytest.mark.slow
+def test_make_demo_class_writes_a_synthetic_class_and_never_overwrites_one(tmp_path, capsys):
+    """python -m billcode.instructor.synthetic: releases what it needs, writes the class, refuses to write twice."""
+    from billcode.instructor import synthetic
+
+    root = copy_course_root(tmp_path)
+    assert synthetic.main(["--root", str(root), "--students", "10", "01_overview"]) == 0
+    assert "Wrote 10 synthetic submission(s)" in capsys.readouterr().out
+    folders = sorted(p.name for p in (root / "submitted").iterdir())
+    assert folders == [f"s{n:03d}" for n in range(10)]
+    before = {p: p.stat().st_mtime_ns for p in (root / "submitted").rglob("*") if p.is_file()}
+    assert synthetic.main(["--root", str(root), "--students", "10", "01_overview"]) == 1
+    assert "never overwrites" in capsys.readouterr().err
+    assert before == {p: p.stat().st_mtime_ns for p in (root / "submitted").rglob("*") if p.is_file()}
+
+
+@pytest.mark.slow
+def test_a_crashing_synthetic_student_crashes_in_an_answer_cell(tmp_path):
+    root = copy_course_root(tmp_path)
+    nbgrader(root, "generate_assignment", "01_overview")
+    folder = write_submission(root, "01_overview", "boom", Plan(broken="crash"))
+    cells = [c for c in nbformat.read(folder / "01_overview.ipynb", 4).cells if "os._exit(1)" in c.source]
+    assert len(cells) == 1 and cells[0].metadata["nbgrader"]["solution"] and not cells[0].metadata["nbgrader"]["locked"]

@@ -281,6 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     paths = write_reports(root)
     items = pd.read_csv(paths["items"], keep_default_na=False)
     print("Wrote " + ", ".join(str(p) for p in paths.values()))
+    print(f"The same with plots: open {root / 'class_report.ipynb'} (make instructor) and run it.")
     broken = items[items["looks_broken"] != ""]
     for _, row in broken.iterrows():
         print(f"  looks broken: {row['assignment']} {row['cell']}: {row['looks_broken']}")

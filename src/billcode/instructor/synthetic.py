@@ -1,4 +1,6 @@
-"""Synthetic submissions for tests and benchmarks: a class whose every answer is known in advance.
+"""Synthetic submissions for tests, benchmarks and a try-out: a class whose every answer is known in advance.
+
+    python -m billcode.instructor.synthetic [--root autograder] [--students 10] [ASSIGNMENT ...]
 
 Each submission starts from the released notebook (release/<assignment>/) and is filled in the way a student
 would: solution cells from the master (the instructor's own solution, markers removed) or left as released,
@@ -7,8 +9,10 @@ and quiz answers written to the answers file, right (the key) or wrong. Broken o
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,8 +86,12 @@ def write_submission(root: Path, assignment: str, student: str, plan: Plan, time
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         if grade_id in plan.solved and grade_id in answers:
             cell.source = answers[grade_id]
-    if plan.broken == "crash":
-        first = next(c for c in nb.cells if c.cell_type == "code")
+    if plan.broken == "crash":  # in an answer cell: nbgrader puts a changed locked cell back before grading
+        first = next((c for c in nb.cells if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")),
+                     None)
+        if first is None:
+            first = nbformat.v4.new_code_cell("")
+            nb.cells.insert(1, first)
         first.source = "import os\nos._exit(1)\n" + first.source
     text = nbformat.writes(nb)
     if plan.broken == "cut":
@@ -125,3 +133,37 @@ def synthetic_class(root: Path, students: int, assignments: Iterable[str], seed:
         for student, kind in kinds.items():
             write_submission(root, assignment, student, plan_for(kind, cells, items, rng))
     return kinds
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: release what is not released yet, then write a synthetic class under submitted/."""
+    from billcode.instructor.release import assignments, nbgrader
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("names", nargs="*", help="assignments (default: every one under source/)")
+    parser.add_argument("--root", default="autograder")
+    parser.add_argument("--students", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args(argv)
+    root = Path(args.root)
+    names = args.names or assignments(root)
+    if args.students < 1:
+        parser.error("--students must be 1 or more")
+    taken = [f"submitted/{s}/{n}" for s in (f"s{k:03d}" for k in range(args.students)) for n in names
+             if (root / "submitted" / s / n).exists()]
+    if taken:
+        print(f"Not written: {len(taken)} submission folder(s) already exist (for example {taken[0]}). Move them "
+              "away first; this command never overwrites a submission.", file=sys.stderr)
+        return 1
+    for name in names:
+        if not (root / "release" / name / f"{name}.ipynb").is_file():
+            nbgrader(root, "generate_assignment", name)
+    kinds = synthetic_class(root, args.students, names, seed=args.seed)
+    mix = ", ".join(f"{sum(k == kind for k in kinds.values())} {kind}" for kind in KINDS)
+    print(f"Wrote {len(kinds) * len(names)} synthetic submission(s) under {root / 'submitted'}: {len(kinds)} "
+          f"student(s) ({mix}) x {len(names)} assignment(s). Grade them with: make grade")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
