@@ -66,7 +66,8 @@ def test_quiet_swallows_warnings_and_stderr(capsys):
 )
 def test_check_answer_hints_at_type_and_shape(value, kind, item_type, message, monkeypatch):
     shown = []
-    monkeypatch.setattr("billcode.quiz.checks.display", lambda obj, **kw: shown.append(getattr(obj, "data", obj)))
+    monkeypatch.setattr("billcode.quiz.checks.display",  # a notice: its HTML (the plain copy is tested elsewhere)
+                        lambda obj, **kw: shown.append(obj["text/html"] if isinstance(obj, dict) else obj))
     check_answer("answer", value, kind, item_type=item_type)  # a notice, never a traceback with course source
     text = re.sub(r"</?code>", "`", shown[0]) if shown else ""
     assert len(shown) == 1 and message in text and "not done yet" in text and EXPORT_MIME not in str(shown)
