@@ -93,3 +93,24 @@ def test_a_submission_without_its_answers_file_is_reported(tmp_path):
     (folder / "01_overview_answers.json").write_text('{"format": 1, "graded": {}}')
     again = Outcome("01_overview", "ann")
     assert take_in(tmp_path, again) is None and again.problems == []
+
+
+def test_a_huge_answer_cell_is_scanned_not_parsed_by_the_grader():
+    """Parsing a 9 MB answer cell cost the grading process 8.6 GB (hostile review): above the limit it is read as
+    text, in a few MB, and still names the course modules it imports."""
+    import tracemalloc
+    from types import SimpleNamespace
+
+    from billcode.instructor.grading_steps import PARSE_LIMIT, course_internals
+
+    small = SimpleNamespace(source="from billcode.billing.x12 import validate_x12\nx = 1")
+    assert course_internals(small) == ["billcode.billing.x12"]
+    huge = SimpleNamespace(source="import billcode.careers.costs\nx = [" + "1," * 3_000_000 + "]")
+    assert len(huge.source) > PARSE_LIMIT
+    tracemalloc.start()
+    try:
+        found = course_internals(huge)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert found == ["billcode.careers.costs"] and peak < 50 * 1024**2, peak

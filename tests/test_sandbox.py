@@ -169,10 +169,9 @@ def needs_process_cap():
 
 
 def leftover_cgroups() -> list[str]:
-    found = []
-    for root in sandbox.CGROUP_ROOTS:
-        found += [str(p) for p in root.glob("**/billcode-run-*")] if root.is_dir() else []
-    return found
+    """This test process's run cgroups still there (other processes' runs are theirs to remove)."""
+    mine = f"billcode-run-{os.getpid()}-*"
+    return sorted(str(own / p.name) for own, _ in sandbox._candidates() for p in own.glob(mine))
 
 
 @pytest.mark.slow
@@ -224,3 +223,66 @@ def test_numeric_libraries_run_one_thread_each_in_a_run(tmp_path):
     _, tasks, *threads = out[0].split()
     assert threads == ["1", "1", "1"], out[0]
     assert int(tasks) < 32, out[0]  # the kernel's own threads (IO, heartbeat, control...), whatever the core count
+
+
+def needs_memory_cap():
+    if not sandbox.memory_cap():
+        pytest.skip("this machine gives the grader no memory cgroup: each process is capped, a whole run is not")
+
+
+MEMORY_HOG = """\
+import os, time
+children = []
+for _ in range(3):  # 3 x 1 GiB: over the run's 2 GiB, and harmless where there is no cap
+    pid = os.fork()
+    if pid == 0:
+        hog = b"x" * (1 << 30)
+        time.sleep(3)
+        os._exit(0)
+    children.append(pid)
+ends = [os.waitpid(pid, 0)[1] for pid in children]
+print("SURVIVED", sum(os.WIFEXITED(e) and os.WEXITSTATUS(e) == 0 for e in ends))
+"""
+
+
+@pytest.mark.slow
+def test_a_run_is_capped_in_memory_as_a_whole_not_only_per_process(tmp_path):
+    """Each process may have 3 GiB; three of them filling 1 GiB each pass the run's 2 GiB, and one is stopped."""
+    needs_sandbox()
+    needs_memory_cap()
+    before = leftover_cgroups()
+    result, out = run_cells(tmp_path, [MEMORY_HOG, "print('still here')"], forbidden=[tmp_path / "course"])
+    assert leftover_cgroups() == before
+    survived = int(out[0].split("SURVIVED")[1].split()[0])
+    assert survived < 3, out[0]
+    assert "still here" in out[1], out
+
+
+def test_dev_is_read_only_and_dev_shm_is_small(tmp_path):
+    """bubblewrap's /dev is a tmpfs as large as half the machine's memory: the sandbox keeps only a small /dev/shm."""
+    needs_sandbox()
+    code = ("import os\nfor path in ('/dev/x', '/dev/shm/big'):\n    written = 0\n    try:\n"
+            "        with open(path, 'wb') as f:\n            for _ in range(128):\n"
+            "                f.write(b'x' * (1 << 20)); f.flush(); written += 1\n"
+            "    except OSError as err:\n        print(path, 'stopped', written, type(err).__name__)\n"
+            "with open('/dev/null', 'w') as f:\n    f.write('fine')\nprint('devnull ok')")
+    _, out = run_cells(tmp_path, [code], forbidden=[tmp_path / "course"])
+    assert "/dev/x stopped 0" in out[0], out
+    stopped = int(out[0].split("/dev/shm/big stopped")[1].split()[0])
+    assert stopped <= sandbox.SHM_BYTES // 2**20 and "devnull ok" in out[0], out
+
+
+def test_the_cgroups_of_a_killed_grading_process_are_swept(tmp_path):
+    """A grading worker killed mid-run cannot remove its run's cgroups; the next run removes them."""
+    made = sandbox.run_cgroups()
+    if not made:
+        pytest.skip("no cgroup can be made here")
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()  # a pid that no longer runs
+    stale = [group.parent / f"billcode-run-{dead.pid}-deadbeef" for group, _ in made]
+    for group in stale:
+        group.mkdir()
+    sandbox._end_cgroups([group for group, _ in made])
+    again = sandbox.run_cgroups()
+    sandbox._end_cgroups([group for group, _ in again])
+    assert not any(group.exists() for group in stale)

@@ -30,8 +30,12 @@ MEMORY_BYTES = 3 * 1024**3  # address space for the runner and its kernel, each
 MAX_RESULT_BYTES = 64 * 1024**2
 TMP_BYTES = 256 * 1024**2  # the sandbox's private /tmp (memory-backed)
 FILE_BYTES = 512 * 1024**2  # the largest file student code may write
+SHM_BYTES = 64 * 1024**2  # /dev/shm (memory-backed); the rest of /dev is read-only
 PROCESSES = 256  # processes and threads one run may have at once: a fork bomb stops there
-CGROUP_ROOTS = (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup"), Path("/sys/fs/cgroup/unified"))
+RUN_MEMORY_BYTES = 2 * 1024**3  # all the memory of one run: its processes and the files in its memory-backed folders
+CGROUP_FS = Path("/sys/fs/cgroup")
+V1_LIMITS = {"pids": ("pids.max", PROCESSES), "memory": ("memory.limit_in_bytes", RUN_MEMORY_BYTES)}
+V2_LIMITS = {"pids": ("pids.max", PROCESSES), "memory": ("memory.max", RUN_MEMORY_BYTES)}
 SYSTEM_DIRS = ("/usr", "/etc")
 USR_LINKS = ("bin", "lib", "lib64", "sbin")
 
@@ -75,7 +79,10 @@ def bwrap_command(scratch: Path, argv: list[str], forbidden: list[Path]) -> list
         elif Path(f"/{name}").is_dir():
             cmd += ["--ro-bind", f"/{name}", f"/{name}"]
     # A private /tmp first: the environment itself may live under /tmp (a clone there), and is bound on top.
-    cmd += ["--proc", "/proc", "--dev", "/dev", "--size", str(TMP_BYTES), "--tmpfs", "/tmp"]
+    # /dev: the usual device nodes on a read-only tmpfs, with a small /dev/shm (bubblewrap's own /dev is a tmpfs
+    # as large as half the machine's memory, outside every other cap).
+    cmd += ["--proc", "/proc", "--dev", "/dev", "--size", str(SHM_BYTES), "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
+            "--size", str(TMP_BYTES), "--tmpfs", "/tmp"]
     for path in readable_paths(forbidden):
         cmd += ["--ro-bind", str(path), str(path)]
     # The submission comes in read-only; what student code writes goes to a capped tmpfs, never the host's disk.
@@ -120,42 +127,73 @@ def sandbox_problem() -> str | None:
     return None if probe.returncode == 0 else f"bubblewrap cannot create namespaces here: {probe.stderr.strip()[:300]}"
 
 
-def _own_cgroup(root: Path) -> Path | None:
-    """This process's cgroup under a pids hierarchy (cgroup v1 "pids" or v2 with pids delegated), if writable."""
+def _membership() -> list[tuple[str, str]]:
+    """This process's cgroups: (controllers, path) per hierarchy ("" controllers: the v2 unified one)."""
     try:
         lines = Path("/proc/self/cgroup").read_text().splitlines()
     except OSError:
-        return None
-    for line in lines:
-        _, controllers, path = line.split(":", 2)
-        v1 = root.name == "pids" and "pids" in controllers.split(",")
-        v2 = controllers == "" and (root / "cgroup.controllers").is_file()
-        if v1 or v2:
-            own = root / path.lstrip("/")
-            if v2 and "pids" not in (own / "cgroup.subtree_control").read_text().split():
-                return None
-            return own if os.access(own, os.W_OK) else None
-    return None
+        return []
+    return [(parts[1], parts[2]) for parts in (line.split(":", 2) for line in lines) if len(parts) == 3]
 
 
-def pids_cgroup() -> Path | None:
-    """A new cgroup that holds at most PROCESSES tasks, where this system lets the grader make one; else None."""
-    for root in CGROUP_ROOTS:
-        try:
-            own = _own_cgroup(root) if root.is_dir() else None
-            if own is None:
-                continue
-            group = own / f"billcode-run-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-            group.mkdir()
-            try:
-                (group / "pids.max").write_text(str(PROCESSES))
-            except OSError:
-                group.rmdir()
-                continue
-            return group
-        except (OSError, ValueError):
+def _candidates() -> list[tuple[Path, dict[str, tuple[str, int]]]]:
+    """(this process's cgroup folder, the limits a child of it takes) for each writable hierarchy that can cap a run."""
+    found = []
+    for controllers, path in _membership():
+        if controllers:  # cgroup v1: a hierarchy per controller
+            for name in controllers.split(","):
+                if name in V1_LIMITS:
+                    found.append((CGROUP_FS / name / path.lstrip("/"), {name: V1_LIMITS[name]}))
             continue
-    return None
+        for base in (CGROUP_FS, CGROUP_FS / "unified"):  # cgroup v2, alone or beside v1 (hybrid)
+            if (base / "cgroup.controllers").is_file():
+                own = base / path.lstrip("/")
+                try:
+                    delegated = set((own / "cgroup.subtree_control").read_text().split())
+                except OSError:
+                    break
+                limits = {name: V2_LIMITS[name] for name in V2_LIMITS if name in delegated}
+                if limits:
+                    found.append((own, limits))
+                break
+    return [(own, limits) for own, limits in found if own.is_dir() and os.access(own, os.W_OK)]
+
+
+def _sweep(own: Path) -> None:
+    """Remove the cgroups of runs whose grading process died before it could (a killed worker)."""
+    for group in own.glob("billcode-run-*"):
+        try:
+            os.kill(int(group.name.split("-")[2]), 0)
+            continue  # its grading process is alive: its run may still be going
+        except ProcessLookupError:
+            pass
+        except (PermissionError, ValueError, IndexError):
+            continue
+        _end_cgroups([group])
+
+
+def run_cgroups() -> list[tuple[Path, list[str]]]:
+    """New cgroups for one run, with their limits written: (folder, the controllers it caps); [] where none can be made."""
+    made = []
+    for own, limits in _candidates():
+        _sweep(own)
+        group = own / f"billcode-run-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        try:
+            group.mkdir()
+        except OSError:
+            continue
+        capped = []
+        for name, (file, value) in limits.items():
+            try:
+                (group / file).write_text(str(value))
+                capped.append(name)
+            except OSError:
+                pass
+        if capped:
+            made.append((group, capped))
+        else:
+            _end_cgroups([group])
+    return made
 
 
 def user_task_limit() -> int | None:
@@ -177,41 +215,52 @@ def user_task_limit() -> int | None:
 
 def process_cap() -> str | None:
     """How this machine caps the processes of a run: "cgroup", "rlimit", or None (not capped)."""
-    group = pids_cgroup()
-    if group is not None:
-        group.rmdir()
+    made = run_cgroups()
+    _end_cgroups([group for group, _ in made])
+    if any("pids" in capped for _, capped in made):
         return "cgroup"
     return "rlimit" if user_task_limit() is not None else None
 
 
-def _end_cgroup(group: Path | None) -> None:
-    """Kill whatever is left in the run's cgroup, then remove it."""
-    if group is None:
-        return
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
+def memory_cap() -> bool:
+    """Whether this machine caps the memory of a whole run (a memory cgroup), beyond each process's address space."""
+    made = run_cgroups()
+    _end_cgroups([group for group, _ in made])
+    return any("memory" in capped for _, capped in made)
+
+
+def _end_cgroups(groups: list[Path]) -> None:
+    """Kill whatever is left in a run's cgroups, then remove them."""
+    for group in groups:
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:
+                group.rmdir()
+                break
+            except FileNotFoundError:
+                break
+            except OSError:
+                pass
+            try:
+                for pid in (group / "cgroup.procs").read_text().split():
+                    try:
+                        os.kill(int(pid), signal.SIGKILL)
+                    except (ProcessLookupError, PermissionError, ValueError):
+                        pass
+            except OSError:
+                break
+            time.sleep(0.05)
+
+
+def _limits(memory: int, groups: list[Path] = (), tasks: int | None = None) -> None:
+    """In the child before exec: join the run's cgroups, cap memory, core dumps and processes, and make it the
+    leader of its own process group."""
+    for group in groups:
         try:
-            group.rmdir()
-            return
+            (group / "cgroup.procs").write_text(str(os.getpid()))
         except OSError:
             pass
-        try:
-            for pid in (group / "cgroup.procs").read_text().split():
-                try:
-                    os.kill(int(pid), signal.SIGKILL)
-                except (ProcessLookupError, PermissionError, ValueError):
-                    pass
-        except OSError:
-            return
-        time.sleep(0.05)
-
-
-def _limits(memory: int, group: Path | None = None, tasks: int | None = None) -> None:
-    """In the child before exec: cap memory, core dumps and processes, and make it the leader of its own
-    process group."""
-    if group is not None:
-        (group / "cgroup.procs").write_text(str(os.getpid()))
-    elif tasks is not None:
+    if tasks is not None:
         resource.setrlimit(resource.RLIMIT_NPROC, (tasks, tasks))
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_FSIZE, (FILE_BYTES, FILE_BYTES))
@@ -244,14 +293,15 @@ def run_isolated(scratch: Path, argv: list[str], *, timeout: float, forbidden: l
             env.pop("JUPYTER_RUNTIME_DIR")
         else:
             cmd, env, cwd = bwrap_command(scratch, argv, forbidden), None, None
-        group = pids_cgroup()
-        tasks = None if group is not None else user_task_limit()
+        made = run_cgroups()
+        groups = [group for group, _ in made]
+        tasks = None if any("pids" in capped for _, capped in made) else user_task_limit()
         try:
             proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                     stderr=subprocess.DEVNULL, pass_fds=(fd,), cwd=cwd, env=env,
-                                    preexec_fn=lambda: _limits(memory, group, tasks))
+                                    preexec_fn=lambda: _limits(memory, groups, tasks))
         except BaseException:
-            _end_cgroup(group)
+            _end_cgroups(groups)
             raise
         timed_out = False
         try:
@@ -260,7 +310,7 @@ def run_isolated(scratch: Path, argv: list[str], *, timeout: float, forbidden: l
             timed_out = True
         finally:
             _kill_group(proc)
-            _end_cgroup(group)  # and anything that left the process group (unisolated: a detached child)
+            _end_cgroups(groups)  # and anything that left the process group (unisolated: a detached child)
         result.seek(0)
         output = result.read(MAX_RESULT_BYTES + 1)
     note = "" if not problem else f"ran UNISOLATED: {problem}"
