@@ -386,11 +386,13 @@ def grade_in_parallel(root: Path, todo: list[Outcome], jobs: int, progress: Prog
                       done: dict[int, Outcome]) -> None:
     """Grade todo with `jobs` processes into done (by position in todo); no student is graded twice at once.
 
-    A grading process that dies (killed, out of memory) fails only the submissions it was grading: the pool is
-    started again for the rest, up to MAX_RESTARTS times.
+    A grading process that dies (killed, out of memory) breaks the pool and every submission in flight with it:
+    the pool is started again for the rest, up to MAX_RESTARTS times, and each submission that was in flight is
+    graded again at the end, alone, so only the one that kills its grading process fails.
     """
     pool = _new_pool(root, jobs)
     restarts, broken = 0, False
+    suspects: list[int] = []  # in flight when a grading process died: the culprit or a bystander
     waiting = list(range(len(todo)))
     running: dict[Future, int] = {}
     try:
@@ -415,8 +417,11 @@ def grade_in_parallel(root: Path, todo: list[Outcome], jobs: int, progress: Prog
                 i = running.pop(future)
                 try:
                     done[i] = future.result()
-                except Exception as err:  # the grading process itself died: nothing was decided for this one
-                    broken = broken or isinstance(err, BrokenProcessPool)
+                except BrokenProcessPool:  # a grading process died: nothing was decided for this one
+                    broken = True
+                    suspects.append(i)
+                    continue
+                except Exception as err:
                     done[i] = _lost(todo[i], err)
                 progress.finished(done[i])
             if finished and running:
@@ -434,10 +439,22 @@ def grade_in_parallel(root: Path, todo: list[Outcome], jobs: int, progress: Prog
                     continue
                 pool = _new_pool(root, jobs)
             progress.tick()
+        pool.shutdown(wait=True)
+        for i in suspects:  # alone, in a process of its own: a bystander is graded, the culprit fails again
+            pool = _new_pool(root, 1)
+            try:
+                done[i] = pool.submit(_grade_in_worker, todo[i]).result()
+            except Exception as err:
+                done[i] = _lost(todo[i], err)
+            pool.shutdown(wait=True)
+            progress.finished(done[i])
+            if _signals:
+                raise Stopped(_signals[-1])
     except Stopped:
         _stop_workers(pool)
+        for i in suspects:
+            done.setdefault(i, _lost(todo[i], Stopped(_signals[-1] if _signals else "stopped")))
         raise
-    pool.shutdown(wait=True)
 
 
 def main(argv: list[str] | None = None) -> int:
