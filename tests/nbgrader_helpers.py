@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from billcode.instructor.sandbox import PROCESSES
+
 import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,3 +37,24 @@ def gradebook_scores(root: Path, assignment: str, student: str, cells) -> dict[s
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
         notebook = gb.find_submission_notebook(assignment, assignment, student)
         return {g.name: float(g.score) for g in notebook.grades if g.name in cells}
+
+
+# Forks without end (bounded at 3 x the cap, so a machine without a cap survives the test), then ends its
+# children and answers correctly: with the cap it gets fewer than PROCESSES, and every other run goes on.
+FORK_BOMB = f"""\
+import os, signal, time
+children = []
+for _ in range({3 * PROCESSES}):
+    try:
+        pid = os.fork()
+    except OSError:
+        break
+    if pid == 0:
+        time.sleep(120)
+        os._exit(0)
+    children.append(pid)
+print("FORKED", len(children))
+for pid in children:
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+"""

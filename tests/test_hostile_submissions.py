@@ -32,7 +32,7 @@ from billcode.instructor.feedback import forbidden_texts
 from billcode.instructor.keys import key_answers
 from billcode.instructor.release import nbgrader
 from billcode.instructor.sandbox import PROCESSES, process_cap, sandbox_problem
-from nbgrader_helpers import AUTOGRADER, cell_by_id, copy_course_root, gradebook_scores
+from nbgrader_helpers import AUTOGRADER, FORK_BOMB, cell_by_id, copy_course_root, gradebook_scores
 
 pytestmark = pytest.mark.slow
 
@@ -211,26 +211,6 @@ for attempt in (lambda: os.kill(1, signal.SIGKILL),@KILL_EVERYONE@
         attempt()
     except Exception as err:
         print(type(err).__name__, err)
-"""
-
-# Forks without end (bounded at 3 x the cap, so a machine without a cap survives the test), then ends its
-# children and answers correctly: with the cap it gets fewer than PROCESSES, and every other run goes on.
-FORK_BOMB = f"""\
-import os, signal, time
-children = []
-for _ in range({3 * PROCESSES}):
-    try:
-        pid = os.fork()
-    except OSError:
-        break
-    if pid == 0:
-        time.sleep(120)
-        os._exit(0)
-    children.append(pid)
-print("FORKED", len(children))
-for pid in children:
-    os.kill(pid, signal.SIGKILL)
-    os.waitpid(pid, 0)
 """
 
 STDERR_NOISE = """\
