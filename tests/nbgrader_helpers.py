@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from billcode.instructor.sandbox import PROCESSES
-
 import nbformat
+
+from billcode.instructor.sandbox import PROCESSES
 
 ROOT = Path(__file__).resolve().parents[1]
 AUTOGRADER = ROOT / "autograder"
