@@ -73,15 +73,17 @@ test: install $(AXE)
 test-fast: install
 	$(PY) -m pytest -m "not slow and not browser"
 
+# ONLY=02_billing limits release and masters to some assignments (default: all).
+ONLY ?=
 release: install
-	$(PY) -m billcode.instructor.release
+	$(PY) -m billcode.instructor.release $(ONLY)
 
 check-release: install
 	$(PY) -m billcode.instructor.release --check
 
 masters: install
-	$(PY) -m billcode.instructor.authoring sync
-	$(PY) -m billcode.instructor.authoring execute
+	$(PY) -m billcode.instructor.authoring sync $(ONLY)
+	$(PY) -m billcode.instructor.authoring execute $(ONLY)
 
 data: install
 	$(PY) -c "from billcode.billing.synthetic import write_all; write_all()"

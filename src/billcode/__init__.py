@@ -17,13 +17,13 @@ from billcode.coding.billable import is_billable
 from billcode.coding.codes import is_code
 from billcode.coding.lookup import lookup_explorer
 from billcode.data import load_json, load_table
-from billcode.exercises import check_function
+from billcode.exercises import check_function, check_value
 from billcode.quiz.self_check import check_my_work
 from billcode.quiz.checks import check_answer, quiet
 from billcode.quiz.engine import open_quiz
 from billcode.tables import show_table
 
-__all__ = ["aging_chart", "check_answer", "check_function", "check_my_work", "cost_explorer", "example_paths", "example_programs", "is_billable", "is_code", "kpi_table", "load_json",
+__all__ = ["aging_chart", "check_answer", "check_function", "check_value", "check_my_work", "cost_explorer", "example_paths", "example_programs", "is_billable", "is_code", "kpi_table", "load_json",
            "load_table", "lookup_explorer", "open_quiz", "plan_builder", "quiet", "read_835", "responsibility_explorer", "salary_chart", "salary_evidence", "salary_table",
            "segment_table", "self_assessment",
            "show_claim", "show_table", "tuition_explorer", "validate_x12"]

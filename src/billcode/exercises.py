@@ -1,16 +1,78 @@
-"""Every graded function exercise of the course, by the name the notebook gives the function."""
+"""Every function exercise of the course, by the name the notebook gives the function, and the check cells call."""
 
 from __future__ import annotations
 
+import json
+from functools import cache
+
+from billcode.basics.exercises import EXERCISES as BASICS
 from billcode.billing.exercises import EXERCISES as BILLING
 from billcode.careers.exercises import EXERCISES as CAREERS
 from billcode.coding.exercises import EXERCISES as CODING
-from billcode.quiz.checks import Exercise
+from billcode.data import data_dir
+from billcode.quiz.checks import MISSING, Exercise, notebook_value, not_done
 from billcode.quiz.checks import check_function as _check
 
-EXERCISES: dict[str, Exercise] = {**BILLING, **CODING, **CAREERS}
+EXERCISES: dict[str, Exercise] = {**BASICS, **BILLING, **CODING, **CAREERS}
 
 
-def check_function(name: str, function: object) -> None:
-    """The visible check a test cell runs on the learner's function (it also hands the results to the grader)."""
-    _check(EXERCISES[name], function)
+@cache
+def _entries() -> dict[str, tuple[str, dict]]:
+    """Each exercise's bank and bank entry (hints, worked examples' answers, graded or practice), by name."""
+    from billcode.quiz.bank import load_bank
+
+    found: dict[str, tuple[str, dict]] = {}
+    for path in sorted((data_dir() / "quiz").glob("[0-9][0-9]_*.json")):
+        bank = load_bank(json.loads(path.read_text(encoding="utf-8"))["bank"])
+        for entry in bank.get("exercises", []):
+            found[entry["name"]] = (bank["bank"], entry)
+    return found
+
+
+def exercise_entry(name: str) -> tuple[str, dict] | None:
+    """The bank name and bank entry of an exercise, or None."""
+    return _entries().get(name)
+
+
+def check_function(name: str, function: object = MISSING) -> None:
+    """The check a cell runs on the learner's function (given, or looked up in the notebook by its name)."""
+    if name not in EXERCISES:
+        not_done("Code exercise", f"there is no exercise called `{name}` in this course: check the spelling.")
+        return
+    if function is MISSING:
+        function = notebook_value(name)
+    bank, entry = exercise_entry(name) or ("", {})
+    record = None
+    if entry.get("mode") == "practice":
+        from billcode.quiz.answers import answers_path, save_practice
+
+        def record(fraction: float) -> None:
+            try:
+                save_practice(answers_path(bank), bank, name, None, fraction)
+            except OSError:  # a read-only folder: the check still shows its result
+                pass
+
+    _check(EXERCISES[name], function, entry or None, record)
+
+
+def check_value(name: str, value: object = MISSING) -> None:
+    """The check a cell runs on a practice value the learner computed (given, or looked up by its name)."""
+    from billcode.quiz.checks import check_practice_value
+
+    found = exercise_entry(name)
+    if found is None or found[1].get("mode") != "practice" or name in EXERCISES:
+        not_done("Practice", f"there is no practice value called `{name}` in this course: check the spelling.")
+        return
+    bank, entry = found
+    if value is MISSING:
+        value = notebook_value(name)
+
+    def record(fraction: float) -> None:
+        from billcode.quiz.answers import answers_path, save_practice
+
+        try:
+            save_practice(answers_path(bank), bank, name, None, fraction)
+        except OSError:  # a read-only folder: the check still shows its result
+            pass
+
+    check_practice_value(name, value, entry, record)

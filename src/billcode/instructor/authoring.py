@@ -1,12 +1,13 @@
 """Author tools for the masters: keep question text cells in sync with the banks, and re-run masters.
 
-    python -m billcode.instructor.authoring sync     # rewrite each question's markdown cell from its bank
-    python -m billcode.instructor.authoring execute  # re-run every master in a scratch folder and store its outputs
+    python -m billcode.instructor.authoring sync [NAME ...]     # question cells from the banks; scaffolds to the banks
+    python -m billcode.instructor.authoring execute [NAME ...]  # re-run masters in a scratch folder, store outputs
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import shutil
 import sys
@@ -16,6 +17,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from billcode.data import data_path
 from billcode.quiz.bank import load_bank
 from billcode.quiz.render import question_markdown
 
@@ -61,6 +63,32 @@ def sync_notebook(nb: nbformat.NotebookNode, bank: dict) -> int:
     return changed
 
 
+CODE_STUB = "# YOUR CODE HERE: write your answer (and replace any ... in this cell)"  # nbgrader's code_stub
+_REGION = re.compile(r"^([ \t]*)### BEGIN SOLUTION\n.*?^[ \t]*### END SOLUTION[ \t]*$", re.S | re.M)
+
+
+def student_source(source: str) -> str:
+    """An answer cell as learners get it: each solution region becomes the stub, at the region's indentation."""
+    return _REGION.sub(lambda m: m.group(1) + CODE_STUB, source)
+
+
+def sync_scaffolds(nb: nbformat.NotebookNode, name: str) -> int:
+    """Write each exercise's starting code (its answer cell as released) into the bank; return how many changed."""
+    path = data_path(f"quiz/{name}.json")
+    bank = json.loads(path.read_text(encoding="utf-8"))
+    cells = {c.metadata["nbgrader"]["grade_id"].removesuffix("_answer"): c.source for c in nb.cells
+             if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")}
+    changed = 0
+    for entry in bank.get("exercises", []):
+        scaffold = student_source(cells[entry["name"]]) if entry["name"] in cells else None
+        if scaffold is not None and entry.get("scaffold") != scaffold:
+            entry["scaffold"] = scaffold
+            changed += 1
+    if changed:
+        path.write_text(json.dumps(bank, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return changed
+
+
 def master_paths(course_root: Path) -> list[Path]:
     """Every master notebook: source/<name>/<name>.ipynb."""
     return sorted(p / f"{p.name}.ipynb" for p in (Path(course_root) / "source").iterdir() if p.is_dir())
@@ -89,12 +117,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("action", choices=["sync", "execute"])
     parser.add_argument("--root", default="autograder", help="nbgrader course root (default: autograder)")
+    parser.add_argument("names", nargs="*", help="only these assignments, e.g. 02_billing (default: all)")
     args = parser.parse_args(argv)
     for path in master_paths(Path(args.root)):
+        if args.names and path.stem not in args.names:
+            continue
         nb = nbformat.read(path, as_version=4)
         if args.action == "sync":
             changed = sync_notebook(nb, load_bank(path.stem))
             print(f"{path}: {changed} question cell(s) updated")
+            scaffolds = sync_scaffolds(nb, path.stem)
+            print(f"data/quiz/{path.stem}.json: {scaffolds} exercise scaffold(s) updated")
         else:
             nb = execute_master(path)
             print(f"{path}: executed")

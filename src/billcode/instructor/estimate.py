@@ -1,9 +1,11 @@
-"""How long a notebook takes a learner: words read at a stated rate, plus minutes per task.
+"""How long a notebook takes a newcomer: words and example code read, plus minutes per task by what it asks.
 
     python -m billcode.instructor.estimate [NOTEBOOK ...]    # default: every master under autograder/source/
 
-The constants are in one place, with where they come from. Tests fail when a notebook's stated time
-("about N minutes" in its "What you'll need" cell) is more than 25% away from this estimate.
+The constants are in one place, with where they come from; docs/newcomer-trials.md compares them with newcomers'
+timings. Tests fail when a notebook's stated time ("about N minutes" in its "What you'll need" cell) is more than
+25% away from this estimate, and when a notebook is over MAX_MINUTES. An optional stretch section (a heading that
+starts "Stretch") is not on the clock.
 """
 
 from __future__ import annotations
@@ -12,27 +14,58 @@ import argparse
 import ast
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 import pandas as pd
 
+from billcode.basics.constructs import constructs_in
+
 # Brysbaert, M. (2019). How many words do we read per minute? A review and meta-analysis of reading rate.
 # Journal of Memory and Language 109, 104047: adults read English non-fiction silently at about 238 words a
 # minute. Learners meeting new terms read more slowly; the course plans with 200 (its own assumption).
 WORDS_PER_MINUTE = 200
-# Minutes per task, the course's own planning figures (to be checked against learners' timings): reading a
-# practice check's options and feedback, a graded question, writing and running a short code exercise, and
-# trying an interactive explorer, and writing a short answer in prose (about 150 words: reading the prompt,
-# drafting at a slow 25-30 words a minute, a reread).
-MINUTES_PER_TASK = {"practice": 1.0, "graded": 1.5, "code": 5.0, "explorer": 3.0, "written": 6.0}
-# The interactive tools a learner works with (each counts as one explorer task).
-EXPLORER = re.compile(r"\b(?:\w+_explorer|self_assessment|plan_builder)\(")
+# Minutes per task, the course's planning figures, checked against newcomer trials (docs/newcomer-trials.md):
+# a one-click practice check (read the options, the feedback), one whose answer needs a look-up or a sum, a graded
+# question (read twice before saving), an explorer tried with a first guess, a short written answer (about 150 words
+# drafted at a slow 25-30 words a minute, and a reread).
+MINUTES_PER_TASK = {"practice": 1.0, "practice_work": 3.0, "graded": 1.5, "graded_work": 3.5, "explorer": 3.0,
+                    "written": 6.0}
+# A code exercise (graded or practice): reading its prompt and scaffold and running the check, plus each line the
+# learner writes, plus each construct it needs (recalling how it is written, opening a hint).
+CODE_BASE_MINUTES = 3.0
+CODE_LINE_MINUTES = 1.5
+CODE_CONSTRUCT_MINUTES = 0.5
+# Example code a learner reads and runs: each line of a "Python you need here" example (read slowly, the first time),
+# and each line of any other code cell the learner runs (a glance).
+TEACHING_LINE_MINUTES = 0.3
+OTHER_LINE_MINUTES = 0.05
 TOLERANCE = 0.25
+MAX_MINUTES = 75  # no notebook over an hour and a quarter for a newcomer
+STOP_AFTER = 45  # a notebook longer than this marks a good place to stop
 STATED = re.compile(r"about (\d+)(?:\s*[–-]\s*(\d+))? minutes", re.I)
 ASK = re.compile(r"""quiz\.ask\(\s*["']([\w-]+)["']""")
 TABLE = re.compile(r"""show_table\(\s*["']([\w/]+)["']\s*,\s*(\[[^\]]*\])""")
+EXPLORER = re.compile(r"\b(?:\w+_explorer|self_assessment|plan_builder)\(")
+SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
+HEADING = re.compile(r"^(#{1,6})\s+(.*)$", re.M)
+STOP_MARK = re.compile(r"good place to stop", re.I)
+STATIC_CHOICES = re.compile(r'<div class="bc-static-choices[^"]*">.*?</div>|<small>Item [^<]*</small>', re.S)
+
+
+@dataclass
+class Exercise:
+    """One code exercise as the estimator sees it."""
+
+    name: str
+    lines: int
+    needs: int
+
+    @property
+    def minutes(self) -> float:
+        """Prompt, scaffold and check, plus what the learner writes."""
+        return CODE_BASE_MINUTES + CODE_LINE_MINUTES * self.lines + CODE_CONSTRUCT_MINUTES * self.needs
 
 
 @dataclass
@@ -41,14 +74,16 @@ class Estimate:
 
     words: int
     tasks: dict[str, int]
+    exercises: list[Exercise] = field(default_factory=list)
+    code_lines: dict[str, int] = field(default_factory=lambda: {"teaching": 0, "other": 0})
+    stops: list[float] = field(default_factory=list)  # minutes into the notebook of each "good place to stop"
 
     @property
     def minutes(self) -> float:
-        """Reading time plus task time."""
-        return self.words / WORDS_PER_MINUTE + sum(MINUTES_PER_TASK[k] * n for k, n in self.tasks.items())
-
-
-STATIC_CHOICES = re.compile(r'<div class="bc-static-choices[^"]*">.*?</div>|<small>Item [^<]*</small>', re.S)
+        """Reading time, example code, tasks and code exercises."""
+        return (self.words / WORDS_PER_MINUTE + sum(MINUTES_PER_TASK[k] * n for k, n in self.tasks.items())
+                + sum(e.minutes for e in self.exercises) + TEACHING_LINE_MINUTES * self.code_lines["teaching"]
+                + OTHER_LINE_MINUTES * self.code_lines["other"])
 
 
 def count_words(text: str) -> int:
@@ -63,36 +98,121 @@ def count_words(text: str) -> int:
     return len(re.findall(r"[A-Za-z0-9][\w’'.,%/-]*", text))
 
 
-def estimate(path: Path) -> Estimate:
-    """Estimate one notebook (a master or a student copy)."""
+def written_lines(source: str) -> int:
+    """Lines a learner writes: non-blank, non-comment lines inside the master's solution regions."""
+    return sum(1 for block in SOLUTION.findall(source) for line in block.splitlines()
+               if line.strip() and not line.strip().startswith("#"))
+
+
+def _master_of(path: Path) -> Path:
+    """The master a student copy was made from (the notebook itself when it is a master)."""
+    path = Path(path)
+    if path.parent.name == path.stem:
+        return path
+    master = Path(__file__).resolve().parents[3] / "autograder" / "source" / path.stem / path.name
+    return master if master.is_file() else path
+
+
+def _solutions(path: Path) -> dict[str, str]:
+    """Each answer cell's source in the master, by grade_id (solutions included)."""
+    nb = nbformat.read(_master_of(path), as_version=4)
+    return {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
+            if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")}
+
+
+def is_stretch(heading: str) -> bool:
+    """An optional stretch section's heading ("Stretch (optional): ...")."""
+    return heading.strip().lower().startswith("stretch")
+
+
+def _bank_entries(path: Path) -> tuple[dict, dict]:
     from billcode.quiz.bank import load_bank
+
+    bank = load_bank(Path(path).stem)
+    return {i["id"]: i for i in bank["items"]}, {e["name"]: e for e in bank.get("exercises", [])}
+
+
+def _task(item: dict) -> str:
+    """The task kind of a question: work (a look-up or a sum) takes longer than one click."""
+    work = item.get("lookup") or item["type"] in ("numeric", "code")
+    return f"{item['mode']}{'_work' if work else ''}"
+
+
+def estimate(path: Path) -> Estimate:
+    """Estimate one notebook (a master or a student copy) for a newcomer; stretch sections are left out."""
     from billcode.data import load_table
 
     nb = nbformat.read(path, as_version=4)
-    bank = load_bank(Path(path).stem)
-    modes = {item["id"]: item["mode"] for item in bank["items"]}
-    words = 0
-    tasks = dict.fromkeys(MINUTES_PER_TASK, 0)
+    items, exercises = _bank_entries(path)
+    solutions = _solutions(path)
+    found = Estimate(0, dict.fromkeys(MINUTES_PER_TASK, 0))
+    stretch_level: int | None = None
+    teaching = False
     for cell in nb.cells:
         if "instructor-only" in cell.metadata.get("tags", []):
             continue
         role = cell.metadata.get("nbgrader", {})
         if cell.cell_type == "markdown":
+            for hashes, title in HEADING.findall(cell.source):
+                if stretch_level is not None and len(hashes) <= stretch_level and not is_stretch(title):
+                    stretch_level = None
+                if stretch_level is None and is_stretch(title):
+                    stretch_level = len(hashes)
+            teaching = bool(cell.metadata.get("billcode", {}).get("teaches"))
+        if stretch_level is not None:
+            continue
+        if cell.cell_type == "markdown":
+            if STOP_MARK.search(cell.source):
+                found.stops.append(found.minutes)
             if role.get("solution"):  # a written answer: the learner writes it, and reads only its prompt
-                tasks["written"] += 1
+                found.tasks["written"] += 1
             else:
-                words += count_words(cell.source)
+                found.words += count_words(cell.source)
             continue
         if role.get("solution") and not role.get("grade"):
-            tasks["code"] += 1
+            name = role["grade_id"].removesuffix("_answer")
+            entry = exercises.get(name, {})
+            source = solutions.get(role["grade_id"], cell.source)
+            found.exercises.append(Exercise(name, written_lines(source), len(entry.get("needs", []))))
+            continue
         for item_id in ASK.findall(cell.source):
-            tasks[modes[item_id]] += 1
-        tasks["explorer"] += len(EXPLORER.findall(cell.source))
+            found.tasks[_task(items[item_id])] += 1
+        found.tasks["explorer"] += len(EXPLORER.findall(cell.source))
+        asks = bool(ASK.search(cell.source) or EXPLORER.search(cell.source))
+        if not role.get("grade") and not asks:
+            lines = sum(1 for line in cell.source.splitlines() if line.strip() and not line.strip().startswith("#"))
+            found.code_lines["teaching" if teaching else "other"] += lines
         for name, columns in TABLE.findall(cell.source):
             shown = load_table(name)[ast.literal_eval(columns)]
-            cells = [str(v) for v in shown.to_numpy().ravel() if not pd.isna(v)]  # an empty cell is not a word
-            words += sum(count_words(v) for v in cells) + count_words(" ".join(shown.columns))
-    return Estimate(words, tasks)
+            values = [str(v) for v in shown.to_numpy().ravel() if not pd.isna(v)]  # an empty cell is not a word
+            found.words += sum(count_words(v) for v in values) + count_words(" ".join(shown.columns))
+    return found
+
+
+def teaches(cell: nbformat.NotebookNode) -> list[str]:
+    """The constructs a "Python you need here" markdown cell says it teaches (its billcode.teaches metadata)."""
+    return list(cell.metadata.get("billcode", {}).get("teaches", []))
+
+
+def needed(source: str) -> set[str]:
+    """The constructs a learner writes in an answer cell: those in its solution regions."""
+    return set().union(*(constructs_in(_dedent(block)) for block in SOLUTION.findall(source))) if SOLUTION.search(source) \
+        else set()
+
+
+def _dedent(block: str) -> str:
+    """A solution region as code that parses on its own (its lines sit inside a function, a loop or an if)."""
+    lines = [line for line in block.splitlines() if line.strip()]
+    indent = min((len(line) - len(line.lstrip()) for line in lines), default=0)
+    body = "\n".join(line[indent:] for line in lines)
+    last = lines[-1][indent:] if lines else ""
+    for candidate in (body, body + "\n" + " " * (len(last) - len(last.lstrip()) + 4) + "pass"):
+        try:
+            ast.parse(candidate)
+            return candidate
+        except SyntaxError:
+            continue
+    return body  # let the caller's parse name the problem
 
 
 def stated_minutes(path: Path) -> tuple[int, int] | None:
@@ -111,10 +231,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="*", type=Path)
     args = parser.parse_args(argv)
     paths = args.notebooks or sorted(Path("autograder/source").glob("*/*.ipynb"))
+    total = 0.0
     for path in paths:
         found = estimate(path)
+        total += found.minutes
         tasks = ", ".join(f"{n} {k}" for k, n in found.tasks.items() if n)
-        print(f"{path.stem}: about {found.minutes:.0f} min ({found.words:,} words; {tasks}); states {stated_minutes(path)}")
+        code = ", ".join(f"{e.name} {e.lines} line(s) {e.minutes:.1f} min" for e in found.exercises)
+        print(f"{path.stem}: about {found.minutes:.0f} min ({found.words:,} words; {tasks}; code exercises: {code or 'none'}; "
+              f"example code {found.code_lines['teaching']} + {found.code_lines['other']} lines); "
+              f"states {stated_minutes(path)}")
+    print(f"In all: about {total:.0f} min ({total / 60:.1f} hours).")
     return 0
 
 

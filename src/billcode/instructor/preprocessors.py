@@ -28,7 +28,7 @@ from nbgrader.preprocessors import (
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from traitlets import Unicode
 
-from billcode.instructor.authoring import question_cell
+from billcode.instructor.authoring import CODE_STUB, question_cell
 from billcode.instructor.metadata_check import CheckCellMetadataCompiled
 from billcode.quiz.bank import load_bank
 from billcode.instructor.grading_steps import (
@@ -196,4 +196,3 @@ GENERATE_FEEDBACK = [GetGrades, ClearHiddenTests, ShortenGradeTracebacks, CSSHTM
 # Stands in for nbgrader's "YOUR CODE HERE / raise NotImplementedError()": answer cells start with a
 # placeholder such as `result = ...`, or a function whose body is only its docstring (it returns None), and the
 # visible test explains what is missing, so "Run All" on a fresh student copy only stops at test cells.
-CODE_STUB = "# YOUR CODE HERE: write your answer (and replace any ... in this cell)"

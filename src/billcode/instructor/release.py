@@ -97,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", default="autograder", help="nbgrader course root (default: autograder)")
     parser.add_argument("--course", default="course", help="student notebooks folder (default: course)")
     parser.add_argument("--check", action="store_true", help="only report drift; change nothing")
+    parser.add_argument("names", nargs="*", help="only these assignments (default: all)")
     args = parser.parse_args(argv)
     try:
         if args.check:
@@ -106,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
             if problems:
                 print("Run `make release` and commit the result.")
             return 1 if problems else 0
-        for path in generate(Path(args.root), Path(args.course)):
+        for path in generate(Path(args.root), Path(args.course), args.names or None):
             print(f"wrote {path}")
         return 0
     except ReleaseError as err:

@@ -20,6 +20,7 @@ class AnswerFile:
     bank: str
     graded: dict = field(default_factory=dict)
     practice: dict = field(default_factory=dict)
+    hints: dict = field(default_factory=dict)  # how many hints the learner opened, per question or exercise
     problem: str | None = None
 
 
@@ -73,10 +74,17 @@ def parse_answers(raw: bytes | str, bank: str, name: str = "the answers file") -
     practice = data.get("practice", {})
     if not isinstance(graded, dict) or not isinstance(practice, dict):
         return AnswerFile(bank, problem=f"{name} is not laid out as an answers file.")
+    hints = data.get("hints", {})
+    hints = {k: v for k, v in hints.items() if _count(v)} if isinstance(hints, dict) else {}
     problem = None
     if data.get("bank", bank) != bank:
         problem = f"{name} says it holds answers for {data.get('bank')!r}, not {bank!r}."
-    return AnswerFile(bank, graded=graded, practice=practice, problem=problem)
+    return AnswerFile(bank, graded=graded, practice=practice, hints=hints, problem=problem)
+
+
+def _count(value: object) -> bool:
+    """A hint count as saved: a whole number from 1 to 10 (anything else is ignored)."""
+    return type(value) is int and 1 <= value <= 10
 
 
 def read_answers(path: Path, bank: str) -> AnswerFile:
@@ -94,7 +102,8 @@ def read_answers(path: Path, bank: str) -> AnswerFile:
 
 def _write(path: Path, content: AnswerFile) -> None:
     """Write atomically, so a crash mid-write never leaves half a file."""
-    payload = {"format": FORMAT, "bank": content.bank, "graded": content.graded, "practice": content.practice}
+    payload = {"format": FORMAT, "bank": content.bank, "graded": content.graded, "practice": content.practice,
+               "hints": content.hints}
     text = json.dumps(payload, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
     fd, tmp = tempfile.mkstemp(prefix=".answers-", suffix=".tmp", dir=path.parent)
     try:
@@ -120,7 +129,7 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def _update(path: Path, bank: str, section: str, item_id: str, entry: dict) -> str | None:
+def _update(path: Path, bank: str, section: str, item_id: str, entry: object) -> str | None:
     """Merge one entry into the file; return a note if a damaged file had to be set aside."""
     current = read_answers(path, bank)
     note = None
@@ -148,3 +157,9 @@ def save_practice(path: Path, bank: str, item_id: str, answer: object, fraction:
     attempts = (count if isinstance(count, int) and not isinstance(count, bool) else 0) + 1
     entry = {"answer": answer, "first_score": first, "last_score": fraction, "attempts": attempts, "saved": _now()}
     return _update(path, bank, "practice", item_id, entry)
+
+
+def save_hints(path: Path, bank: str, key: str, opened: int) -> str | None:
+    """Record how many hints the learner opened for one question or exercise (never fewer than before)."""
+    earlier = read_answers(path, bank).hints.get(key, 0)
+    return _update(path, bank, "hints", key, max(earlier, opened))

@@ -89,10 +89,24 @@ def _check_item(item: dict, objectives: dict) -> list[str]:
     unknown = sorted(set(re.findall(r"\{([a-z_]+)\}", item["prompt"])) - set(item.get("params", {})))
     if unknown:
         problems.append(f"the prompt names {', '.join(unknown)} but 'params' does not define it")
+    if item["mode"] == "practice" and not item.get("hints"):
+        problems.append("a practice check needs two or three hints ('hints'): the method, never the value")
+    if item["mode"] == "graded" and "hints" in item:
+        problems.append("graded questions carry no hints (the practice checks before them do)")
     if item["mode"] == "practice" and kind in ("single", "multiple"):
         missing = [c["id"] for c in item["options"] if "feedback" not in c]
         if missing:
             problems.append(f"practice options without feedback: {', '.join(missing)}")
+    return problems
+
+
+def _check_exercise(exercise: dict, objectives: dict) -> list[str]:
+    problems = []
+    if exercise["objective"] not in objectives:
+        problems.append(f"objective {exercise['objective']!r} is not listed under 'objectives'")
+    for kind, number in exercise.get("hint_for", {}).items():
+        if number > len(exercise["hints"]):
+            problems.append(f"hint_for {kind!r} points to hint {number}, but there are {len(exercise['hints'])}")
     return problems
 
 
@@ -114,6 +128,14 @@ def validate_bank(bank: object, source: str = "<bank>") -> dict:
         where = _where(source, bank if isinstance(bank, dict) else {}, path)
         detail = err.message.replace("data.", "", 1) if len(err.message) < 300 else err.message[:300] + "..."
         raise BankError(f"{where}: {detail}") from None
+    names: set[str] = set()
+    for exercise in bank.get("exercises", []):
+        if exercise["name"] in names:
+            raise BankError(f"{source}: exercise {exercise['name']}: the name is used twice")
+        names.add(exercise["name"])
+        problems = _check_exercise(exercise, bank["objectives"])
+        if problems:
+            raise BankError(f"{source}: exercise {exercise['name']}: {'; '.join(problems)}")
     seen: set[str] = set()
     for item in bank["items"]:
         if item["id"] in seen:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import html
 import io
 import json
+import math
 import os
 import warnings
 from collections.abc import Callable, Iterator
@@ -175,35 +177,165 @@ def run_cases(exercise: Exercise, function: Callable, cases: list[tuple]) -> lis
     return results
 
 
-def check_function(exercise: Exercise, function: object) -> None:
-    """Visible check of a function exercise: runs it on inputs, hints at type and errors, hands the results in."""
-    title = f"Code exercise `{exercise.name}`"
+MISSING = object()  # check_function was given no function: look the name up in the notebook
+
+
+def same_value(got: object, want: object, tolerance: float = 0.0) -> bool:
+    """Exact comparison of plain data: same types all the way down (True is not 1), numbers within tolerance."""
+    if type(want) is float or (type(want) is int and type(got) is float):
+        return type(got) in (int, float) and math.isfinite(got) and abs(got - want) <= tolerance + 1e-9
+    if type(got) is not type(want):
+        return False
+    if type(want) is list:
+        return len(got) == len(want) and all(same_value(g, w, tolerance) for g, w in zip(got, want))
+    if type(want) is dict:
+        return got.keys() == want.keys() and all(same_value(got[k], want[k], tolerance) for k in want)
+    return got == want
+
+
+def notebook_value(name: str) -> object:
+    """The value a name has in the running notebook, or MISSING (outside IPython: MISSING too)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        return MISSING
+    shell = get_ipython()
+    return shell.user_ns.get(name, MISSING) if shell is not None else MISSING
+
+
+def problem_kind(error: str) -> str:
+    """Sort a case's error into the kinds hints are written for: unwritten, error or type."""
+    if error.startswith(("NameError", "NotImplementedError", "UnboundLocalError")) or "returned NoneType" in error \
+            or "returned ellipsis" in error:
+        return "unwritten"
+    return "type" if error.startswith("returned") else "error"
+
+
+def _explain(error: str) -> str:
+    """A case's error in words a newcomer can act on."""
+    if error.startswith(("NameError", "UnboundLocalError")):
+        name = error.split("'")[1] if error.count("'") >= 2 else "a name"
+        return (f"`{name}` has no value yet when the function runs: write the line that sets it (where the cell says "
+                f"YOUR CODE HERE), and check its spelling")
+    if "returned NoneType" in error:
+        return "it returned nothing (None): the `return` line is missing, or the gap is still empty"
+    if error.startswith("returned"):
+        return f"it {error}"
+    return f"it raised {error}"
+
+
+def _pointer(entry: dict | None, kind: str) -> str:
+    """' Hint 2 (open it above) covers this.' when the exercise has a hint for this kind of problem."""
+    from billcode.quiz.hints import hint_number_for
+
+    number = hint_number_for(entry, kind) if entry else None
+    return f" Hint {number} (open it above) covers this." if number else ""
+
+
+def _example_problem(exercise: Exercise, entry: dict, cases: list[tuple], results: list[dict]) -> str | None:
+    """The first worked example the function gets wrong, in words (the examples are the notebook's own)."""
+    expected = entry.get("examples")
+    if not isinstance(expected, list) or len(expected) != len(results):
+        return None
+    wrong = [i for i, (r, want) in enumerate(zip(results, expected)) if not same_value(r["value"], want)]
+    if not wrong:
+        return None
+    first = wrong[0]
+    return (f"on {len(wrong)} of {len(results)} worked example(s) the result differs from the notebook's. Example "
+            f"{first + 1}: {_short(exercise.describe(cases[first]), 160)} gave {_short(repr(results[first]['value']), 120)}; "
+            f"the notebook's answer is {_short(repr(expected[first]), 120)}.")
+
+
+def check_function(exercise: Exercise, function: object, entry: dict | None = None,
+                   record: Callable[[float], None] | None = None) -> None:
+    """Visible check of a function exercise: runs it on the examples, points to a hint, hands the results in.
+
+    entry is the exercise's bank entry (hints, the worked examples' answers, graded or practice); record saves a
+    practice exercise's score for the mastery report. A graded exercise's results go to the grader as data; the
+    grader scores them on inputs of its own, whatever this check says.
+    """
+    name = exercise.name
+    title = f"Code exercise {name}"
+    graded = (entry or {}).get("mode", "graded") == "graded"
+    if function is MISSING:
+        not_done(title, f"there is no `{name}` in this notebook yet: run the cell that starts `def {name}(` (if you "
+                        "deleted it, add a code cell, paste the starting code shown under the hints, and run it), "
+                        "then this one." + _pointer(entry, "unwritten"))
+        return
     if function is Ellipsis:
-        not_done(title, f"`{exercise.name}` is still `...`: write the function in that cell and run it, then this one.")
+        not_done(title, f"`{name}` is still `...`: write the function in that cell and run it, then this one.")
         return
     if not callable(function):
-        not_done(title, f"`{exercise.name}` should be a function (def {exercise.name}(...):), but it is a "
-                        f"{type(function).__name__}.")
+        not_done(title, f"`{name}` should be a function (def {name}(...):), but it is a {type(function).__name__}.")
         return
-    handed = grading_inputs(exercise.name)
+    handed = grading_inputs(name) if graded else None
     label, cases = handed if handed else (PUBLIC_SEED, exercise.cases(PUBLIC_SEED))
     results = run_cases(exercise, function, cases)
     failed = [(i, r["error"]) for i, r in enumerate(results) if "error" in r]
-    handed_text = (f"{exercise.name}: {len(results) - len(failed)} of {len(results)} results handed in for grading "
-                   "(not done yet: see below)." if failed else f"{exercise.name} handed in for grading.")
-    display({EXPORT_MIME: {"name": exercise.name, "value": {"inputs": label, "results": results}},
-             "text/plain": handed_text}, raw=True)
+    problem = kind = None
     if failed:
         number, error = failed[0]
-        not_done(title, f"on {len(failed)} of {len(results)} test input(s) the function did not give an answer. "
-                        f"Input {number + 1} was {_short(exercise.describe(cases[number]))}; it "
-                        f"{error if error.startswith('returned') else 'raised ' + error}. It should return {exercise.shape}.")
-        return
-    problem = exercise.hint([r["value"] for r in results]) if exercise.hint and handed is None else None
+        kind = problem_kind(error)
+        problem = (f"on {len(failed)} of {len(results)} input(s) it gave no usable answer. Input {number + 1} was "
+                   f"{_short(exercise.describe(cases[number]))}: {_explain(error)}. It should return {exercise.shape}.")
+    elif handed is None:
+        shape = exercise.hint([r["value"] for r in results]) if exercise.hint else None
+        example = _example_problem(exercise, entry, cases, results) if entry else None
+        problem, kind = (shape, "type") if shape else (example, "example")
+    if graded:
+        verdict = f"{name} handed in for grading." if problem is None else ""
+        display({EXPORT_MIME: {"name": name, "value": {"inputs": label, "results": results}}, "text/plain": verdict},
+                raw=True)
+    if record is not None and handed is None:
+        expected = (entry or {}).get("examples") or []
+        right = sum(1 for r, want in zip(results, expected) if "value" in r and same_value(r["value"], want))
+        record(right / len(expected) if expected else 0.0)
     if problem:
-        not_done(title, problem)
+        not_done(title, problem + _pointer(entry, kind))
         return
     first = repr(results[0]["value"]) if results else "nothing"
-    print(f"{exercise.name} ran on {len(results)} input(s) and returned {exercise.shape} each time. "
-          f"For input 1 ({_short(exercise.describe(cases[0]), 120)}) it returned {_short(first, 160)}.")
-    print("This check does not say whether the values are right: grading runs your function on other inputs.")
+    checked = "matches the notebook's worked examples" if entry and entry.get("examples") else f"returned {exercise.shape}"
+    print(f"{name} ran on {len(results)} example(s) and {checked} each time. "
+          f"For example 1 ({_short(exercise.describe(cases[0]), 120)}) it returned {_short(first, 160)}.")
+    if graded:
+        print("Grading runs your function on other inputs, so a function that only fits these examples scores 0.")
+
+
+def _kind_of(value: object) -> str:
+    names = {str: "text", int: "a whole number", float: "a number", bool: "True or False", list: "a list",
+             dict: "a dict", type(None): "None"}
+    return names.get(type(value), f"a {type(value).__name__}")
+
+
+def check_practice_value(name: str, value: object, entry: dict, record: Callable[[float], None]) -> None:
+    """Check a practice value against the notebook's own answer (practice only: nothing here is graded)."""
+    title = f"Practice {name}"
+    want = entry["examples"][0]
+    if value is MISSING:
+        not_done(title, f"there is no `{name}` yet: run the cell that sets it, then this one." + _pointer(entry, "unwritten"))
+        return
+    if value is Ellipsis:
+        not_done(title, f"`{name}` is still `...`: replace the ... with your answer and run that cell, then this one."
+                 + _pointer(entry, "unwritten"))
+        return
+    try:
+        got = plain(value)
+    except NotPlainData as err:
+        got, problem = None, f"`{name}` {err}."
+    else:
+        problem = None
+    if problem is None and not same_value(got, want):
+        numbers = {int, float}
+        if type(got) is not type(want) and not (type(got) in numbers and type(want) in numbers):
+            problem, kind = f"`{name}` is {_kind_of(got)}; it should be {_kind_of(want)}.", "type"
+        else:
+            problem, kind = f"`{name}` is {_short(repr(got), 120)}, not the value this exercise asks for.", "example"
+    else:
+        kind = "type"
+    record(0.0 if problem else 1.0)
+    if problem:
+        not_done(title, problem + " Try again." + _pointer(entry, kind))
+        return
+    shown = html.escape(_short(repr(got), 120))
+    display({"text/html": f"<p>✔ <strong>Right:</strong> <code>{html.escape(name)}</code> is {shown}.</p>",
+             "text/plain": f"✔ Right: {name} is {_short(repr(got), 120)}."}, raw=True)

@@ -13,6 +13,7 @@ import ipywidgets as widgets
 from billcode.quiz.answers import answers_path, read_answers, save_graded, save_practice
 from billcode.quiz.bank import find_item, load_bank
 from billcode.quiz.checks import not_done
+from billcode.quiz.hints import HintBox, hint_texts
 from billcode.quiz.mastery import MasteryReport
 from billcode.quiz.render import heading, inline_html, label, question_notes, static_class
 from billcode.quiz.scoring import AnswerError, Score, clean_answer, describe_answer, format_hints, score_answer
@@ -61,7 +62,12 @@ class Question:
         self.button.add_class("bc-save" if self.graded else "bc-check")
         self.feedback = widgets.HTML("")
         self.feedback.add_class("bc-feedback-area")
-        self.box = widgets.VBox([self.notes, self.controls.box, self.button, self.feedback])
+        parts = [self.notes, self.controls.box, self.button, self.feedback]
+        self.hints: HintBox | None = None
+        if not self.graded and hint_texts(item):
+            self.hints = HintBox(hint_texts(item), item["id"], label(item), quiz.path, quiz.name)
+            parts.append(self.hints.box)
+        self.box = widgets.VBox(parts)
         self.box.add_class("bc-question")
         self.box.add_class(f"bc-{item['id']}")
         self.button.on_click(lambda _button: self.submit())
@@ -167,6 +173,8 @@ class Question:
             parts.insert(0, score.message)
         parts += hints
         retry = "Try again." if attempts < EXPLAIN_AFTER else "Read the explanation, then try again."
+        if self.hints is not None and self.hints.opened < len(self.hints.hints):
+            retry += f" Stuck? Open hint {self.hints.opened + 1} below."
         kind = "partial" if score.fraction > 0 else "incorrect"
         return kind, parts + [retry]
 
@@ -210,6 +218,14 @@ class Quiz:
                 raise ValueError(f"{item_id} is a practice question; record() is for graded ones.")
             save_graded(self.path, self.name, item_id, clean_answer(item, value))
 
+    def hints(self, name: str) -> HintBox:
+        """Show the hints of a code exercise (or a question), to open one at a time."""
+        entry = find_exercise(self.bank, name)
+        if entry is None:
+            entry = find_item(self.bank, name)
+        return HintBox(hint_texts(entry), name, entry.get("label", name), self.path, self.name,
+                       entry.get("scaffold", ""))
+
     def check_saved(self, item_id: str) -> None:
         """Say whether a graded answer is saved (never whether it is right); nothing to fix shows as a notice."""
         item = find_item(self.bank, item_id)
@@ -246,14 +262,15 @@ class Quiz:
             saved = isinstance(record.graded.get(item["id"]), dict) and not record.problem
             missing += not saved
             print(f"{'saved    ' if saved else 'NOT SAVED'}  {heading(self.bank, item)}: {label(item)}")
-        for exercise in self.bank.get("exercises", []):
+        exercises = [e for e in self.bank.get("exercises", []) if e.get("mode", "graded") == "graded"]
+        for exercise in exercises:
             value = (namespace or {}).get(exercise["name"], ...)
             problem = "not filled in" if value is ... else function_problem(exercise["name"], value)
             missing += problem is not None
             points = f"{exercise['points']:g} point{'s' if exercise['points'] != 1 else ''}"
             print(f"{'NOT DONE ' if problem else 'filled in'}  Code exercise ({points}): {exercise['label']} "
                   f"(`{exercise['name']}`)" + (f": {problem}" if problem and problem != "not filled in" else ""))
-        total = len(graded) + len(self.bank.get("exercises", []))
+        total = len(graded) + len(exercises)
         if missing:
             print(f"{missing} of {total} graded task(s) are not done yet: save the questions' answers and fill in the "
                   "code exercises, then run this cell again.")
@@ -269,6 +286,11 @@ def open_quiz(name: str, folder: Path | str | None = None, *, shuffle: bool = Fa
               bank: dict | None = None) -> Quiz:
     """Open the question bank of a notebook; answers are saved next to the notebook (or in folder)."""
     return Quiz(name, folder, shuffle=shuffle, seed=seed, bank=bank)
+
+
+def find_exercise(bank: dict, name: str) -> dict | None:
+    """A code exercise of a bank by its function's name, or None."""
+    return next((e for e in bank.get("exercises", []) if e["name"] == name), None)
 
 
 def function_problem(name: str, value: object) -> str | None:

@@ -22,20 +22,26 @@ def _first_score(entry: object) -> float | None:
     return min(max(float(value), 0.0), 1.0)
 
 
-def mastery_table(bank: dict, practice: dict) -> pd.DataFrame:
-    """One row per objective: practice items answered, first-try score and status against the pass line."""
+def mastery_table(bank: dict, practice: dict, hints: dict | None = None) -> pd.DataFrame:
+    """One row per objective: practice checks answered, first-try score, status and hints opened (never graded)."""
+    hints = hints or {}
     rows = []
     for objective, text in bank["objectives"].items():
         items = [i["id"] for i in bank["items"] if i["objective"] == objective and i["mode"] == "practice"]
+        items += [e["name"] for e in bank.get("exercises", []) if e["objective"] == objective
+                  and e.get("mode") == "practice"]
+        tasks = items + [e["name"] for e in bank.get("exercises", []) if e["objective"] == objective
+                         and e.get("mode", "graded") == "graded"]
         scores = [s for s in (_first_score(practice.get(i)) for i in items) if s is not None]
         score = sum(scores) / len(scores) if scores else None
         if score is None:
             status = "Not started" if items else "No practice checks"
         else:
             status = "Met" if score >= PASS_LINE else "Not yet"
+        opened = sum(v for k, v in hints.items() if k in tasks and type(v) is int)
         rows.append(
             {"objective": objective, "description": text, "answered": len(scores), "checks": len(items),
-             "first_try_score": score, "status": status}
+             "first_try_score": score, "status": status, "hints_opened": opened}
         )
     return pd.DataFrame(rows)
 
@@ -48,16 +54,18 @@ def mastery_html(table: pd.DataFrame) -> str:
         mark = {"Met": "✔ Met", "Not yet": "✘ Not yet"}.get(row.status, row.status)
         body.append(
             f"<tr><th scope='row'>{html.escape(row.objective)}</th><td>{html.escape(row.description)}</td>"
-            f"<td>{row.answered} of {row.checks}</td><td>{score}</td><td>{html.escape(mark)}</td></tr>"
+            f"<td>{row.answered} of {row.checks}</td><td>{score}</td><td style='white-space:nowrap'>{html.escape(mark)}</td>"
+            f"<td>{row.hints_opened}</td></tr>"
         )
     answered = int(table["answered"].sum())
     return (
         "<table class='bc-mastery'><caption>Your mastery so far, from the first try at each practice check "
         f"you have answered ({answered} so far). Pass line: {PASS_LINE:.0%}. Graded questions are not counted "
-        "here: their results come with grading.</caption>"
+        "here: their results come with grading. Hints opened are for you to see where you needed help; they never "
+        "count in a grade.</caption>"
         "<thead><tr><th scope='col'>Objective</th><th scope='col'>What you can do</th>"
         "<th scope='col'>Checks answered</th><th scope='col'>First-try score</th><th scope='col'>Status</th>"
-        "</tr></thead><tbody>" + "".join(body) + "</tbody></table>"
+        "<th scope='col'>Hints opened</th></tr></thead><tbody>" + "".join(body) + "</tbody></table>"
     )
 
 
@@ -77,13 +85,13 @@ class MasteryReport:
     def table(self) -> pd.DataFrame:
         """The report as a DataFrame."""
         record = read_answers(self.path, self.name)
-        return mastery_table(self.bank, record.practice)
+        return mastery_table(self.bank, record.practice, record.hints)
 
     def refresh(self) -> None:
         """Re-read the saved practice results and redraw the table."""
         record = read_answers(self.path, self.name)
         note = f"<p role='status'>{html.escape(record.problem)}</p>" if record.problem else ""
-        self.view.value = note + mastery_html(mastery_table(self.bank, record.practice))
+        self.view.value = note + mastery_html(mastery_table(self.bank, record.practice, record.hints))
 
     def _repr_mimebundle_(self, **kwargs: object) -> dict:
         bundle = self.box._repr_mimebundle_(**kwargs)

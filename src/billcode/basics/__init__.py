@@ -1,0 +1,1 @@
+"""The Python this course needs, practised on the course's own material (notebook 00)."""
