@@ -2,36 +2,27 @@
 
 from __future__ import annotations
 
-import json
-from functools import cache
-
 from billcode.basics.exercises import EXERCISES as BASICS
 from billcode.billing.exercises import EXERCISES as BILLING
 from billcode.careers.exercises import EXERCISES as CAREERS
 from billcode.coding.exercises import EXERCISES as CODING
-from billcode.data import data_dir
 from billcode.quiz.checks import MISSING, Exercise, notebook_value, not_done
 from billcode.quiz.checks import check_function as _check
 
 EXERCISES: dict[str, Exercise] = {**BASICS, **BILLING, **CODING, **CAREERS}
-
-
-@cache
-def _entries() -> dict[str, tuple[str, dict]]:
-    """Each exercise's bank and bank entry (hints, worked examples' answers, graded or practice), by name."""
-    from billcode.quiz.bank import load_bank
-
-    found: dict[str, tuple[str, dict]] = {}
-    for path in sorted((data_dir() / "quiz").glob("[0-9][0-9]_*.json")):
-        bank = load_bank(json.loads(path.read_text(encoding="utf-8"))["bank"])
-        for entry in bank.get("exercises", []):
-            found[entry["name"]] = (bank["bank"], entry)
-    return found
+VALUE_NOTEBOOKS = {"00_python_for_this_course"}  # the notebooks with practice values (check_value) to look up
 
 
 def exercise_entry(name: str) -> tuple[str, dict] | None:
-    """The bank name and bank entry of an exercise, or None."""
-    return _entries().get(name)
+    """The bank name and bank entry of an exercise (a function's, or a practice value's), or None."""
+    from billcode.quiz.bank import load_bank
+
+    notebooks = [EXERCISES[name].notebook] if name in EXERCISES else sorted(VALUE_NOTEBOOKS)
+    for notebook in filter(None, notebooks):
+        entry = next((e for e in load_bank(notebook).get("exercises", []) if e["name"] == name), None)
+        if entry is not None:
+            return notebook, entry
+    return None
 
 
 def check_function(name: str, function: object = MISSING) -> None:

@@ -122,6 +122,7 @@ class Exercise:
     shape: str
     describe: Callable[[tuple], str] = repr
     hint: Callable[[list], str | None] | None = None  # on the examples' results: a shape problem, in words, or None
+    notebook: str = ""  # the bank whose exercise entry holds its hints and worked examples' answers
 
 
 def encode_args(args: tuple) -> list:
