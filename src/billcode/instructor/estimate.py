@@ -134,7 +134,7 @@ def _bank_entries(path: Path) -> tuple[dict, dict]:
 
 def _task(item: dict) -> str:
     """The task kind of a question: work (a look-up or a sum) takes longer than one click."""
-    work = item.get("lookup") or item["type"] in ("numeric", "code")
+    work = item.get("lookup") or item["type"] in ("numeric", "code", "codes")
     return f"{item['mode']}{'_work' if work else ''}"
 
 
