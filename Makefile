@@ -74,14 +74,14 @@ test-fast: install
 	$(PY) -m pytest -m "not slow and not browser"
 
 release: install
-	$(PY) -m billcode.instructor.release
+	$(PY) -m billcode.instructor.author.release
 
 check-release: install
-	$(PY) -m billcode.instructor.release --check
+	$(PY) -m billcode.instructor.author.release --check
 
 masters: install
-	$(PY) -m billcode.instructor.authoring sync
-	$(PY) -m billcode.instructor.authoring execute
+	$(PY) -m billcode.instructor.author.authoring sync
+	$(PY) -m billcode.instructor.author.authoring execute
 
 data: install
 	$(PY) -c "from billcode.billing.synthetic import write_all; write_all()"
@@ -89,22 +89,22 @@ data: install
 
 JOBS ?= 0
 grade: install
-	$(PY) -m billcode.instructor.autograde --jobs $(JOBS)
+	$(PY) -m billcode.instructor.grade.autograde --jobs $(JOBS)
 
 report: install
-	$(PY) -m billcode.instructor.analytics
+	$(PY) -m billcode.instructor.report.analytics
 
 # A self-learner's own notebook, graded as an instructor would grade it: make check-my-work NB=course/02_billing.ipynb
 NB ?= course/01_overview.ipynb
 check-my-work: install
-	$(PY) -m billcode.instructor.self_grade $(NB)
+	$(PY) -m billcode.instructor.report.self_grade $(NB)
 
 # Ten synthetic students (honest, partial, blank, broken) for every assignment, to try make grade and make report on.
 demo-class: install
-	$(PY) -m billcode.instructor.synthetic --students 10
+	$(PY) -m billcode.instructor.report.synthetic --students 10
 
 feedback: install
-	$(PY) -m billcode.instructor.feedback
+	$(PY) -m billcode.instructor.report.feedback
 
 export: install
 	$(NBGRADER) export

@@ -5,7 +5,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from billcode.instructor.estimate import MINUTES_PER_TASK, TOLERANCE, WORDS_PER_MINUTE, count_words, estimate, stated_minutes
+from billcode.instructor.author.estimate import MINUTES_PER_TASK, TOLERANCE, WORDS_PER_MINUTE, count_words, estimate, stated_minutes
 from nbgrader_helpers import MASTERS, STUDENT_NOTEBOOKS
 
 MAX_CELL_WORDS = 260  # "about 250": a reader scrolls past longer blocks

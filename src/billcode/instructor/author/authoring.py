@@ -1,7 +1,7 @@
 """Author tools for the masters: keep question text cells in sync with the banks, and re-run masters.
 
-    python -m billcode.instructor.authoring sync     # rewrite each question's markdown cell from its bank
-    python -m billcode.instructor.authoring execute  # re-run every master in a scratch folder and store its outputs
+    python -m billcode.instructor.author.authoring sync     # rewrite each question's markdown cell from its bank
+    python -m billcode.instructor.author.authoring execute  # re-run every master in a scratch folder and store its outputs
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """How long a notebook takes a learner: words read at a stated rate, plus minutes per task.
 
-    python -m billcode.instructor.estimate [NOTEBOOK ...]    # default: every master under autograder/source/
+    python -m billcode.instructor.author.estimate [NOTEBOOK ...]    # default: every master under autograder/source/
 
 The constants are in one place, with where they come from. Tests fail when a notebook's stated time
 ("about N minutes" in its "What you'll need" cell) is more than 25% away from this estimate.
