@@ -87,14 +87,14 @@ test-fast: install
 # ONLY=02_billing limits release and masters to some assignments (default: all).
 ONLY ?=
 release: install
-	$(PY) -m billcode.instructor.release $(ONLY)
+	$(PY) -m billcode.instructor.author.release $(ONLY)
 
 check-release: install
-	$(PY) -m billcode.instructor.release --check
+	$(PY) -m billcode.instructor.author.release --check
 
 masters: install
-	$(PY) -m billcode.instructor.authoring sync $(ONLY)
-	$(PY) -m billcode.instructor.authoring execute $(ONLY)
+	$(PY) -m billcode.instructor.author.authoring sync $(ONLY)
+	$(PY) -m billcode.instructor.author.authoring execute $(ONLY)
 
 data: install
 	$(PY) -c "from billcode.billing.synthetic import write_all; write_all()"
@@ -102,22 +102,22 @@ data: install
 
 JOBS ?= 0
 grade: install
-	$(PY) -m billcode.instructor.autograde --jobs $(JOBS)
+	$(PY) -m billcode.instructor.grade.autograde --jobs $(JOBS)
 
 report: install
-	$(PY) -m billcode.instructor.analytics
+	$(PY) -m billcode.instructor.report.analytics
 
 # A self-learner's own notebook, graded as an instructor would grade it: make check-my-work NB=my-work/02_billing.ipynb
 NB ?= my-work/01_overview.ipynb
 check-my-work: $(LEARNER_DEPS)
-	$(LEARNER_PY) -m billcode.instructor.self_grade $(NB)
+	$(LEARNER_PY) -m billcode.instructor.report.self_grade $(NB)
 
 # Ten synthetic students (honest, partial, blank, broken) for every assignment, to try make grade and make report on.
 demo-class: install
-	$(PY) -m billcode.instructor.synthetic --students 10
+	$(PY) -m billcode.instructor.report.synthetic --students 10
 
 feedback: install
-	$(PY) -m billcode.instructor.feedback
+	$(PY) -m billcode.instructor.report.feedback
 
 export: install
 	$(NBGRADER) export

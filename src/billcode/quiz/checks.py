@@ -1,6 +1,6 @@
 """What nbgrader test cells call in the student's kernel: visible checks that hint, and a data-only export.
 
-Nothing here decides a grade. The grader scores every graded cell in its own process (billcode.instructor.marking),
+Nothing here decides a grade. The grader scores every graded cell in its own process (billcode.instructor.grade.marking),
 from the answers file as submitted and from the value check_answer() exports, with keys the kernel never sees.
 """
 

@@ -1,6 +1,6 @@
 """The "Grade my saved notebook" button at the end of each notebook, for learners working on their own.
 
-It runs the course's self-grading command (python -m billcode.instructor.self_grade) in a separate process on
+It runs the course's self-grading command (python -m billcode.instructor.report.self_grade) in a separate process on
 the notebook as saved on disk, so the grading code and the key files never enter the learner's kernel, and
 shows the score per graded cell and a link to the feedback page. Where the instructor's masters are not there
 (a class), the command says that grading is up to the instructor.
@@ -24,7 +24,7 @@ TIMEOUT = 900
 def run_self_grade(notebook: Path) -> dict:
     """Grade the saved notebook in a separate process; a dict with the score, cells, problems and message."""
     try:
-        done = subprocess.run([sys.executable, "-m", "billcode.instructor.self_grade", str(notebook), "--json"],
+        done = subprocess.run([sys.executable, "-m", "billcode.instructor.report.self_grade", str(notebook), "--json"],
                               capture_output=True, text=True, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
         return {"score": None, "message": f"Grading took longer than {TIMEOUT // 60} minutes and was stopped."}
@@ -32,7 +32,7 @@ def run_self_grade(notebook: Path) -> dict:
         return json.loads(done.stdout.strip().splitlines()[-1])
     except (ValueError, IndexError):
         return {"score": None, "message": "Grading could not run here (the grading command gave no result). "
-                                          "Try the command line: python -m billcode.instructor.self_grade NOTEBOOK"}
+                                          "Try the command line: python -m billcode.instructor.report.self_grade NOTEBOOK"}
 
 
 def cell_names(assignment: str) -> dict[str, str]:
