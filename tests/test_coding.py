@@ -19,7 +19,7 @@ from nbgrader_helpers import AUTOGRADER, ROOT
 KEYS = runpy.run_path(str(AUTOGRADER / "keys" / "03_coding.py"))
 DOTTED = re.compile(r"(?<![\w.])([A-TV-Z][0-9][0-9A-Z]\.[0-9A-Z]{1,4})(?![\w])|(?<![\w.])(U07\.1|U09\.9)(?![\w])")
 # Written on purpose as codes that are NOT valid: planted on claims to be caught, or shown as mistakes.
-NOT_CODES = {"E11.99", "I10.0", "T15.01A"}
+NOT_CODES = {"E11.99", "I10.0", "T15.01A", "S93.40XA", "S61.41XA"}
 
 
 def course_texts() -> dict[str, str]:
@@ -37,7 +37,7 @@ def test_every_dotted_icd10cm_code_anywhere_is_in_the_official_set():
             code = match.group(1) or match.group(2)
             seen.add(code)
             assert code in NOT_CODES or icd10cm_exists(code), f"{name}: {code} is not in ICD-10-CM FY2026"
-    assert {"E11.9", "S52.521A", "T15.01XA", "E11.22"} <= seen
+    assert {"S52.521A", "T15.01XA", "S93.401A", "W19.XXXA"} <= seen
 
 
 def test_final_answers_are_billable():
@@ -110,6 +110,25 @@ def test_normalize_and_seventh_by_hand():
     assert KEYS["with_seventh"]("S52.521", "A") == "S52.521A"
 
 
+@pytest.mark.parametrize("subcategory, sixth", [("S61.41", "S61.412"), ("S52.52", "S52.521"), ("S93.40", "S93.401")])
+def test_x_fills_a_place_only_where_the_code_set_has_nothing_more(subcategory, sixth):
+    """Guidelines I.A.4-5: these have 6th characters below them, so padding them with X makes codes that do not
+    exist; the 6th character is chosen first. 03 never hands with_seventh such a code (next test)."""
+    assert not icd10cm_exists(KEYS["with_seventh"](subcategory, "A"))
+    assert icd10cm_billable(KEYS["with_seventh"](sixth, "A"))
+    assert not icd10cm_exists(subcategory + "XA") and icd10cm_billable(sixth + "A")
+
+
+@pytest.mark.parametrize("seed", ["example", "s1", "another student"])
+def test_with_seventh_is_only_given_codes_that_go_as_far_as_the_code_set(seed):
+    """Every code with_seventh gets has only 7th-character codes below it (its 6th character, if any, chosen)."""
+    from billcode.coding.codes import _icd
+
+    for code, _seventh in EXERCISES["with_seventh"].cases(seed):
+        children = _icd().get_children(code)
+        assert children and all(len(c.replace(".", "")) == 7 for c in children), (code, children)
+
+
 @pytest.mark.parametrize("seed", ["example", "s1", "another student"])
 def test_hidden_seventh_cases_rebuild_official_billable_codes(seed):
     for code, seventh in EXERCISES["with_seventh"].cases(seed):
@@ -148,3 +167,112 @@ def test_the_ptp_table_has_the_real_files_columns_and_indicators():
     assert (edits.loc[edits["modifier_indicator"] == "9", "deletion_date"] ==
             edits.loc[edits["modifier_indicator"] == "9", "effective_date"]).all()  # 9: deleted back to its start
     assert all(c.startswith("SYN-") for c in [*edits["column_1"], *edits["column_2"]])
+
+
+def test_the_visit_time_table_gives_each_level_a_range_without_gaps():
+    """AMA E/M guidelines (2021): each level's time range starts where the one below ends."""
+    table = load_table("coding/em_office_time")
+    assert list(table.columns) == ["patient", "level", "minimum_minutes", "maximum_minutes", "stands_in_for"]
+    for _, rows in table.groupby("patient"):
+        rows = rows.sort_values("level")
+        assert list(rows["level"]) == [2, 3, 4, 5]
+        assert (rows["minimum_minutes"] < rows["maximum_minutes"]).all()
+        assert list(rows["minimum_minutes"])[1:] == [m + 1 for m in list(rows["maximum_minutes"])[:-1]]
+    for row in table.itertuples():  # every minute of a level's range gives that level
+        for minutes in (row.minimum_minutes, row.maximum_minutes):
+            assert KEYS["em_level"](row.patient, minutes) == row.level
+
+
+# The exercises as a learner meets them: worked examples, hints, scaffolds, and answers that only fit the examples
+
+BANK = load_bank("03_coding")
+ENTRIES = {e["name"]: e for e in BANK["exercises"]}
+
+
+@pytest.mark.parametrize("name", sorted(ENTRIES))
+def test_the_banks_worked_answers_are_the_keys(name):
+    from billcode.quiz.checks import plain
+
+    cases = EXERCISES[name].cases("example")
+    assert ENTRIES[name]["examples"] == [plain(KEYS[name](*args)) for args in cases]
+    assert EXERCISES[name].notebook == "03_coding" and ENTRIES[name].get("mode", "graded") == "graded"
+    assert 2 <= len(ENTRIES[name]["hints"]) <= 3
+
+
+def test_the_worked_examples_stated_in_the_notebook_are_the_banks():
+    """Each exercise's prompt states its worked examples' answers: they must be what the check compares with."""
+    import nbformat
+
+    master = nbformat.read(AUTOGRADER / "source" / "03_coding" / "03_coding.ipynb", 4)
+    prompts = {}
+    for cell in master.cells:
+        found = re.match(r"### Exercise \d+ \(\d+ points?\): .*", cell.source) if cell.cell_type == "markdown" else None
+        if found:
+            current = cell.source
+        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
+            prompts[cell.metadata["nbgrader"]["grade_id"].removesuffix("_answer")] = current
+    assert set(prompts) == set(ENTRIES)
+    for name, prompt in prompts.items():
+        for answer in ENTRIES[name]["examples"]:
+            shown = json.dumps(answer) if answer is not None else "None"
+            assert f"→ {shown}" in prompt.replace("`", ""), (name, shown)
+
+
+def _example_only(name):
+    """A fake that answers each worked example exactly (looked up by its arguments) and anything else wrongly."""
+    answers = {repr(args): KEYS[name](*args) for args in EXERCISES[name].cases("example")}
+    fallback = next(iter(answers.values()))
+    return lambda *args: answers.get(repr(args), fallback)
+
+
+@pytest.mark.parametrize("name", sorted(ENTRIES))
+def test_a_function_that_only_knows_the_examples_scores_zero(name):
+    from billcode.instructor.keys import FunctionCheck, load_graded
+    from billcode.instructor.marking import score_function
+    from billcode.quiz.checks import run_cases
+    from billcode.quiz.params import choose_params
+
+    checks = {c.name: c for c in load_graded(AUTOGRADER, "03_coding", choose_params(BANK, None)).values()
+              if isinstance(c, FunctionCheck)}
+    exercise, fake = EXERCISES[name], _example_only(name)
+    public = run_cases(exercise, fake, exercise.cases("example"))
+    assert [r["value"] for r in public] == ENTRIES[name]["examples"]  # it passes the learner's own check
+    for seed in ("grader-seed-1", "grader-seed-2"):
+        cases = exercise.cases(seed)
+        value = {"inputs": seed, "results": run_cases(exercise, fake, cases)}
+        points, message = score_function(checks[name], exercise, seed, cases, True, value, 2)
+        assert points == 0.0, message
+        right = {"inputs": seed, "results": run_cases(exercise, KEYS[name], cases)}
+        assert score_function(checks[name], exercise, seed, cases, True, right, 2)[0] == 2.0
+
+
+@pytest.mark.parametrize("name", sorted(ENTRIES))
+def test_an_answer_that_equals_anything_cannot_be_handed_in(name):
+    from billcode.quiz.checks import run_cases
+
+    class Anything(str):
+        def __eq__(self, other):
+            return True
+
+        __hash__ = str.__hash__
+
+    results = run_cases(EXERCISES[name], lambda *args: Anything("x"), EXERCISES[name].cases("example"))
+    # a str subclass is copied as plain text ("x"), which is not the answer; other exercises refuse the type
+    assert all(r.get("value") == "x" or "error" in r for r in results)
+    assert [r.get("value") for r in results] != ENTRIES[name]["examples"]
+
+
+@pytest.mark.parametrize("name", sorted(ENTRIES))
+def test_the_scaffold_run_unchanged_gets_a_message_and_a_hint_not_a_traceback(name, monkeypatch):
+    from billcode.exercises import check_function
+    from billcode.quiz import checks
+
+    shown = []
+    monkeypatch.setattr(checks, "display", lambda obj, raw=False: shown.append(obj))
+    monkeypatch.delenv("NBGRADER_VALIDATING", raising=False)
+    namespace = {"load_table": load_table}
+    exec(ENTRIES[name]["scaffold"], namespace)
+    check_function(name, namespace[name])
+    notices = [o["text/plain"] for o in shown if isinstance(o, dict) and "text/plain" in o and o["text/plain"]]
+    assert len(notices) == 1 and "not done yet" in notices[0] and "(open it above) covers this" in notices[0], notices
+    assert "Traceback" not in notices[0]

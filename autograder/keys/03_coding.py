@@ -24,13 +24,14 @@ def normalize_icd(text):
 
 
 def with_seventh(code, seventh):
-    """Fill up to six characters with the placeholder X, then add the 7th character."""
+    """The code as given goes as far as the code set does (6th character chosen where one exists): X fills the
+    places left up to six characters, then the 7th character (ICD-10-CM Guidelines I.A.4-5)."""
     bare = code.replace(".", "").ljust(6, "X") + seventh
     return f"{bare[:3]}.{bare[3:]}"
 
 
 def em_level(patient, minutes):
-    """The highest level whose minimum total time is met or exceeded; None below level 2's minimum."""
+    """The level whose 2021 time range holds the minutes (level 5 beyond its range); None below level 2's range."""
     table = load_table("coding/em_office_time")
     met = table[(table["patient"] == patient) & (table["minimum_minutes"] <= minutes)]
     return int(met["level"].max()) if len(met) else None
@@ -74,39 +75,43 @@ def graded(params: dict) -> dict:
         "test_cd_g1": QuizKey(
             "cd-g1", "S61.412A",
             "Laceration without foreign body (S61.41-), of the left hand (6th character 2), during active treatment "
-            "(7th character A, initial encounter): S61.412A. S61.412 alone is not billable: injuries need the 7th character.",
+            "(7th character A, initial encounter): S61.412A. S61.412 alone is not billable: injuries need the 7th character. "
+            "S61.41 has 6th characters below it, so the 6th is chosen, not filled with X (S61.41XA is not a code).",
         ),
         "test_cd_g2": QuizKey(
             "cd-g2", {"ex1": "never", "ex2": "both", "use": "add", "first": "before"},
-            "Excludes1: the two conditions are never coded together. Excludes2: the condition is not part of this "
-            "code, and both may be coded. Use additional code: add a second code. Code first: the underlying "
+            "Excludes1: the listed condition is not coded with this one, except when the two conditions are "
+            "unrelated (Guidelines I.A.12.a). Excludes2: the condition is not part of this code, and a patient who "
+            "has both gets both codes. Use additional code: add a second code. Code first: the underlying "
             "condition's code goes before this one.",
         ),
         "normalize_icd_test": FunctionCheck(
             "normalize_icd", normalize_icd,
-            "Remove every space and dot, upper-case, then put the dot after the third character (a three-character "
-            "code has none).",
+            "A code longer than three characters gets its dot after the third: bare[:3], then \".\", then "
+            "bare[3:].",
         ),
         "with_seventh_test": FunctionCheck(
             "with_seventh", with_seventh,
-            "Without its dot, pad the code with X up to six characters, add the 7th character, and put the dot back "
-            "after the third: W19 + A = W19.XXXA; T15.01 + A = T15.01XA.",
+            "The code given already goes as far as the code set does, so X only fills the places it leaves empty: "
+            "without its dot, pad it with X up to six characters, add the 7th character and put the dot back after "
+            "the third: W19 + A = W19.XXXA; T15.01 + A = T15.01XA; S93.401 + D = S93.401D (no X).",
         ),
         "em_level_test": FunctionCheck(
             "em_level", em_level,
-            "New patients need at least 15, 30, 45 or 60 minutes for levels 2-5; established patients 10, 20, 30 or 40. "
-            "The highest level whose minimum is met; below level 2's minimum, None.",
+            "A row is met when it is for this kind of patient and the minutes reach its minimum: new patients 15, 30, "
+            "45 or 60 minutes for levels 2-5, established patients 10, 20, 30 or 40 (AMA E/M guidelines, 2021: "
+            "each level's range starts there). The highest level met; below level 2's minimum, None.",
         ),
         "apply_ptp_test": FunctionCheck(
             "apply_ptp", apply_ptp,
-            "For each claim and each edit in effect on its date (from the effective date to the day before the "
-            "deletion date), "
-            "when both codes are billed: indicator 0 denies the column-two line; 1 denies it unless it carries 59, "
-            "XE, XP, XS or XU; 9 means no edit. Return 'claim:line' texts, sorted.",
+            "For an edit in effect (both codes billed, the date from the effective date to the day before the "
+            "deletion date, indicator not 9): indicator 0 denies the column-two line whatever its modifier; 1 "
+            "denies it unless it carries 59, XE, XP, XS or XU. So: denies = indicator is 0, or the line is not "
+            "bypassed.",
         ),
         "claim_ready_test": FunctionCheck(
             "claim_ready", claim_ready,
-            "Normalise the code first. Billable (a complete code) -> 'billable'; a real category or subcategory "
-            "with codes below it -> 'incomplete'; anything else -> 'not a code'.",
+            "After the billable case, a code that is_code() still finds is real but has codes below it: "
+            "'incomplete'; anything else: 'not a code'.",
         ),
     }

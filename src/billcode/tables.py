@@ -37,9 +37,10 @@ CAPTIONS = {
         "The article 'Medical Billing vs. Medical Coding programs', career outcomes sections (claims, in our words).",
     ),
     "coding/em_office_time": (
-        "Office visit level by total time on the day of the visit (the minimum for each level)",
-        "AMA CPT Evaluation and Management guidelines for office or other outpatient visits (2021 revision; "
-        "time 'met or exceeded'), in the course's own words; SYN- codes stand in for the CPT codes.",
+        "Office visit level by total time on the date of the visit: each level's range of minutes",
+        "AMA CPT Evaluation and Management (E/M) Services Guidelines for office or other outpatient services, "
+        "effective January 1, 2021: each level has a range of total minutes; a longer visit stays level 5 and may "
+        "add a prolonged-services code. In the course's own words; SYN- codes stand in for the CPT codes.",
     ),
     "coding/ncci_ptp_synthetic": (
         "A synthetic NCCI procedure-to-procedure (PTP) edit table, with the real file's columns",

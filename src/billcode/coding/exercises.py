@@ -46,7 +46,7 @@ def messy(rng: random.Random, code: str) -> str:
 
 # 1. normalize_icd(text) -> str
 
-NORMALIZE_EXAMPLES = ["e119", " S52.521A ", "i10", "T15 01XA"]
+NORMALIZE_EXAMPLES = ["m5450", " t15.01xa ", "z23", "S93 401A"]
 
 
 def normalize_cases(seed: str) -> list[tuple]:
@@ -58,12 +58,14 @@ def normalize_cases(seed: str) -> list[tuple]:
 
 
 # 2. with_seventh(code, seventh) -> str
+# The code handed in is complete up to its last subdivision (its 6th character chosen wherever the code set has
+# one): X fills only the places the code set leaves empty (ICD-10-CM Guidelines I.A.4-5).
 
-SEVENTH_EXAMPLES = [("S52.521", "A"), ("T15.01", "A"), ("W19", "A"), ("S93.401", "D")]
+SEVENTH_EXAMPLES = [("T15.01", "A"), ("W19", "A"), ("S93.401", "D"), ("T16.1", "S")]
 
 
 def seventh_cases(seed: str) -> list[tuple]:
-    """A code that needs a 7th character, and the character."""
+    """A code that needs a 7th character, as long as the code set goes below its category, and the character."""
     if seed == PUBLIC_SEED:
         return list(SEVENTH_EXAMPLES)
     rng = _rng("with_seventh", seed)
@@ -126,7 +128,7 @@ def ptp_cases(seed: str) -> list[tuple]:
 
 # 5. claim_ready(code) -> "billable" | "incomplete" | "not a code"
 
-READY_EXAMPLES = ["E11.9", "E11", "E11.99", "s52521a"]
+READY_EXAMPLES = ["A09", "E11", "E11.99", "t1501xa"]
 
 
 def ready_cases(seed: str) -> list[tuple]:
@@ -157,14 +159,14 @@ def ptp_hint(results: list) -> str | None:
 
 EXERCISES = {
     "normalize_icd": Exercise("normalize_icd", normalize_cases, str, "text, like 'E11.9'",
-                              lambda a: f"normalize_icd({a[0]!r})"),
+                              lambda a: f"normalize_icd({a[0]!r})", notebook="03_coding"),
     "with_seventh": Exercise("with_seventh", seventh_cases, str, "text, a complete 7-character code",
-                             lambda a: f"with_seventh({a[0]!r}, {a[1]!r})"),
+                             lambda a: f"with_seventh({a[0]!r}, {a[1]!r})", notebook="03_coding"),
     "em_level": Exercise("em_level", em_cases, (int, type(None)), "a level from 2 to 5, or None",
-                         lambda a: f"em_level({a[0]!r}, {a[1]})", em_hint),
+                         lambda a: f"em_level({a[0]!r}, {a[1]})", em_hint, notebook="03_coding"),
     "apply_ptp": Exercise("apply_ptp", ptp_cases, list, "a sorted list of 'claim:line' texts",
                           lambda a: f"{a[0]['claim_id'].nunique()} claims with {len(a[0])} lines and {len(a[1])} edits",
-                          ptp_hint),
+                          ptp_hint, notebook="03_coding"),
     "claim_ready": Exercise("claim_ready", ready_cases, str, "'billable', 'incomplete' or 'not a code'",
-                            lambda a: f"claim_ready({a[0]!r})"),
+                            lambda a: f"claim_ready({a[0]!r})", notebook="03_coding"),
 }
