@@ -493,7 +493,7 @@ def check_responsibility_calculator(page: Page) -> None:
 
 def _slider(explorer, name: str):
     """One accessible slider of the explorer: (its range, its number box, its message)."""
-    box = explorer.locator(".bc-slider", has=explorer.get_by_role("slider", name=name))
+    box = explorer.locator(".bc-slider", has=explorer.page.get_by_role("slider", name=name))
     return box.get_by_role("slider"), box.get_by_role("textbox"), box.locator(".bc-slider-message")
 
 
