@@ -21,19 +21,10 @@ def payback_months(cost, months, pay_now, pay_after, yearly_fees):
 
 
 def five_year_net(cost, months, pay_now, pay_after, yearly_fees):
-    """Pay now while studying, pay after (less yearly fees) for the rest of 60 months, less the cost."""
+    """Pay now while studying, pay after (less yearly fees) for the rest of 60 months, less the cost, to the cent."""
     studying = min(months, 60)
-    return studying * pay_now / 12 + (60 - studying) * (pay_after - yearly_fees) / 12 - cost
-
-
-def rank_paths(paths, pay_now):
-    """Path names by five-year net earnings, highest first; equal nets in alphabetical order."""
-    nets = []
-    for row in paths.itertuples():
-        cost = row.tuition + row.books + row.exam_fee
-        net = round(five_year_net(cost, row.months, pay_now, row.pay_after, row.yearly_fees), 2)
-        nets.append((-net, str(row.path)))
-    return [name for _, name in sorted(nets)]
+    working = 60 - studying
+    return round(studying * pay_now / 12 + working * (pay_after - yearly_fees) / 12 - cost, 2)
 
 
 def graded(params: dict) -> dict:
@@ -46,14 +37,15 @@ def graded(params: dict) -> dict:
         ),
         "test_cc_g2": QuizKey(
             "cc-g2", "b",
-            "No source for USD 54,789 could be found. It sits below the article's own USD 60,000-75,000 for certified "
-            "coders, and within USD 8 of AAPC's 2022 all-member average (54,797): possibly a mis-dated AAPC figure. "
-            "It is not a BLS figure (BLS's May 2024 median for medical records specialists is 50,250).",
+            "USD 54,789 differs by USD 8 from AAPC's 2022 average for all members (54,797): possibly a mis-dated AAPC "
+            "figure, and a different year and group from the article's claim. It is not the BLS median (50,250, May "
+            "2024), not AAPC's certified average (60,097), and no source gives entry pay for coders.",
         ),
         "test_cc_g3": QuizKey(
             "cc-g3", {"cpc": "aapc_ceus", "cca": "ahima_ceus", "cbcs": "nha_renew", "cpb": "aapc_exam"},
             "CPC: AAPC, 100 questions, kept with 36 CEUs every two years and a yearly membership. CPB: AAPC, 135 "
-            "questions in 4 hours. CCA: AHIMA, 20 CEUs every two years (secondary sources; check AHIMA). CBCS: NHA, renewed every two years.",
+            "questions in 4 hours. CCA: AHIMA, 20 CEUs every two years (secondary sources; check AHIMA). CBCS: NHA, "
+            "renewed every two years.",
         ),
         "annual_pay_test": FunctionCheck(
             "annual_pay", annual_pay, "hourly × hours a week × 52; full time (40 hours) that is × 2,080.", tolerance=0.01),
@@ -61,8 +53,8 @@ def graded(params: dict) -> dict:
             "payback_months", payback_months,
             "months studying + total cost ÷ ((pay after − pay now − yearly fees) ÷ 12), to one decimal; None when "
             "that monthly gain is zero or negative.", tolerance=0.05),
-        "rank_paths_test": FunctionCheck(
-            "rank_paths", rank_paths,
-            "Five-year net = min(months, 60) × pay now ÷ 12 + (60 − min(months, 60)) × (pay after − yearly fees) ÷ 12 − "
-            "(tuition + books + exam fee); names sorted by it, highest first, ties in alphabetical order."),
+        "five_year_net_test": FunctionCheck(
+            "five_year_net", five_year_net,
+            "min(months, 60) months at pay now ÷ 12, the rest of 60 at (pay after − yearly fees) ÷ 12, minus the cost, "
+            "to the cent.", tolerance=0.01),
     }

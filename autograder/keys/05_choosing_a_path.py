@@ -30,16 +30,16 @@ def lean(answers, weights):
 
 
 def red_flags(program):
-    """The six rules, each reported once, sorted."""
+    """The six rules, each reported once, sorted; an externship or a practice set counts as hands-on practice."""
     flags = []
-    if not (program["approval"] or "").strip():
+    if program["approval"] is None or program["approval"].strip() == "":
         flags.append("approval")
     if program["code_book_year"] < program["year"]:
         flags.append("code_books")
     if program["total_cost"] is None or program["total_cost"] > program["budget"]:
         flags.append("cost")
-    if not program["externship"]:
-        flags.append("externship")
+    if not program["externship"] and not program["practice_set"]:
+        flags.append("hands_on")
     if program["pass_rate"] is None:
         flags.append("pass_rate")
     if program["placement_claim"] is not None and program["placement_claim"] >= 100:
@@ -61,7 +61,7 @@ def graded(params: dict) -> dict:
             "ch-g3", ["a", "b", "d", "f"],
             "Red flags: a 100% placement guarantee (nobody can promise it), no published pass rates, old code books "
             "(the code sets change every year) and a total cost hidden behind per-credit prices and fees 'to be "
-            "announced'. An approval you can check on AHIMA's site and a supervised externship are good signs.",
+            "announced'. A certificate on AHIMA's own PCAP list and a supervised externship are good signs.",
         ),
         "test_ch_g1": QuizKey(
             "ch-g1", 2 * weight - 3,
@@ -74,6 +74,6 @@ def graded(params: dict) -> dict:
             "answered factors; under 3 answers None; |score| under a quarter of Σ 2 × weight: combined."),
         "red_flags_test": FunctionCheck(
             "red_flags", red_flags,
-            "approval blank or None; code_book_year before year; total_cost None or over budget; no externship; "
-            "pass_rate None; placement_claim 100 or more. Sorted, each once."),
+            "approval blank or None; code_book_year before year; total_cost None or over budget; hands_on: neither "
+            "an externship nor a practice set; pass_rate None; placement_claim 100 or more. Sorted, each once."),
     }

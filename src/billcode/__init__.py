@@ -10,6 +10,7 @@ from billcode.billing.x12 import read_835, segment_table, validate_x12
 from billcode.careers.choosing import self_assessment
 from billcode.careers.exercises import example_paths, example_programs
 from billcode.careers.explorer import cost_explorer
+from billcode.careers.paths import rank_paths
 from billcode.careers.plan import plan_builder
 from billcode.careers.salaries import salary_chart, salary_evidence, salary_table
 from billcode.careers.tuition import tuition_explorer
@@ -24,7 +25,7 @@ from billcode.quiz.engine import open_quiz
 from billcode.tables import show_table
 
 __all__ = ["aging_chart", "check_answer", "check_function", "check_value", "check_my_work", "cost_explorer", "example_paths", "example_programs", "is_billable", "is_code", "kpi_table", "load_json",
-           "load_table", "lookup_explorer", "open_quiz", "plan_builder", "quiet", "read_835", "responsibility_explorer", "salary_chart", "salary_evidence", "salary_table",
+           "load_table", "lookup_explorer", "open_quiz", "plan_builder", "quiet", "rank_paths", "read_835", "responsibility_explorer", "salary_chart", "salary_evidence", "salary_table",
            "segment_table", "self_assessment",
            "show_claim", "show_table", "tuition_explorer", "validate_x12"]
 __version__ = "0.1.0"

@@ -491,42 +491,68 @@ def check_responsibility_calculator(page: Page) -> None:
     expect(table.locator("tr", has_text="Patient owes")).to_contain_text("$24.00")
 
 
+def _slider(explorer, name: str):
+    """One accessible slider of the explorer: (its range, its number box, its message)."""
+    box = explorer.locator(".bc-slider", has=explorer.page.get_by_role("slider", name=name))
+    return box.get_by_role("slider"), box.get_by_role("textbox"), box.locator(".bc-slider-message")
+
+
+def check_salary_chart(page: Page) -> None:
+    """04's pay chart: every label is drawn whole, inside the picture (a label was cut to '…S: medical records')."""
+    chart = page.locator(".bc-figure svg.bc-chart").first
+    expect(chart).to_have_count(1)
+    cut = chart.evaluate("""svg => [...svg.querySelectorAll("text")].filter(t => {
+        const box = t.getBBox();
+        return box.x < 0 || box.x + box.width > svg.width.baseVal.value;
+    }).map(t => t.textContent)""")
+    assert cut == [], f"chart labels cut at the edge: {cut}"
+
+
 def check_cost_explorer(page: Page) -> None:
-    """04's cost explorer: pick a path from the keyboard, type and slide, impossible numbers explained, chart redrawn."""
+    """04's cost explorer: one pay basis for every path, said and switchable; pick a path from the keyboard, type and
+    slide, impossible numbers explained, the assumptions adjustable, the chart redrawn."""
+    check_salary_chart(page)
     explorer = page.locator(".bc-cost-explorer")
     summary = explorer.locator(".bc-table")
     chart = explorer.get_by_role("img", name="How far ahead of staying put each path leaves you", exact=False)
     path = explorer.get_by_role("combobox", name="Path to set up")
     expect(summary).to_contain_text("Coding certificate (setting up)")
+    expect(summary).to_contain_text("pay basis: BLS median, all experience levels (May 2024)")
     path.focus()
     page.keyboard.press("ArrowUp")  # the keys stay with the list: Billing certificate is just above
     expect(summary).to_contain_text("Billing certificate (setting up)")
     expect(path).to_be_focused()
     billing = summary.locator("tr", has_text="Billing certificate (setting up)")
     expect(billing).to_contain_text("$2,525.00")
-    expect(billing).to_contain_text("11.4 months")  # the notebook's worked example
+    expect(billing).to_contain_text("10.9 months")  # the notebook's worked example
 
-    tuition = explorer.get_by_role("textbox", name="or type an amount in dollars:").first
+    _, tuition, message = _slider(explorer, "Tuition")
     tuition.fill("3000")
     tuition.press("Enter")
     expect(billing).to_contain_text("$3,425.00")
-    message = explorer.locator(".bc-slider-message").first
     for typed, words in [("-5", "cannot be negative"), ("", "box is empty"), ("90000", "outside this slider's range")]:
         tuition.fill(typed)
         tuition.press("Enter")
         expect(message).to_contain_text(words)
         expect(billing).to_contain_text("$3,425.00")
-    months = explorer.get_by_role("slider", name="Months of study")
+    months, _, _ = _slider(explorer, "Months of study")
     months.focus()
-    page.keyboard.press("ArrowRight")  # 11 months: 11 + 3,425 / 1,758.17 = 12.9
-    expect(billing).to_contain_text("12.9 months")
+    page.keyboard.press("ArrowRight")  # 11 months: 11 + 3,425 / 2,912.33 = 12.2
+    expect(billing).to_contain_text("12.2 months")
     expect(months).to_be_focused()
     expect(chart).to_have_attribute("aria-label", re.compile(r"Billing certificate ends at \$"))
 
-    explorer.get_by_role("combobox", name="Expected pay is given").select_option("year")
-    expect(explorer.get_by_role("slider", name="Expected pay after the program, per year")).to_have_count(1)
-    expect(billing).to_contain_text("$36,400.00")  # 17.50 an hour is 36,400 a year: the same pay
-    now = explorer.get_by_role("textbox", name="or type an amount in dollars:").last
+    search, _, _ = _slider(explorer, "Months looking for a first job")
+    search.focus()
+    page.keyboard.press("ArrowRight")  # one month of job search: the new pay starts a month later
+    expect(billing).to_contain_text("13.2 months")
+    explorer.get_by_role("combobox", name="Expected pay is given").select_option("hour")
+    expect(explorer.get_by_role("slider", name="Expected pay after the program, per hour")).to_have_count(1)
+    expect(billing).to_contain_text("$50,252.80")  # 50,250 a year is 24.16 an hour: the same pay, to the cent-hour
+    explorer.get_by_role("combobox", name="Pay basis for every path").select_option("aapc_certified")
+    expect(summary).to_contain_text("pay basis: AAPC average, certified members (2022)")
+    expect(summary.locator("tr", has_text="Associate degree, public college")).to_contain_text("$60,097.00")
+    _, now, _ = _slider(explorer, "Your pay now, per year")
     now.fill("200000")
     now.press("Enter")
     expect(summary).to_contain_text("never, at these numbers")
@@ -534,7 +560,7 @@ def check_cost_explorer(page: Page) -> None:
 
 
 def check_self_assessment(page: Page) -> None:
-    """05's self-assessment: honest with too few answers, then a recommendation with its reasons."""
+    """05's self-assessment: honest with too few answers, then a recommendation with its reasons and its points."""
     box = page.locator(".bc-self-assessment")
     status = box.locator(".bc-recommendation")
     expect(status).to_contain_text("Not enough answers yet")
@@ -544,10 +570,14 @@ def check_self_assessment(page: Page) -> None:
         page.keyboard.press("ArrowDown")  # skip -> 1 ... 5: strongly agree, from the keyboard
     expect(communication).to_be_focused()
     box.get_by_role("combobox", name=re.compile("^Detail orientation:")).select_option("1")
-    expect(status).to_contain_text("Not enough answers yet: you answered 2 of 5")
+    expect(status).to_contain_text("Not enough answers yet: you answered 2 of 4")
     box.get_by_role("combobox", name=re.compile("^Learning style:")).select_option("5")
     expect(status).to_contain_text("Leans to billing")
     expect(status).to_contain_text("Communication (matters): you strongly agree")
+    points = status.get_by_role("table")
+    expect(points).to_contain_text("How each answer moved the result")
+    expect(points.locator("tr", has_text="Learning style")).to_contain_text("4 toward coding")
+    expect(status).to_contain_text("Career prospects is not scored")
     expect(status).to_have_attribute("role", "status")
 
 
@@ -557,6 +587,14 @@ def check_plan_builder(page: Page) -> None:
     program = plan.get_by_role("textbox", name="Program I will apply to")
     program.fill("Sample Community College")
     date = plan.get_by_role("textbox", name="Exam target (YYYY-MM)")
+    # The box shows its whole placeholder ("for example 2027-09" was cut): its text fits inside the box.
+    fits = date.evaluate("""input => {
+        const style = getComputedStyle(input), ctx = document.createElement("canvas").getContext("2d");
+        ctx.font = `${style.fontSize} ${style.fontFamily}`;
+        const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        return ctx.measureText(input.placeholder).width <= room;
+    }""")
+    assert fits, "the exam-date box cuts its placeholder"
     date.fill("next spring")
     plan.get_by_role("button", name="Save my plan").click()
     status = plan.locator("p[role='status']")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import ipywidgets as widgets
 
@@ -22,18 +22,28 @@ class Factor:
 
 
 FACTORS = [
-    Factor("communication", "Communication", "I enjoy sorting out problems by talking with patients, insurers and providers.",
-           "billing", "billing suits people with strong interpersonal skills who enjoy resolving billing issues"),
-    Factor("detail", "Detail orientation", "I like analyzing clinical notes on my own, precisely, for long stretches.",
-           "coding", "coding fits people who excel at analyzing clinical information and prefer independent, precise work"),
-    Factor("learning", "Learning style", "I would rather learn insurance rules and how money flows than anatomy and medical science.",
-           "billing", "billing programs emphasize insurance and finance; coding programs anatomy and complex code systems"),
-    Factor("prospects", "Career prospects", "Higher pay and more remote work matter more to me than teamwork and patient contact.",
-           "coding", "coders earn more and have more remote options, billers more teamwork and patient contact (pay claims "
-                     "untraced: see notebook 04)"),
-    Factor("environment", "Work environment", "I would enjoy a busy, social workplace more than quiet, behind-the-scenes work.",
-           "billing", "billing offers a dynamic, social workplace; coding quiet, behind-the-scenes roles"),
+    Factor("communication", "Communication",
+           "I would enjoy sorting out payment problems by phone and email with patients and insurers on most days.",
+           "billing", "billers often talk with patients and insurers about coverage and bills; coders mostly work "
+                      "without direct patient contact"),
+    Factor("detail", "Detail orientation",
+           "I would rather study a doctor's note to decide what it supports than follow a claim until it is paid.",
+           "coding", "coding fits people who like analyzing clinical information; accuracy matters in both jobs, so "
+                     "this asks what you would analyze, not how carefully"),
+    Factor("learning", "Learning style",
+           "I would rather learn anatomy and disease than insurance plans and payment rules.",
+           "coding", "billing programs emphasize insurance and finance; coding programs anatomy and complex code systems"),
+    Factor("environment", "Work environment",
+           "I would rather focus on one kind of task for long, quiet stretches than switch between many short tasks.",
+           "coding", "billing offers a dynamic workplace, coding quiet, behind-the-scenes work (the social side is "
+                     "asked under communication, so it counts once)"),
 ]
+# The article's fifth factor, shown but not scored: it mixes three things, and none of them separates the paths here.
+PROSPECTS_NOT_SCORED = (
+    "Career prospects is not scored. The article bundles three things in it: pay (its coder figure, USD 54,789 in "
+    "2025, has no source, and notebook 04 found no like-for-like pay gap at entry), remote work (which the article "
+    "says both jobs offer) and teamwork and patient contact (asked once, under communication)."
+)
 ANSWERS = {1: "strongly disagree", 2: "disagree", 3: "neither agree nor disagree", 4: "agree", 5: "strongly agree"}
 WEIGHTS = {1: "matters a little", 2: "matters", 3: "matters a lot"}
 MIN_ANSWERS = 3
@@ -50,6 +60,7 @@ class Recommendation:
     answered: int
     reasons: list[str]
     summary: str
+    points: dict[str, float] = field(default_factory=dict)  # each answered factor's signed pull (+ coding, - billing)
 
 
 def recommend(answers: dict[str, int | None], weights: dict[str, int] | None = None) -> Recommendation:
@@ -61,7 +72,7 @@ def recommend(answers: dict[str, int | None], weights: dict[str, int] | None = N
         if unknown:
             raise ValueError(f"No factor is called {', '.join(map(repr, unknown))} (in the {what}); "
                              f"the factors are {', '.join(sorted(known))}.")
-    score, strongest, reasons, answered = 0.0, 0.0, [], 0
+    score, strongest, reasons, answered, points = 0.0, 0.0, [], 0, {}
     for factor in FACTORS:
         answer = answers.get(factor.key)
         if answer is None:
@@ -76,7 +87,9 @@ def recommend(answers: dict[str, int | None], weights: dict[str, int] | None = N
         strongest += 2 * weight
         pull = (answer - 3) * weight
         toward = factor.points_to if pull > 0 else ("coding" if factor.points_to == "billing" else "billing")
-        score += pull if factor.points_to == "coding" else -pull
+        signed = pull if factor.points_to == "coding" else -pull
+        points[factor.key] = signed
+        score += signed
         if pull == 0:
             reasons.append(f"{factor.name}: you neither agree nor disagree, so it points neither way.")
         else:
@@ -85,7 +98,7 @@ def recommend(answers: dict[str, int | None], weights: dict[str, int] | None = N
     if answered < MIN_ANSWERS:
         return Recommendation(None, score, strongest, answered, reasons,
                               f"Not enough answers yet: you answered {answered} of {len(FACTORS)} factors. Answer at "
-                              f"least {MIN_ANSWERS} for a recommendation; until then any verdict would be a guess.")
+                              f"least {MIN_ANSWERS} for a recommendation; until then any verdict would be a guess.", points)
     if abs(score) < LEAN * strongest:
         path = "combined"
         summary = (f"Your answers lean neither way strongly ({abs(score):g} of {strongest:g} points): a combined "
@@ -94,16 +107,38 @@ def recommend(answers: dict[str, int | None], weights: dict[str, int] | None = N
         path = "coding" if score > 0 else "billing"
         summary = (f"Your answers point to {path} ({abs(score):g} of {strongest:g} possible points), for the reasons below. "
                    "It is a starting point for your own judgement, not a verdict.")
-    return Recommendation(path, score, strongest, answered, reasons, summary)
+    return Recommendation(path, score, strongest, answered, reasons, summary, points)
+
+
+def points_table_html(result: Recommendation) -> str:
+    """How each answer moved the result: one row per factor, its points and the running total, in words."""
+    rows, total = [], 0.0
+    for factor in FACTORS:
+        if factor.key not in result.points:
+            rows.append(f"<tr><th scope='row'>{html.escape(factor.name)}</th><td>skipped</td><td>0</td>"
+                        f"<td>{total:+g}</td></tr>")
+            continue
+        signed = result.points[factor.key]
+        total += signed
+        toward = "neither way" if signed == 0 else ("toward coding" if signed > 0 else "toward billing")
+        rows.append(f"<tr><th scope='row'>{html.escape(factor.name)}</th><td>{abs(signed):g} {toward}</td>"
+                    f"<td>{signed:+g}</td><td>{total:+g}</td></tr>")
+    return ("<table class='bc-table bc-points'><caption>How each answer moved the result (plus: toward coding; minus: "
+            "toward billing)</caption><thead><tr><th scope='col'>Factor</th><th scope='col'>Your answer's pull</th>"
+            "<th scope='col'>Points</th><th scope='col'>Running total</th></tr></thead><tbody>"
+            + "".join(rows) + f"</tbody></table><p><small>Strongest possible with these weights: "
+            f"{result.strongest:g} points either way; a total under a quarter of it ({LEAN * result.strongest:g}) "
+            "suggests a combined program.</small></p>")
 
 
 def recommendation_html(result: Recommendation) -> str:
-    """The recommendation and every reason, in words (no colour needed to read it)."""
+    """The recommendation, the points each answer added, and every reason, in words (no colour needed to read it)."""
     heading = {"billing": "Leans to billing", "coding": "Leans to coding", "combined": "Leans to a combined program",
                None: "Not enough answers yet"}[result.path]
     items = "".join(f"<li>{html.escape(r)}</li>" for r in result.reasons)
     return (f"<div class='bc-recommendation' role='status' aria-live='polite'><p><strong>{heading}.</strong> "
-            f"{html.escape(result.summary)}</p><ul>{items}</ul></div>")
+            f"{html.escape(result.summary)}</p>{points_table_html(result)}<ul>{items}</ul>"
+            f"<p><small>{html.escape(PROSPECTS_NOT_SCORED)}</small></p></div>")
 
 
 class SelfAssessment:

@@ -6,7 +6,14 @@ One model, stated once (04's notebook states it in the same words):
   the yearly pay gain;
 - while you study (`months`) you earn your pay now; afterwards, the pay the path leads to;
 - payback = months studying + total cost / monthly gain, with monthly gain = (pay after - pay now - yearly fees) / 12;
-- five-year net earnings = what you earn in the 60 months from enrolment, minus the total cost and yearly fees.
+- five-year net earnings = what you earn in the 60 months from enrolment, minus the total cost and yearly fees;
+- ahead of staying = five-year net minus what staying at your pay now earns in the same 60 months.
+
+Two assumptions a learner may change (04's explorer has a control for each), folded into the same formulas:
+- the months you look for a first job after qualifying add to the months before the new pay starts (you keep
+  earning as you did while studying);
+- the share of your pay you keep while studying and searching: the pay you give up counts as a cost (`given_up`).
+With the defaults (no search, all pay kept) these change nothing.
 """
 
 from __future__ import annotations
@@ -74,6 +81,14 @@ def five_year_net(cost: float, months: float, pay_now: float, pay_after: float, 
     studying = min(months, FIVE_YEARS)
     working = FIVE_YEARS - studying
     return round(studying * pay_now / 12 + working * (pay_after - yearly_fees) / 12 - cost, 2)
+
+
+def given_up(pay_now: float, months: float, kept_pct: float = 100.0) -> float:
+    """The pay you give up while studying (and searching), when you keep only kept_pct percent of your pay now."""
+    _check(pay_now=pay_now, months=months, kept=kept_pct)
+    if kept_pct > 100:
+        raise ValueError(f"the share of pay you keep cannot be over 100% (got {kept_pct:g}).")
+    return round(pay_now * months / 12 * (100 - kept_pct) / 100, 2)
 
 
 def gain_over_staying(cost: float, months: float, pay_now: float, pay_after: float, yearly_fees: float,

@@ -11,8 +11,7 @@ import random
 
 import pandas as pd
 
-from billcode.careers.costs import PAY_NOW_DEFAULT
-from billcode.careers.paths import default_paths, paths_frame
+from billcode.careers.paths import DEFAULT_BASIS, default_paths, paths_frame
 from billcode.data import read_csv_text
 from billcode.quiz.checks import PUBLIC_SEED, Exercise
 
@@ -37,8 +36,8 @@ def pay_cases(seed: str) -> list[tuple]:
 
 # 04, exercise 2. payback_months(cost, months, pay_now, pay_after, yearly_fees) -> float | None
 
-PAYBACK_EXAMPLES = [(3000.0, 10.0, 20000.0, 44000.0, 0.0), (2525.0, 10.0, 15080.0, 36400.0, 222.0),
-                    (10299.0, 24.0, 50250.0, 50250.0, 0.0)]
+PAYBACK_EXAMPLES = [(2525.0, 10.0, 15080.0, 50250.0, 222.0), (3000.0, 10.0, 20000.0, 44000.0, 0.0),
+                    (10299.0, 24.0, 50250.0, 50250.0, 109.0)]
 
 
 def payback_cases(seed: str) -> list[tuple]:
@@ -74,66 +73,51 @@ def describe_payback(args: tuple) -> str:
     return "payback_months({}, {}, {}, {}, {})".format(*args)
 
 
-# 04, exercise 3. rank_paths(paths, pay_now) -> list of path names
+# 04, exercise 3. five_year_net(cost, months, pay_now, pay_after, yearly_fees) -> float
 
-RANK_COLUMNS = ["path", "tuition", "books", "exam_fee", "yearly_fees", "months", "pay_after"]
-
-
-def example_paths() -> pd.DataFrame:
-    """The five paths at the explorer's defaults, as rank_paths takes them."""
-    return read_csv_text(paths_frame(default_paths()).to_csv(index=False))
+NET_EXAMPLES = [(2525.0, 10.0, 15080.0, 50250.0, 222.0), (3000.0, 10.0, 20000.0, 44000.0, 0.0),
+                (1000.0, 66.0, 20000.0, 50000.0, 0.0)]
 
 
-def rank_cases(seed: str) -> list[tuple]:
-    """A table of paths (RANK_COLUMNS) and your pay now, per year."""
+def net_cases(seed: str) -> list[tuple]:
+    """Total cost, months before the new pay starts, pay now, pay after (both per year), yearly fees."""
     if seed == PUBLIC_SEED:
-        return [(example_paths(), PAY_NOW_DEFAULT)]
-    rng = _rng("rank_paths", seed)
+        return list(NET_EXAMPLES)
+    rng = _rng("five_year_net", seed)
     cases = []
-    for k in range(4):
-        names = rng.sample(["Billing certificate", "Coding certificate", "Combined certificate", "Public associate",
-                            "Private associate", "Online self-paced", "Evening course", "Apprenticeship"], rng.randrange(3, 7))
-        rows = [{"path": name, "tuition": float(rng.randrange(1_200, 40_000, 100)), "books": float(rng.randrange(0, 800, 10)),
-                 "exam_fee": float(rng.choice([0, 117, 299, 425, 499])), "yearly_fees": float(rng.choice([0, 29.5, 222])),
-                 "months": float(rng.randrange(4, 30)), "pay_after": float(rng.randrange(30_000, 75_000, 250))}
-                for name in names]
-        if k == 0:  # two paths with the same numbers: the tie goes to the name first in alphabetical order
-            rows.append({**rows[0], "path": "A twin of " + rows[0]["path"]})
-        if k == 1:  # one that takes longer than five years
-            rows.append({**rows[0], "path": "Part-time degree", "months": 66.0})
-        rng.shuffle(rows)
-        pay_now = float(rng.choice([0, 15080, rng.randrange(18_000, 45_000, 500)]))
-        cases.append((read_csv_text(pd.DataFrame(rows, columns=RANK_COLUMNS).to_csv(index=False)), pay_now))
+    for _ in range(20):
+        now = float(rng.choice([0, 15080, 24000, rng.randrange(10_000, 60_000, 500)]))
+        cases.append((float(rng.randrange(1_000, 42_000, 50)), float(rng.randrange(4, 30)), now,
+                      float(rng.randrange(25_000, 80_000, 500)), float(rng.choice([0, 29.5, 109, 222, 300]))))
+    cases += [(2000.0, 60.0, 30000.0, 50000.0, 0.0), (2000.0, 72.0, 30000.0, 50000.0, 222.0),
+              (0.0, 0.0, 0.0, 12000.0, 1200.0), (5000.0, 9.0, 60000.0, 45000.0, 0.0)]
+    rng.shuffle(cases)
     return cases
 
 
-def rank_hint(results: list) -> str | None:
-    """On the example table: every path named once."""
-    names = sorted(example_paths()["path"])
-    for found in results:
-        if not all(isinstance(n, str) for n in found):
-            return "the list should hold the paths' names (text), like 'Coding certificate'."
-        if sorted(found) != names:
-            return f"the list should name each of the {len(names)} paths exactly once (the table's 'path' column)."
-    return None
+def describe_net(args: tuple) -> str:
+    """How the notebook writes one five_year_net input."""
+    return "five_year_net({}, {}, {}, {}, {})".format(*args)
 
 
-def describe_rank(args: tuple) -> str:
-    """How the check names one rank_paths input."""
-    paths, pay_now = args
-    return f"a table of {len(paths)} paths, with pay now {pay_now:,.2f} a year"
+def example_paths(basis: str = DEFAULT_BASIS) -> pd.DataFrame:
+    """The five paths at the explorer's defaults on one pay basis, one row each, pay per year."""
+    return read_csv_text(paths_frame(default_paths(basis)).to_csv(index=False))
 
 
 # 05. red_flags(program) -> sorted list of flag words
 
-FLAGS = ("approval", "code_books", "cost", "externship", "pass_rate", "placement")
+FLAGS = ("approval", "code_books", "cost", "hands_on", "pass_rate", "placement")
 PROGRAM_EXAMPLES = [
-    {"name": "Sample College coding certificate", "approval": "AHIMA PCAP", "externship": True, "pass_rate": 78.0,
-     "code_book_year": 2026, "year": 2026, "placement_claim": None, "total_cost": 4200.0, "budget": 5000.0},
-    {"name": "FastTrack Online billing course", "approval": None, "externship": False, "pass_rate": None,
-     "code_book_year": 2023, "year": 2026, "placement_claim": 100.0, "total_cost": None, "budget": 2000.0},
-    {"name": "Example Community College HIM degree", "approval": "CAHIIM", "externship": True, "pass_rate": None,
-     "code_book_year": 2026, "year": 2026, "placement_claim": 85.0, "total_cost": 11800.0, "budget": 10000.0},
+    {"name": "Sample College coding certificate", "approval": "AHIMA PCAP", "externship": True, "practice_set": False,
+     "pass_rate": 78.0, "code_book_year": 2026, "year": 2026, "placement_claim": None, "total_cost": 4200.0,
+     "budget": 5000.0},
+    {"name": "FastTrack Online billing course", "approval": None, "externship": False, "practice_set": False,
+     "pass_rate": None, "code_book_year": 2023, "year": 2026, "placement_claim": 100.0, "total_cost": None,
+     "budget": 2000.0},
+    {"name": "Example Community College HIM degree", "approval": "CAHIIM", "externship": False, "practice_set": True,
+     "pass_rate": None, "code_book_year": 2026, "year": 2026, "placement_claim": 85.0, "total_cost": 11800.0,
+     "budget": 10000.0},
 ]
 
 
@@ -153,7 +137,8 @@ def program_cases(seed: str) -> list[tuple]:
         cases.append(({
             "name": f"Program {i + 1}",
             "approval": rng.choice([None, "", "CAHIIM", "AHIMA PCAP", "AAPC approved (check on aapc.com)", None]),
-            "externship": rng.random() < 0.6,
+            "externship": rng.random() < 0.5,
+            "practice_set": rng.random() < 0.5,
             "pass_rate": rng.choice([None, round(rng.uniform(40, 99), 1), round(rng.uniform(60, 95), 1)]),
             "code_book_year": year - rng.choice([0, 0, 0, 1, 3]),
             "year": year,
@@ -161,8 +146,12 @@ def program_cases(seed: str) -> list[tuple]:
             "total_cost": rng.choice([None, float(rng.randrange(1_500, 42_000, 100))]),
             "budget": float(rng.randrange(1_000, 45_000, 500)),
         },))
-    cases.append(({**PROGRAM_EXAMPLES[0], "name": "On budget exactly", "total_cost": 5000.0},))
-    cases.append(({**PROGRAM_EXAMPLES[0], "name": "Blank approval", "approval": "   "},))
+    base = PROGRAM_EXAMPLES[0]
+    cases.append(({**base, "name": "On budget exactly", "total_cost": 5000.0},))
+    cases.append(({**base, "name": "Blank approval", "approval": "   "},))
+    cases.append(({**base, "name": "Practice set only", "externship": False, "practice_set": True},))
+    cases.append(({**base, "name": "Neither", "externship": False, "practice_set": False},))
+    cases.append(({**base, "name": "Pass rate of zero", "pass_rate": 0.0},))
     return cases
 
 
@@ -171,7 +160,7 @@ def flags_hint(results: list) -> str | None:
     seen: set[str] = set()
     for found in results:
         if found != sorted(found) or len(set(found)) != len(found):
-            return "the flags should be a sorted list without repeats, like ['cost', 'externship']."
+            return "the flags should be a sorted list without repeats, like ['cost', 'hands_on']."
         unknown = [f for f in found if f not in FLAGS]
         if unknown:
             return f"{unknown[0]!r} is not one of the six flag words ({', '.join(FLAGS)})."
@@ -189,16 +178,16 @@ def describe_program(args: tuple) -> str:
 
 # 05. lean(answers, weights) -> "billing" | "coding" | "combined" | None
 
-FACTOR_KEYS = ("communication", "detail", "learning", "prospects", "environment")
+FACTOR_KEYS = ("communication", "detail", "learning", "environment")
 LEAN_EXAMPLES = [
-    ({"communication": 5, "detail": 2, "learning": 4, "prospects": 2, "environment": 4},
-     {"communication": 2, "detail": 2, "learning": 2, "prospects": 2, "environment": 2}),
-    ({"communication": 2, "detail": 5, "learning": None, "prospects": 4, "environment": 1},
-     {"communication": 1, "detail": 3, "learning": 2, "prospects": 2, "environment": 3}),
-    ({"communication": 4, "detail": 4, "learning": 3, "prospects": None, "environment": None},
-     {"communication": 2, "detail": 2, "learning": 2, "prospects": 2, "environment": 2}),
-    ({"communication": None, "detail": 5, "learning": None, "prospects": None, "environment": None},
-     {"communication": 2, "detail": 3, "learning": 2, "prospects": 2, "environment": 2}),
+    ({"communication": 5, "detail": 2, "learning": 2, "environment": 3},
+     {"communication": 2, "detail": 2, "learning": 2, "environment": 2}),
+    ({"communication": 2, "detail": 5, "learning": None, "environment": 4},
+     {"communication": 1, "detail": 3, "learning": 2, "environment": 3}),
+    ({"communication": 4, "detail": 4, "learning": 3, "environment": None},
+     {"communication": 2, "detail": 2, "learning": 2, "environment": 2}),
+    ({"communication": None, "detail": 5, "learning": None, "environment": None},
+     {"communication": 2, "detail": 3, "learning": 2, "environment": 2}),
 ]
 
 
@@ -212,10 +201,14 @@ def lean_cases(seed: str) -> list[tuple]:
         answers = {k: rng.choice([None, 1, 2, 3, 4, 5, 5, 1]) for k in FACTOR_KEYS}
         cases.append((answers, {k: rng.choice([1, 2, 3]) for k in FACTOR_KEYS}))
     # on the line: 3 of 12 points is exactly a quarter, which is enough to lean (to billing)
-    cases.append(({"communication": 4, "detail": 3, "learning": 3, "prospects": None, "environment": None},
-                  {"communication": 3, "detail": 2, "learning": 1, "prospects": 2, "environment": 2}))
+    cases.append(({"communication": 4, "detail": 3, "learning": 3, "environment": None},
+                  {"communication": 3, "detail": 2, "learning": 1, "environment": 2}))
+    # one billing factor disagreed with: its pull goes to coding
+    cases.append(({"communication": 1, "detail": 3, "learning": 3, "environment": 3},
+                  {"communication": 3, "detail": 1, "learning": 1, "environment": 1}))
     cases.append(({k: 3 for k in FACTOR_KEYS}, {k: 1 for k in FACTOR_KEYS}))
     cases.append(({k: None for k in FACTOR_KEYS}, {k: 2 for k in FACTOR_KEYS}))
+    rng.shuffle(cases)
     return cases
 
 
@@ -224,10 +217,6 @@ def lean_hint(results: list) -> str | None:
     for found in results:
         if found not in ("billing", "coding", "combined", None):
             return f"{found!r} is not one of 'billing', 'coding', 'combined' or None."
-    if all(found is None for found in results):
-        return "it returned None on every example, as the unfinished stub does: write the body."
-    if None not in results:
-        return "one example has only one answer: with fewer than 3 answers the function should return None."
     return None
 
 
@@ -239,12 +228,14 @@ def describe_lean(args: tuple) -> str:
 
 EXERCISES = {
     "annual_pay": Exercise("annual_pay", pay_cases, (int, float), "a number (dollars a year)",
-                           lambda a: "annual_pay({}, {})".format(*a)),
+                           lambda a: "annual_pay({}, {})".format(*a), notebook="04_costs_and_careers"),
     "payback_months": Exercise("payback_months", payback_cases, (int, float, type(None)),
-                               "a number of months, or None when it never pays back", describe_payback, payback_hint),
-    "rank_paths": Exercise("rank_paths", rank_cases, list, "a list of path names, best five-year net first",
-                           describe_rank, rank_hint),
+                               "a number of months, or None when it never pays back", describe_payback, payback_hint,
+                               notebook="04_costs_and_careers"),
+    "five_year_net": Exercise("five_year_net", net_cases, (int, float), "a number (dollars over five years)",
+                              describe_net, notebook="04_costs_and_careers"),
     "lean": Exercise("lean", lean_cases, (str, type(None)), "'billing', 'coding', 'combined' or None",
-                     describe_lean, lean_hint),
-    "red_flags": Exercise("red_flags", program_cases, list, "a sorted list of flag words", describe_program, flags_hint),
+                     describe_lean, lean_hint, notebook="05_choosing_a_path"),
+    "red_flags": Exercise("red_flags", program_cases, list, "a sorted list of flag words", describe_program, flags_hint,
+                          notebook="05_choosing_a_path"),
 }

@@ -23,7 +23,8 @@ EXAMS = [("Not decided yet", ""), ("CPC (AAPC)", "CPC"), ("CPB (AAPC)", "CPB"), 
          ("CBCS (NHA)", "CBCS"), ("CCS (AHIMA), later, for hospital coding", "CCS")]
 TEXT_FIELDS = {
     "program": "Program I will apply to",
-    "checks": "What I will check about it (approval, externship, pass rates, total cost)",
+    "checks": "What I will check about it (accreditation, aid, hands-on practice, pass rates, total cost)",
+    "shadowing": "Someone I could shadow or ask about the work, and the software I want to get comfortable with",
     "first_jobs": "First jobs I will apply for",
     "keeping": "How I will keep my credential (CEUs, membership)",
 }
@@ -49,6 +50,7 @@ def plan_markdown(plan: dict, assessment: dict | None = None, today: date | None
              f"- **Budget:** {amount('budget', 'USD')}", f"- **Study time:** {amount('study_months', 'months')}",
              f"- **Exam:** {exam}, target date: {value('exam_date')}",
              f"- **First jobs:** {value('first_jobs')}", f"- **Checks before I enrol:** {value('checks')}",
+             f"- **Shadowing and software:** {value('shadowing')}",
              f"- **Keeping the credential:** {value('keeping')}", ""]
     if assessment:
         lines += ["## What my self-assessment said", "", assessment.get("summary", ""), ""]
@@ -122,8 +124,10 @@ class PlanBuilder:
                                        unit="USD")
         self.study_months = AccessibleSlider("Months I will study", min=0, max=36, step=1,
                                              value=_number(saved.get("study_months")), unit="months")
+        # Wide enough for its label and the whole placeholder (a default Text box cut "for example 2027-09").
         self.exam_date = widgets.Text(value=str(saved.get("exam_date") or ""), description="Exam target (YYYY-MM)",
-                                      placeholder="for example 2027-09", style={"description_width": "initial"})
+                                      placeholder="for example 2027-09", style={"description_width": "initial"},
+                                      layout=widgets.Layout(width="100%", max_width="32em"))
         self.texts = {key: widgets.Textarea(value=str(saved.get(key) or ""), description=label,
                                             layout=widgets.Layout(width="100%"), style={"description_width": "initial"})
                       for key, label in TEXT_FIELDS.items()}

@@ -44,12 +44,23 @@ def salary_table() -> HTML:
                            "(2,080 hours = 40 hours × 52 weeks)."))
 
 
-def salary_chart() -> HTML:
-    """The same figures as ranges on one yearly scale, each named in words."""
+CHART_LABEL_CHARS = 30  # the chart leaves 252 px left of its bars: about 30 characters at 12 px, so none is cut
+
+
+def chart_rows() -> list[tuple[str, float, float | None]]:
+    """The chart's rows: a short label (with its year for a reference figure), the low and the high per year."""
     frame = salary_evidence()
-    rows = [(f"{f} ({y})" if k != "article claim" else f, float(lo), None if pd.isna(hi) else float(hi))
-            for f, lo, hi, y, k in zip(frame["figure"], frame["low_per_year"], frame["high_per_year"], frame["year"],
-                                       frame["kind"])]
+    rows = [(str(short), float(lo), None if pd.isna(hi) else float(hi))
+            for short, lo, hi in zip(frame["short"], frame["low_per_year"], frame["high_per_year"])]
+    long = [label for label, _, _ in rows if len(label) > CHART_LABEL_CHARS]
+    if long:  # a data file edited by hand: say which label would be cut, rather than draw it cut
+        raise ValueError(f"Chart labels must be at most {CHART_LABEL_CHARS} characters: {long}")
+    return rows
+
+
+def salary_chart() -> HTML:
+    """The same figures as ranges on one yearly scale, each named in words (short labels, full names in the table)."""
+    rows = chart_rows()
     svg = range_chart_svg(rows, title="Pay per year: the article's claims and the reference figures")
     note = ("Bars: ranges; dots: single figures; a bar running to the edge: an open top ('over'). "
             "Source: data/careers/salary_evidence.csv.")
