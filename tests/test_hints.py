@@ -105,7 +105,7 @@ def test_a_right_graded_function_is_handed_in_and_says_what_was_checked(shown, c
 def test_a_missing_function_or_a_lost_cell_gets_a_message(shown):
     _, notices = shown
     check_function(DOUBLE, checks.MISSING, ENTRY)
-    assert "here is no `double` in this notebook yet" in notices[0] and "Hint 1" in notices[0]
+    assert "here is no double in this notebook yet" in notices[0] and "Hint 1" in notices[0]
 
 
 def test_a_practice_function_is_recorded_not_handed_in(shown):
@@ -116,7 +116,7 @@ def test_a_practice_function_is_recorded_not_handed_in(shown):
 
 
 @pytest.mark.parametrize("value, words", [
-    (..., "still `...`"), ("64", "should be a number"), (63.0, "not the value"), (checks.MISSING, "here is no"),
+    (..., "still ..."), ("64", "should be a number"), (63.0, "not the value"), (checks.MISSING, "here is no"),
 ])
 def test_practice_values_get_a_message_and_a_hint(shown, value, words):
     _, notices = shown
@@ -141,3 +141,25 @@ def test_practice_value_html_is_escaped(monkeypatch):
     check_practice_value("tag", "<img src=x onerror=alert(1)>", {**ENTRY, "mode": "practice",
                                                                "examples": ["<img src=x onerror=alert(1)>"]}, lambda f: None)
     assert "<img" not in bundles[0]["text/html"] and "&lt;img" in bundles[0]["text/html"]
+
+
+CODES = {"id": "cd-p99", "type": "codes", "code_system": "ICD-10-CM", "sequence": "all", "mode": "practice"}
+
+
+@pytest.mark.parametrize("typed, fraction", [
+    ("E11.22, N18.31", 1.0), ("e1122 n1831", 1.0), (["E11.22"], 0.5), ("N18.31, E11.22", 0.5),
+    ("E11.22, N18.31, I10", 0.5), ("I10", 0.0),
+])
+def test_a_set_of_codes_is_scored_with_its_sequence(typed, fraction):
+    from billcode.quiz.scoring import clean_answer, score_answer
+
+    assert score_answer(CODES, clean_answer(CODES, typed), ["E11.22", "N18.31"]).fraction == fraction
+
+
+@pytest.mark.parametrize("typed, words", [("", "at least one"), ("E11.22, e1122", "more than once"),
+                                          (", ".join(["I10"] * 13), "at most 12"), (42, "separated by commas")])
+def test_a_set_of_codes_refuses_bad_input_with_a_message(typed, words):
+    from billcode.quiz.scoring import AnswerError, clean_answer
+
+    with pytest.raises(AnswerError, match=words):
+        clean_answer(CODES, typed)

@@ -15,6 +15,7 @@ TYPE_NAMES = {
     "truefalse": "True or false",
     "numeric": "Type a number",
     "code": "Type a code",
+    "codes": "Type the codes, in order",
     "matching": "Matching",
     "ordering": "Put in order",
 }
@@ -64,6 +65,10 @@ def question_notes(item: dict) -> str:
         notes.append(UNIT_HINTS[item["unit"]])
     if kind == "code":
         notes.append("ICD-10-CM; the dot is optional." if item["code_system"] == "ICD-10-CM" else "HCPCS Level II.")
+    if kind == "codes":
+        order = {"first": " The guidelines fix which code is listed first.",
+                 "all": " The guidelines fix their order."}.get(item.get("sequence", "none"), "")
+        notes.append(f"{item['code_system']}, separated by commas; the dot is optional.{order}")
     if item["mode"] == "graded":
         notes.append(CREDIT_RULES[kind])
         notes.append("Press **Save answer**; right or wrong is shown only after grading.")

@@ -18,6 +18,10 @@ CREDIT_RULES = {
     ),
     "numeric": "All or nothing, within the stated tolerance.",
     "code": "All or nothing; capitals, spaces and the dot do not matter.",
+    "codes": (
+        "Partial credit: each right code earns a share, each code that does not belong takes one away, and so does "
+        "a wrong sequence where the guidelines fix it (never below zero)."
+    ),
     "matching": "Partial credit: one share for each pair matched correctly.",
     "ordering": "Partial credit: the share of pairs of steps that are in the right order relative to each other.",
 }
@@ -82,6 +86,8 @@ def clean_answer(item: dict, value: object) -> object:
         if not isinstance(value, str) or not value.strip():
             raise AnswerError("Type a code first.")
         return normalize_code(value, item["code_system"])
+    if kind == "codes":
+        return _clean_codes(item, value)
     if kind == "matching":
         if not isinstance(value, dict):
             raise AnswerError("The answer should pair each item with a choice.")
@@ -109,6 +115,45 @@ def clean_answer(item: dict, value: object) -> object:
     raise AnswerError(f"Unknown question type {kind!r}.")
 
 
+MAX_CODES = 12  # a claim's box 21 holds at most twelve diagnoses (A-L)
+
+
+def split_codes(value: object) -> list[str]:
+    """Codes typed in one box (commas, semicolons or spaces between them) or given as a list, as typed."""
+    if isinstance(value, str):
+        return [part for part in value.replace(";", ",").replace(" ", ",").split(",") if part.strip()]
+    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        return [v for v in value if v.strip()]
+    raise AnswerError("Type the codes in the box, separated by commas.")
+
+
+def _clean_codes(item: dict, value: object) -> list[str]:
+    codes = [normalize_code(c, item["code_system"]) for c in split_codes(value)]
+    if not codes:
+        raise AnswerError("Type at least one code first.")
+    if len(codes) > MAX_CODES:
+        raise AnswerError(f"That is {len(codes)} codes; a claim carries at most {MAX_CODES} diagnoses.")
+    bare = [c.replace(".", "") for c in codes]
+    repeated = sorted({c for c, b in zip(codes, bare) if bare.count(b) > 1})
+    if repeated:
+        raise AnswerError(f"Each code goes in once; typed more than once: {', '.join(repeated)}.")
+    return codes
+
+
+def sequence_problem(item: dict, value: list[str], key: list[str]) -> str | None:
+    """What is wrong with the order of the right codes, when the guidelines fix it ("first" or "all"), or None."""
+    rule = item.get("sequence", "none")
+    bare = [v.replace(".", "") for v in value]
+    wanted = [k.replace(".", "") for k in key]
+    if rule == "first" and bare and bare[0] != wanted[0]:
+        return f"{key[0]} is listed first here."
+    if rule == "all":
+        found = [b for b in bare if b in wanted]
+        if found != [w for w in wanted if w in found]:
+            return "The right codes are here, but not in the order the guidelines set: " + ", then ".join(key) + "."
+    return None
+
+
 def score_answer(item: dict, value: object, key: object) -> Score:
     """Score a cleaned answer against the key (0 to 1) and explain the result."""
     kind = item["type"]
@@ -127,6 +172,14 @@ def score_answer(item: dict, value: object, key: object) -> Score:
         return Score(1.0 if ok else 0.0, f"You answered {format_amount(float(value), unit)}.")
     if kind == "code":
         return Score(1.0 if codes_match(value, key, item["code_system"]) else 0.0)
+    if kind == "codes":
+        wanted = {k.replace(".", "") for k in key}
+        typed = [v.replace(".", "") for v in value]
+        hits, extra = sum(t in wanted for t in typed), sum(t not in wanted for t in typed)
+        order = sequence_problem(item, value, key) if hits else None
+        fraction = max(0, hits - extra - (1 if order else 0)) / len(key)
+        text = f"{hits} of {len(key)} codes found, {extra} code(s) that do not belong."
+        return Score(fraction, text + (f" Sequencing: {order}" if order and fraction < 1 else ""))
     if kind == "matching":
         good = sum(value.get(lid) == rid for lid, rid in key.items())
         return Score(good / len(key), f"{good} of {len(key)} matched correctly.")
@@ -140,6 +193,14 @@ def score_answer(item: dict, value: object, key: object) -> Score:
 
 def format_hints(item: dict, value: object) -> tuple[list[str], list[str]]:
     """For typed codes: (problems with the code, gentle notes such as capitals); empty for other types."""
+    if item["type"] == "codes":
+        try:
+            typed = split_codes(value)
+        except AnswerError:
+            return [], []
+        hints = [f"{c.strip()}: {h}" for c in typed for h in code_hints(c, item["code_system"])]
+        notes = [n for n in (capitals_note(c, item["code_system"]) for c in typed[:1]) if n]
+        return hints, notes
     if item["type"] != "code":
         return [], []
     note = capitals_note(value, item["code_system"])
@@ -159,6 +220,8 @@ def describe_answer(item: dict, value: object) -> str:
         return format_amount(float(value), item["unit"])
     if kind == "code":
         return str(value)
+    if kind == "codes":
+        return ", ".join(value)
     if kind == "matching":
         return "; ".join(f"{_text(item, 'left', k)} → {_text(item, 'right', v)}" for k, v in value.items())
     if kind == "ordering":

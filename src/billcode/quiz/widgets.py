@@ -83,6 +83,9 @@ def _typed(item: dict, rng: random.Random | None) -> Controls:
     if item["type"] == "numeric":
         label = UNIT_WORDS[item["unit"]]
         hint = "for example 1,250.50" if item["unit"] == "USD" else "a number"
+    elif item["type"] == "codes":
+        label = f"{item['code_system']} codes, in order"
+        hint = "codes separated by commas"
     else:
         label = f"{item['code_system']} code"
         hint = "letters and digits"
@@ -100,6 +103,8 @@ def _typed(item: dict, rng: random.Random | None) -> Controls:
             text.value = format_amount(float(value), item["unit"]).replace(" months", "")
         elif isinstance(value, str):
             text.value = value
+        elif item["type"] == "codes" and isinstance(value, list):
+            text.value = ", ".join(str(v) for v in value)
 
     return Controls(text, lambda: text.value, fill, [text])
 
@@ -152,6 +157,7 @@ BUILDERS: dict[str, Callable[[dict, random.Random | None], Controls]] = {
     "multiple": _multiple,
     "numeric": _typed,
     "code": _typed,
+    "codes": _typed,
     "matching": _matching,
     "ordering": _ordering,
 }
