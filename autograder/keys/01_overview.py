@@ -30,14 +30,16 @@ def graded(params: dict) -> dict:
             "the practice then receives the 835 and posts the payment.",
         ),
         "test_ov_g3": QuizKey(
-            "ov-g3", "c",
-            "The 270 is the eligibility and benefit inquiry, and the 271 is the payer's response. 837P/835 are the "
-            "claim and the remittance; 276/277 ask about and report a claim's status.",
+            "ov-g3", "b",
+            "A 276 asks the payer where a claim stands (the 277 is its answer); the 835 remittance carries the payment "
+            "and its adjustments once the claim is decided. The 270/271 pair is about eligibility before a visit, and "
+            "sending the 837P again would make a duplicate claim.",
         ),
         "test_ov_g4": QuizKey(
             "ov-g4", {"cpc": "aapc", "cpb": "aapc", "cca": "ahima", "cbcs": "nha", "ccs": "ahima"},
-            "AAPC grants the CPC and CPB; AHIMA grants the CCA and CCS; the National Healthcareer Association (NHA) "
-            "grants the CBCS.",
+            "First the credential, from its focus: Ana needs the CPC, Ben the CPB, Cy the CCA, Dee the CBCS and Eve the "
+            "CCS. Then who grants it: AAPC grants the CPC and CPB; AHIMA the CCA and CCS; the National Healthcareer "
+            "Association (NHA) the CBCS.",
         ),
         "test_ov_g5": QuizKey(
             "ov-g5", ["a", "c", "e"],

@@ -16,11 +16,13 @@ from billcode.data import load_table
 # What each shipped table is, and where its facts come from (data/README.md has the full record).
 CAPTIONS = {
     "article_figures": (
-        "Every figure the article states, next to a reference figure where one exists",
-        "The article 'Medical Billing vs. Medical Coding programs' (claims, untraced); BLS Occupational Outlook "
-        "Handbook, May 2024 (as reported by startrightcareers.com and jobhuntday.com; check bls.gov); AAPC 2022 "
-        "Medical Coding and Billing Salary Report (aapc.com). Checked 2026-11. Status: verified = seen on the "
-        "source's own page; secondary = seen only on pages citing it; untraced = no source found.",
+        "Every figure the article states (each one the article's untraced claim), beside a like reference figure "
+        "where one exists",
+        "The article 'Medical Billing vs. Medical Coding programs' (claims: it names no sources, and we traced none); "
+        "AAPC 2022 Medical Coding and Billing Salary Report (aapc.com); BLS Occupational Outlook Handbook, 2024 "
+        "(as reported by startrightcareers.com and collegegrad.com; check bls.gov). Checked 2026-11. The reference "
+        "status belongs to the reference figure: verified = seen on the source's own page; secondary = seen only on "
+        "pages citing it.",
     ),
     "revenue_cycle": (
         "The revenue cycle step by step, and who does what (main = owns it, supports = helps)",

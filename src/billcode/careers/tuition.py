@@ -19,7 +19,7 @@ SOURCE_NOTE = (
 
 
 def tuition_ranges() -> pd.DataFrame:
-    """The article's tuition claims as numbers: program, low, high (NaN = not stated), claim and status."""
+    """The article's tuition claims as numbers: program, low, high (NaN = not stated), claim and the claim's status."""
     table = load_table("article_figures")
     rows = table[table["topic"].str.startswith("Tuition:") & (table["unit"] == "USD")]
     return pd.DataFrame(
@@ -28,7 +28,7 @@ def tuition_ranges() -> pd.DataFrame:
             "low": rows["low"].astype(float),
             "high": rows["high"].astype(float),
             "article_claim": rows["article_claim"],
-            "status": rows["status"],
+            "status": rows["claim_status"],
         }
     ).reset_index(drop=True)
 

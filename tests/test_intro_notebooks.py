@@ -1,0 +1,257 @@
+"""Notebooks 00 (just enough Python) and 01 (the overview): what they promise, they keep.
+
+- 00 teaches every construct the later notebooks may rely on, each with a runnable example, and its practice answers
+  (the bank's examples) are what its own solutions give.
+- 01 says what skipping the code costs, per notebook, with the points the masters really give; its pay figures are
+  compared like with like; its one code exercise shows no Ellipsis before it is answered.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import nbformat
+import pandas as pd
+import pytest
+
+from billcode.basics.constructs import constructs_in
+from billcode.basics.exercises import FILED_EXAMPLES, FILING_DAYS
+from billcode.data import load_table
+from billcode.exercises import EXERCISES
+from billcode.quiz.bank import load_bank
+from nbgrader_helpers import AUTOGRADER, MASTERS, ROOT
+
+BASICS = "00_python_for_this_course"
+OVERVIEW = "01_overview"
+# What every notebook may assume 00 taught (docs: the notebook authors' brief, "the contract").
+CONTRACT = {"assign", "text", "number", "arithmetic", "round()", "print()", "none", "truth", "compare", "and-or-not",
+            "is-none", "if", "else", "list", "index", "slice", "len()", "in", ".append", "sorted()", "min()", "max()",
+            "sum()", "abs()", "int()", "float()", "str()", "dict", ".get", "for", "augassign", "def", "return",
+            ".upper", ".replace", ".strip", ".isdigit", "set", "set()", ".add", "import", ".loc", ".isin", ".tolist",
+            ".sum", ".itertuples", "attribute"}
+
+
+def master(name: str) -> nbformat.NotebookNode:
+    return nbformat.read(AUTOGRADER / "source" / name / f"{name}.ipynb", as_version=4)
+
+
+def student(name: str) -> nbformat.NotebookNode:
+    return nbformat.read(ROOT / "course" / f"{name}.ipynb", as_version=4)
+
+
+def grade_id(cell) -> str:
+    return cell.metadata.get("nbgrader", {}).get("grade_id", "")
+
+
+# --- 00: just enough Python ------------------------------------------------------------------------------------
+
+def test_00_teaches_the_contract_each_with_a_runnable_example():
+    nb = master(BASICS)
+    taught: set[str] = set()
+    for index, cell in enumerate(nb.cells):
+        declared = set(cell.metadata.get("billcode", {}).get("teaches", []))
+        if cell.cell_type != "markdown" or not declared:
+            continue
+        assert cell.source.startswith("#### Python you need here"), cell.source[:60]
+        example = ""
+        for after in nb.cells[index + 1:]:
+            if after.cell_type == "markdown":
+                break
+            example += after.source + "\n"
+        assert declared <= constructs_in(example), (cell.source[:60], declared - constructs_in(example))
+        taught |= declared
+    assert CONTRACT <= taught, f"00 does not teach {sorted(CONTRACT - taught)}"
+
+
+def test_00_is_practice_only():
+    nb = master(BASICS)
+    assert not [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")], "00 grades nothing"
+    bank = load_bank(BASICS)
+    assert all(i["mode"] == "practice" for i in bank["items"])
+    assert all(e.get("mode") == "practice" for e in bank["exercises"])
+    from billcode.instructor.keys import load_graded
+
+    assert load_graded(AUTOGRADER, BASICS, {}) == {}
+
+
+def _run_solutions(nb: nbformat.NotebookNode) -> dict:
+    """The master's locked example cells and answer cells run in order, as a learner runs them (no quiz cells)."""
+    namespace: dict = {}
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "instructor-only" in cell.metadata.get("tags", []):
+            continue
+        if "quiz." in cell.source or "check_" in cell.source:
+            continue
+        exec(compile(cell.source, grade_id(cell) or "cell", "exec"), namespace)
+    return namespace
+
+
+def test_00_bank_examples_are_what_the_solutions_give():
+    namespace = _run_solutions(master(BASICS))
+    for entry in load_bank(BASICS)["exercises"]:
+        name = entry["name"]
+        if name in EXERCISES:
+            cases = EXERCISES[name].cases("example")
+            assert [namespace[name](*args) for args in cases] == entry["examples"], name
+        else:
+            assert namespace[name] == pytest.approx(entry["examples"][0], abs=1e-9) and len(entry["examples"]) == 1
+            assert type(namespace[name]) in (float, int, str) or hasattr(namespace[name], "item"), name
+
+
+def test_00_filing_limits_are_the_synthetic_payers():
+    payers = load_table("billing/payers")
+    assert FILING_DAYS == dict(zip(payers["payer_id"], payers["timely_filing_days"].astype(int)))
+    namespace = _run_solutions(master(BASICS))
+    assert namespace["filing_days"] == FILING_DAYS
+    solution = namespace["filed_in_time"]
+    hidden = EXERCISES["filed_in_time"].cases("0123456789abcdef")
+    assert [solution(*a) for a in hidden] == [days <= FILING_DAYS[p] for p, days in hidden]
+    assert {days - FILING_DAYS[p] for p, days in hidden} >= {-1, 0, 1}  # the last allowed day and the day after
+    assert [solution(*a) for a in FILED_EXAMPLES] == load_bank(BASICS)["exercises"][3]["examples"]
+
+
+def test_00_scaffolds_show_nothing_before_they_are_answered():
+    """No released answer cell ends with a bare name (it would print Ellipsis before it is answered)."""
+    for name in (BASICS, OVERVIEW):
+        for cell in student(name).cells:
+            if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
+                body = ast.parse(cell.source).body
+                assert body and not isinstance(body[-1], ast.Expr), (name, grade_id(cell))
+                assert "..." in cell.source or "YOUR CODE HERE" in cell.source, (name, grade_id(cell))
+
+
+@pytest.mark.slow
+def test_00_student_copy_runs_top_to_bottom_with_messages_not_tracebacks(tmp_path):
+    """A learner who runs every cell before writing anything gets a notice under each check, never an error."""
+    from nbclient import NotebookClient
+
+    nb = student(BASICS)
+    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    errors = [(grade_id(c), o.get("ename")) for c in nb.cells for o in c.get("outputs", []) if o["output_type"] == "error"]
+    assert not errors, errors
+    for cell in nb.cells:
+        if grade_id(cell).endswith("_check"):
+            shown = " ".join(str(o.get("data", {}).get("text/plain", o.get("text", ""))) for o in cell.outputs)
+            assert "not done yet" in shown and "Traceback" not in shown, (grade_id(cell), shown)
+            assert "Hint" in shown, (grade_id(cell), shown)  # points to the hint that covers it
+
+
+# --- 01: the overview ------------------------------------------------------------------------------------------
+
+POINTS_ROW = re.compile(r"^\| (\d\d) \| (\d+) \| (\d+) \| (\d+) \| ([^|]+) \| ([^|]+) \|$", re.M)
+
+
+def points_by_notebook() -> dict[str, tuple[float, float, float]]:
+    """Question, code-exercise and written-answer points of every master, read from its graded cells."""
+    found = {}
+    for path in MASTERS:
+        question = code = written = 0.0
+        for cell in nbformat.read(path, as_version=4).cells:
+            role = cell.metadata.get("nbgrader", {})
+            if not role.get("grade"):
+                continue
+            if cell.cell_type == "markdown":
+                written += role["points"]
+            elif "check_saved(" in cell.source:
+                question += role["points"]
+            elif "check_answer(" in cell.source or "check_function(" in cell.source:
+                code += role["points"]
+            else:
+                raise AssertionError(f"{path.stem}: graded cell {role['grade_id']} is neither a question nor code")
+        found[path.stem[:2]] = (question, code, written)
+    return found
+
+
+def expected_rows() -> list[str]:
+    """The table rows 01 must show, in its own format."""
+    rows = []
+    for number, (question, code, written) in sorted(points_by_notebook().items()):
+        total = question + code + written
+        share = f"{code / total:.0%}" if total else "none: practice only"
+        best = f"{(question + written) / total:.0%}" if total else "nothing graded"
+        rows.append(f"| {number} | {question:g} | {code:g} | {written:g} | {share} | {best} |")
+    return rows
+
+
+def test_01_states_what_skipping_the_code_costs_in_every_notebook():
+    cell = next(c for c in master(OVERVIEW).cells if c.source.startswith("### What skipping the code costs"))
+    shown = [m.group(0) for m in POINTS_ROW.finditer(cell.source)]
+    assert shown == expected_rows(), ("01's table of points is out of step with the masters; its rows should be:\n"
+                                      + "\n".join(expected_rows()))
+    assert "30%" in cell.source and "70%" in cell.source
+
+
+def test_01_says_where_python_is_taught():
+    text = "\n".join(c.source for c in master(OVERVIEW).cells if c.cell_type == "markdown")
+    assert "00_python_for_this_course" in text and "Python you need here" in text
+    assert "No prior knowledge of healthcare, billing, coding or Python" not in text
+
+
+def test_01_shows_the_jobs_before_the_article_and_code_sets_before_their_question():
+    cells = master(OVERVIEW).cells
+    position = {c.source.splitlines()[0]: i for i, c in enumerate(cells) if c.cell_type == "markdown" and c.source}
+    asked = {re.search(r'"([\w-]+)"', c.source).group(1): i for i, c in enumerate(cells) if c.source.startswith("quiz.ask(")}
+    assert position["## Follow a claim through the revenue cycle"] < position["## Jobs, cost and pay: the article's claims"]
+    assert position["## The code sets"] < asked["ov-p8"] < position["## The messages"]
+    assert next(i for i in load_bank(OVERVIEW)["items"] if i["id"] == "ov-p8")["objective"] == "O3"
+    mid = [i for i, c in enumerate(cells) if c.cell_type == "markdown" and "Good place to stop" in c.source]
+    assert len(mid) == 1 and position["## Credentials"] < mid[0] < position["## The programs, as the article describes them"]
+
+
+def test_01_coder_steps_is_a_mini_exercise_with_a_taught_method():
+    cells = master(OVERVIEW).cells
+    answer = next(i for i, c in enumerate(cells) if grade_id(c) == "coder_steps_answer")
+    teaching = [i for i, c in enumerate(cells[:answer]) if c.metadata.get("billcode", {}).get("teaches")]
+    assert teaching and {".isin", ".loc", ".tolist"} <= set(cells[teaching[-1]].metadata["billcode"]["teaches"])
+    assert any(grade_id(c) == "coder_steps_hints" for c in cells[teaching[-1]:answer])
+    entry = load_bank(OVERVIEW)["exercises"][0]
+    assert 2 <= len(entry["hints"]) <= 3 and entry["scaffold"].startswith("# The example's line")
+    solution = re.search(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", cells[answer].source, re.S).group(1)
+    assert len([line for line in solution.splitlines() if line.strip()]) == 1
+
+
+def test_01_figures_label_the_reference_not_the_claim_and_compare_like_with_like():
+    figures = load_table("article_figures")
+    assert set(figures["claim_status"]) == {"untraced"}  # the article names no source for any figure
+    has_reference = figures["reference_figure"].notna()
+    assert (figures["reference_status"].notna() == has_reference).all()
+    assert set(figures.loc[has_reference, "reference_status"]) <= {"verified", "secondary"}
+    assert figures["like_for_like"].notna().all()
+    by_topic = figures.set_index("topic")
+    certified = by_topic.loc["Pay: certified coders (yearly)"]
+    assert "certified" in certified["reference_figure"] and "50,250" not in certified["reference_figure"]
+    assert pd.isna(by_topic.loc["Pay: billers (yearly)", "reference_figure"])  # no like figure exists
+    assert by_topic.loc["Pay: billers (yearly)", "like_for_like"].startswith("No like figure")
+    entry = by_topic.loc["Entry route: short-term certificates"]
+    assert "postsecondary nondegree award" in entry["reference_figure"] and "BLS" in entry["reference_source"]
+    # One year per source.
+    for source, year in (("AAPC", "2022"), ("BLS", "2024")):
+        years = {str(int(y)) for y in figures.loc[figures["reference_source"].str.startswith(source, na=False), "reference_year"]}
+        assert years == {year}, (source, years)
+
+
+def test_01_figures_table_shows_the_reference_status_beside_the_reference():
+    cells = master(OVERVIEW).cells
+    table = next(c for c in cells if grade_id(c) == "table_article_figures")
+    assert '"reference_figure", "reference_status", "like_for_like"' in table.source
+    assert '"status"' not in table.source
+
+
+def test_01_contradictions_and_quotes_are_the_articles_own_words():
+    """The critical-reading check and the prose quote the article: each quoted phrase is in it, word for word."""
+    article = ROOT.parent / "shared" / "seed" / "000_68e897907d238596.txt"
+    if not article.is_file():
+        pytest.skip("the seed article is not next to this checkout")
+    text = " ".join(article.read_text(encoding="utf-8").split()).lower()
+    text = re.sub(r"\$([\d,]+)-\$([\d,]+)", r"usd \1–\2", text).replace("$", "usd ")
+    text = re.sub(r"(\d)-(\d)", r"\1–\2", text)
+    item = next(i for i in load_bank(OVERVIEW)["items"] if i["id"] == "ov-p18")
+    quoted = [q for o in item["options"] for q in re.findall(r"'([^']+)'", o["text"])]
+    prose = " ".join(c.source for c in master(OVERVIEW).cells if c.cell_type == "markdown" and c.id in (
+        "programs-study", "7d9f2580"))
+    quoted += re.findall(r'"([^"]+)"', " ".join(prose.split()))
+    assert len(quoted) >= 8
+    for phrase in quoted:
+        assert phrase.lower() in text, phrase
