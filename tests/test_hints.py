@@ -163,3 +163,12 @@ def test_a_set_of_codes_refuses_bad_input_with_a_message(typed, words):
 
     with pytest.raises(AnswerError, match=words):
         clean_answer(CODES, typed)
+
+
+def test_running_an_unwritten_exercise_is_not_a_first_try(shown):
+    scores = []
+    check_function(DOUBLE, lambda x: None, {**ENTRY, "mode": "practice"}, scores.append)
+    check_practice_value("owed", 0, {**ENTRY, "mode": "practice", "examples": [65.0], "start": 0}, scores.append)
+    assert scores == []  # the mastery report keeps no zero for a cell the learner has not written yet
+    check_practice_value("owed", 40, {**ENTRY, "mode": "practice", "examples": [65.0], "start": 0}, scores.append)
+    assert scores == [0.0]

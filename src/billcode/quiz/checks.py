@@ -288,7 +288,7 @@ def check_function(exercise: Exercise, function: object, entry: dict | None = No
         verdict = f"{name} handed in for grading." if problem is None else ""
         display({EXPORT_MIME: {"name": name, "value": {"inputs": label, "results": results}}, "text/plain": verdict},
                 raw=True)
-    if record is not None and handed is None:
+    if record is not None and handed is None and kind != "unwritten":  # running an unwritten scaffold is no try
         expected = (entry or {}).get("examples") or []
         right = sum(1 for r, want in zip(results, expected) if "value" in r and same_value(r["value"], want))
         record(right / len(expected) if expected else 0.0)
@@ -334,7 +334,8 @@ def check_practice_value(name: str, value: object, entry: dict, record: Callable
             problem, kind = f"`{name}` is {_short(repr(got), 120)}, not the value this exercise asks for.", "example"
     else:
         kind = "type"
-    record(0.0 if problem else 1.0)
+    if value != entry.get("start", MISSING):  # a value still at its scaffold's starting value is not a try yet
+        record(0.0 if problem else 1.0)
     if problem:
         not_done(title, problem + " Try again." + _pointer(entry, kind))
         return
