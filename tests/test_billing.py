@@ -517,3 +517,12 @@ def test_a_scaffold_run_unchanged_gets_a_message_that_points_to_a_hint(monkeypat
         text = " ".join(n["text/plain"] for n in notices if isinstance(n, dict) and "text/plain" in n)
         assert "not done yet" in text and "(open it above) covers this" in text, (name, text)
         assert "handed in for grading." not in text, name
+
+
+def test_the_kpi_table_finds_the_scrubbers_result_by_name(monkeypatch):
+    """kpi_table() uses the notebook's own failing; a restarted notebook gets a sentence, not a NameError."""
+    from billcode.billing import kpis
+
+    assert "run the scrubber cell in step 4 first" in kpis.kpi_table().data
+    monkeypatch.setattr(kpis, "notebook_value", lambda name: {"C1004": ["member_id"]} if name == "failing" else MISSING)
+    assert "97.3%" in kpis.kpi_table().data  # 36 of 37 claims clean

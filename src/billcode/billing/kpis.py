@@ -9,6 +9,7 @@ from IPython.display import HTML
 
 from billcode.amounts import format_amount
 from billcode.billing.learner import NotReady, call, learner_function
+from billcode.quiz.checks import MISSING, notebook_value
 from billcode.billing.practice import AS_OF
 from billcode.billing.x12 import ERA_COLUMNS, read_835
 from billcode.data import data_path, load_table, require_columns
@@ -79,11 +80,17 @@ def kpi_frame(failing: dict) -> pd.DataFrame:
                          for k, v in values])
 
 
-def kpi_table(failing: object) -> HTML:
-    """Show the KPI table, or say what is missing if the scrubber's result is not a dict yet."""
+def kpi_table(failing: object = MISSING) -> HTML:
+    """Show the KPI table, or say what is missing if the scrubber's result is not there yet.
+
+    failing is the scrubber's result; without it, the notebook's own `failing` is used (as the check cells find a
+    function by its name), so a restarted notebook gets a sentence, not a NameError.
+    """
+    if failing is MISSING:
+        failing = notebook_value("failing")
     if not isinstance(failing, dict):
-        return HTML("<p role='status'><strong>Not yet:</strong> run your scrubber first; this table needs its "
-                    "result (a dict of failing claims).</p>")
+        return HTML("<p role='status'><strong>Not yet:</strong> run the scrubber cell in step 4 first; this table "
+                    "needs its result (a dict of failing claims).</p>")
     return HTML(table_html(kpi_frame(failing), "Our synthetic practice's KPIs, next to common benchmarks",
                            "Computed from this notebook's synthetic claims, 835 and A/R. Benchmarks vary by specialty "
                            "and by how each KPI is defined, so compare like with like."))
