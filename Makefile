@@ -8,31 +8,32 @@ NBGRADER := cd autograder && ../$(PY) -m nbgrader
 # Kernels, nbgrader and JupyterLab all come from the course environment, whatever the caller's PATH says.
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: help install lab app instructor test test-fast release check-release masters data grade report check-my-work demo-class feedback export bench bench-grading hub hub-stop hub-teardown test-hub clean-answers clean
+.PHONY: help install lab app instructor test test-fast release check-release masters data grade report check-my-work demo-class feedback export bench bench-grading hub hub-stop hub-teardown test-hub binder-links clean-answers clean
 
 help:
-	@echo "make lab        open JupyterLab on the course, as a learner sees it (installs into $(VENV) first if needed)"
-	@echo "make app        open the cost explorer as a stand-alone app (Voila, code hidden) on http://localhost:8866"
-	@echo "make instructor open JupyterLab on autograder/ with nbgrader's instructor panels (formgrader, Create Assignment)"
-	@echo "make test       run every test (installs first if needed)"
-	@echo "make release    regenerate course/ from the masters in autograder/source/"
-	@echo "make masters    refresh question text from the banks and re-run the masters' outputs"
-	@echo "make data       regenerate data/billing/ (seeded) and the billable ICD-10-CM list"
-	@echo "make grade      grade every submission in autograder/submitted/ (sandboxed, in parallel: JOBS=N; report in autograder/reports/)"
-	@echo "make report     the class report: score distribution, item difficulty and discrimination, mastery (autograder/reports/)"
-	@echo "make check-my-work NB=course/02_billing.ipynb   a self-learner's saved notebook, graded with feedback"
-	@echo "make feedback   write feedback HTML for graded submissions (held back if it would show key text)"
-	@echo "make export     write autograder/grades.csv"
-	@echo "make bench      measure speed and memory (benchmarks/)"
-	@echo "make hub        the course on JupyterHub on this machine (root): accounts, PostgreSQL gradebook, exchange; then start"
-	@echo "make test-hub   the whole hub cycle end to end (root; throwaway accounts and PostgreSQL; also part of make test)"
-	@echo "make bench-grading   grade a synthetic class: stock nbgrader against the course's command"
-	@echo "make demo-class a synthetic class to try grading on (10 students x every assignment, in autograder/submitted/)"
-	@echo "make install    the environment only (.venv; make lab and make test do it when needed)"
-	@echo "make test-fast  the tests without nbgrader runs, notebook runs or a browser (a minute or two)"
-	@echo "make check-release   fail if course/ is not what the masters generate"
-	@echo "make hub-stop / make hub-teardown   stop the hub / remove everything make hub made (accounts included)"
-	@echo "make clean-answers   delete answers files left in the masters' folders; make clean: every grading folder"
+	@echo "Learners"
+	@echo "  make lab          JupyterLab on your own copies of the notebooks (my-work/), as a learner sees it"
+	@echo "                    PORT=9000 picks the port; ARGS=--no-browser for a remote or headless start"
+	@echo "  make app          the cost explorer as a stand-alone app (Voila, code hidden) on port 8866 (PORT=, ARGS=)"
+	@echo "  make check-my-work NB=my-work/02_billing.ipynb   your saved notebook, graded as an instructor would"
+	@echo "Instructors, in the order of the work"
+	@echo "  make install      the environment only (.venv; every target does it when needed)"
+	@echo "  make instructor   JupyterLab on autograder/ with nbgrader's formgrader and Create Assignment panels"
+	@echo "  make masters      after editing a bank or a master: question text and stored outputs (ONLY=02_billing)"
+	@echo "  make release      regenerate course/ from the masters (ONLY=...); make check-release: fail on drift"
+	@echo "  make demo-class   a synthetic class to try grading on (10 students x every assignment)"
+	@echo "  make grade        grade every submission in autograder/submitted/ (sandboxed, in parallel: JOBS=N)"
+	@echo "  make report       the class report: scores, item difficulty and discrimination, mastery (autograder/reports/)"
+	@echo "  make feedback     a feedback page per student and assignment (autograder/feedback/)"
+	@echo "  make export       autograder/grades.csv"
+	@echo "  make hub          the course on JupyterHub on this machine (root); make hub-stop, make hub-teardown"
+	@echo "Developers"
+	@echo "  make test         every test (make test-fast: without nbgrader runs, notebook runs or a browser)"
+	@echo "  make data         regenerate the data the course builds (data/billing/, the ICD-10-CM files)"
+	@echo "  make bench        speed and memory (benchmarks/); make bench-grading: stock nbgrader against make grade"
+	@echo "  make test-hub     the whole hub cycle end to end (root; also part of make test)"
+	@echo "  make binder-links REPO=you/your-fork   point every Binder link in the README at a fork"
+	@echo "  make clean-answers   answers files left in the masters' folders; make clean: every grading folder"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; run: make PYTHON=python3.11 ...")'
@@ -40,7 +41,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
 	# Pin the notebook kernel to this environment's Python, so it always finds the course package.
-	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (billcode)" >/dev/null
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)" >/dev/null
 	touch $(STAMP)
 
 # axe-core for the browser accessibility checks (npm). Without it the axe checks are skipped with a warning
@@ -55,13 +56,23 @@ install: $(STAMP)
 
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-# The learner's view: no instructor panels (jupyter/README.md says which and why).
-lab: install
-	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter/learner $(VENV)/bin/jupyter lab $(ROOT_FLAG) course/01_overview.ipynb
+# Learner targets use the environment that is already running when it has the course (Binder, a conda env),
+# and build .venv only when it does not.
+HAVE_ENV := $(if $(wildcard $(PY)),,$(shell $(PYTHON) -c "import billcode, nbgrader" >/dev/null 2>&1 && echo yes))
+LEARNER_PY := $(if $(HAVE_ENV),$(PYTHON),$(PY))
+LEARNER_DEPS := $(if $(HAVE_ENV),,install)
+PORT ?=
+ARGS ?=
+
+# The learner's view: no instructor panels (jupyter/README.md says which and why), on the learner's own copies.
+lab: $(LEARNER_DEPS)
+	$(LEARNER_PY) -m billcode.workspace
+	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter/learner $(LEARNER_PY) -m jupyter lab $(ROOT_FLAG) --port=$(or $(PORT),8888) \
+	  --LabApp.default_url=/lab/tree/my-work/$$($(LEARNER_PY) -m billcode.workspace --first) $(ARGS)
 
 # The cost explorer of 04 as a stand-alone app: Voila runs the notebook and shows only its outputs.
-app: install
-	$(VENV)/bin/voila apps/cost_explorer.ipynb --port=8866 --no-browser
+app: $(LEARNER_DEPS)
+	$(LEARNER_PY) -m voila apps/cost_explorer.ipynb --port=$(or $(PORT),8866) --no-browser $(ARGS)
 
 # The instructor's view: every nbgrader panel (formgrader, Create Assignment, course list), on the course root.
 instructor: install
@@ -76,14 +87,14 @@ test-fast: install
 # ONLY=02_billing limits release and masters to some assignments (default: all).
 ONLY ?=
 release: install
-	$(PY) -m billcode.instructor.release $(ONLY)
+	$(PY) -m billcode.instructor.author.release $(ONLY)
 
 check-release: install
-	$(PY) -m billcode.instructor.release --check
+	$(PY) -m billcode.instructor.author.release --check
 
 masters: install
-	$(PY) -m billcode.instructor.authoring sync $(ONLY)
-	$(PY) -m billcode.instructor.authoring execute $(ONLY)
+	$(PY) -m billcode.instructor.author.authoring sync $(ONLY)
+	$(PY) -m billcode.instructor.author.authoring execute $(ONLY)
 
 data: install
 	$(PY) -c "from billcode.billing.synthetic import write_all; write_all()"
@@ -91,22 +102,22 @@ data: install
 
 JOBS ?= 0
 grade: install
-	$(PY) -m billcode.instructor.autograde --jobs $(JOBS)
+	$(PY) -m billcode.instructor.grade.autograde --jobs $(JOBS)
 
 report: install
-	$(PY) -m billcode.instructor.analytics
+	$(PY) -m billcode.instructor.report.analytics
 
-# A self-learner's own notebook, graded as an instructor would grade it: make check-my-work NB=course/02_billing.ipynb
-NB ?= course/01_overview.ipynb
-check-my-work: install
-	$(PY) -m billcode.instructor.self_grade $(NB)
+# A self-learner's own notebook, graded as an instructor would grade it: make check-my-work NB=my-work/02_billing.ipynb
+NB ?= my-work/01_overview.ipynb
+check-my-work: $(LEARNER_DEPS)
+	$(LEARNER_PY) -m billcode.instructor.report.self_grade $(NB)
 
 # Ten synthetic students (honest, partial, blank, broken) for every assignment, to try make grade and make report on.
 demo-class: install
-	$(PY) -m billcode.instructor.synthetic --students 10
+	$(PY) -m billcode.instructor.report.synthetic --students 10
 
 feedback: install
-	$(PY) -m billcode.instructor.feedback
+	$(PY) -m billcode.instructor.report.feedback
 
 export: install
 	$(NBGRADER) export
@@ -130,6 +141,12 @@ hub-teardown:
 
 test-hub: install
 	$(PY) -m pytest -m hub tests/test_hub.py -s
+
+# A fork's Binder links: make binder-links REPO=you/your-fork (every mybinder.org link in the README).
+binder-links:
+	@test -n "$(REPO)" || { echo "Say which repository: make binder-links REPO=owner/name"; exit 2; }
+	sed -i -E 's#(mybinder\.org/v2/gh/)[^/]+/[^/]+/#\1$(REPO)/#g' README.md
+	@grep -c "mybinder.org/v2/gh/$(REPO)/" README.md | xargs echo "Binder links now pointing at $(REPO):"
 
 clean-answers:
 	find autograder/source -name '*_answers.json' -print -delete

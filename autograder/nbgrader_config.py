@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from billcode.quiz.answers import ANSWERS_SUFFIX
-from billcode.instructor.preprocessors import AUTOGRADE, AUTOGRADE_SANITIZE, CODE_STUB, GENERATE_ASSIGNMENT, GENERATE_FEEDBACK
+from billcode.instructor.grade.preprocessors import AUTOGRADE, AUTOGRADE_SANITIZE, CODE_STUB, GENERATE_ASSIGNMENT, GENERATE_FEEDBACK
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 here = Path(__file__).resolve().parent

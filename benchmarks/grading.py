@@ -5,7 +5,7 @@
     python benchmarks/grading.py --startup            # only the start-up cost of nbformat and nbgrader
 
 It makes N synthetic submissions per assignment (honest, partial, blank and broken, in the mix of
-billcode.instructor.synthetic.MIX), copies the course root three times and grades each copy:
+billcode.instructor.report.synthetic.MIX), copies the course root three times and grades each copy:
 - stock: `nbgrader autograde ASSIGNMENT` for each assignment, one after the other (nbgrader's own command, with the
   course's nbgrader_config.py, so the same grading steps run; nbgrader has no parallel mode);
 - ours, one at a time (`--jobs 1`), and ours in parallel (`--jobs N`, default the command's own: one per core, plus one).
@@ -63,8 +63,8 @@ def startup(repeat: int = 5) -> list[dict]:
 
 def prepare(base: Path, students: int, names: list[str]) -> Path:
     """A course root with the assignments released and a synthetic class submitted."""
-    from billcode.instructor.release import nbgrader
-    from billcode.instructor.synthetic import synthetic_class
+    from billcode.instructor.author.release import nbgrader
+    from billcode.instructor.report.synthetic import synthetic_class
     from nbgrader_helpers import copy_course_root
 
     root = copy_course_root(base / "stock")
@@ -78,7 +78,7 @@ def prepare(base: Path, students: int, names: list[str]) -> Path:
 
 def ours(root: Path, jobs: int) -> tuple[float, float]:
     """Wall seconds of the course's grading command, and its own 'graded in N s' (after start-up)."""
-    seconds, done = wall([sys.executable, "-m", "billcode.instructor.autograde", "--root", str(root), "--jobs", str(jobs)])
+    seconds, done = wall([sys.executable, "-m", "billcode.instructor.grade.autograde", "--root", str(root), "--jobs", str(jobs)])
     found = re.search(r"graded in (\d+) s", done.stdout)
     if done.returncode not in (0, 1) or not found:
         raise RuntimeError(done.stdout + done.stderr)
@@ -87,7 +87,7 @@ def ours(root: Path, jobs: int) -> tuple[float, float]:
 
 def stock(root: Path, names: list[str]) -> float:
     """Wall seconds of nbgrader's own autograde, one assignment after another (it fails on a broken notebook)."""
-    from billcode.instructor.release import nbgrader_env
+    from billcode.instructor.author.release import nbgrader_env
 
     total = 0.0
     for name in names:
@@ -98,7 +98,7 @@ def stock(root: Path, names: list[str]) -> float:
 
 def same_grades(a: Path, b: Path) -> bool:
     """Whether two graded copies hold exactly the same gradebook rows."""
-    from billcode.instructor.analytics import gradebook_rows
+    from billcode.instructor.report.analytics import gradebook_rows
 
     return gradebook_rows(a).equals(gradebook_rows(b))
 
@@ -120,8 +120,8 @@ def class_run(students: int, names: list[str], jobs: int) -> dict:
 
 
 def main() -> int:
-    from billcode.instructor.autograde import default_jobs, usable_cores
-    from billcode.instructor.release import assignments
+    from billcode.instructor.grade.autograde import default_jobs, usable_cores
+    from billcode.instructor.author.release import assignments
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--students", type=int, default=10)

@@ -69,11 +69,11 @@ def bench_questions() -> dict:
 
 
 def bench_grade() -> dict:
-    """Score one graded answer in the grader's process (billcode.instructor.marking), against reading the answers file."""
+    """Score one graded answer in the grader's process (billcode.instructor.grade.marking), against reading the answers file."""
     from billcode.quiz.answers import answers_path, parse_answers, save_graded
     from billcode.quiz.bank import load_bank
     from billcode.instructor.keys import QuizKey
-    from billcode.instructor.marking import score_quiz
+    from billcode.instructor.grade.marking import score_quiz
 
     bank = load_bank("01_overview")
     with tempfile.TemporaryDirectory() as folder:
@@ -99,12 +99,12 @@ def bench_autograde() -> dict:
     import os
 
     from billcode.quiz.answers import save_graded
-    from billcode.instructor.release import nbgrader
+    from billcode.instructor.author.release import nbgrader
 
     def grade(root: Path, sandbox: str) -> float:
         env = {**os.environ, "BILLCODE_SANDBOX": sandbox}
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "billcode.instructor.autograde", "--root", str(root)], env=env,
+        subprocess.run([sys.executable, "-m", "billcode.instructor.grade.autograde", "--root", str(root)], env=env,
                        capture_output=True, check=True)
         return time.perf_counter() - start
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import nbformat
 
-from billcode.instructor.sandbox import PROCESSES
+from billcode.instructor.grade.sandbox import PROCESSES
 
 ROOT = Path(__file__).resolve().parents[1]
 AUTOGRADER = ROOT / "autograder"

@@ -218,7 +218,7 @@ def test_the_plan_builder_explains_a_bad_date_and_keeps_the_fields(tmp_path):
 
 
 def test_written_answers_form_no_links_or_html():
-    from billcode.instructor.grading_steps import inert_markdown
+    from billcode.instructor.grade.grading_steps import inert_markdown
 
     for hostile in ["[a](javascript\\:alert(1))", "[b](java&#115;cript:alert(1))", "![p](https://evil.example/p.png)",
                     "[c][1]\n\n[1]: javascript:alert(1)", "<script>alert(1)</script>", "<javascript:alert(1)>"]:

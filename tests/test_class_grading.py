@@ -17,14 +17,14 @@ import nbformat
 import pandas as pd
 import pytest
 
-from billcode.instructor import analytics
-from billcode.instructor.autograde import Outcome
-from billcode.instructor.progress import Progress, duration
-from billcode.instructor.release import nbgrader
-from billcode.instructor.synthetic import Plan, quiz_keys, solutions, synthetic_class, wrong_answer, write_submission
+from billcode.instructor.report import analytics
+from billcode.instructor.grade.autograde import Outcome
+from billcode.instructor.grade.progress import Progress, duration
+from billcode.instructor.author.release import nbgrader
+from billcode.instructor.report.synthetic import Plan, quiz_keys, solutions, synthetic_class, wrong_answer, write_submission
 from nbgrader_helpers import AUTOGRADER, copy_course_root
 
-GRADE = [sys.executable, "-m", "billcode.instructor.autograde"]
+GRADE = [sys.executable, "-m", "billcode.instructor.grade.autograde"]
 
 
 def grade(root: Path, *args: str) -> subprocess.CompletedProcess:
@@ -109,7 +109,7 @@ db.execute("COMMIT")
 
 WRITE = """
 import sys
-from billcode.instructor.gradebook_wait import wait_for_gradebook
+from billcode.instructor.grade.gradebook_wait import wait_for_gradebook
 from nbgrader.api import Gradebook
 if sys.argv[2] == "wait":
     wait_for_gradebook()
@@ -141,7 +141,7 @@ def test_a_writer_waits_for_the_gradebook_instead_of_failing(tmp_path):
 
 
 def test_the_wait_applies_to_every_new_sqlite_connection(tmp_path):
-    probe = ("import sys\nfrom billcode.instructor.gradebook_wait import busy_timeout, wait_for_gradebook\n"
+    probe = ("import sys\nfrom billcode.instructor.grade.gradebook_wait import busy_timeout, wait_for_gradebook\n"
              "before = busy_timeout(sys.argv[1])\nwait_for_gradebook(300)\nprint(before, busy_timeout(sys.argv[1]))")
     done = subprocess.run([sys.executable, "-c", probe, f"sqlite:///{tmp_path / 'x.db'}"], capture_output=True,
                           text=True, check=True)  # in its own process: this one's connections keep their defaults
@@ -160,7 +160,7 @@ def test_a_grading_process_that_dies_fails_only_what_it_was_grading(tmp_path, mo
     """A worker killed mid-run (out of memory, say): its submission fails with the reason, the pool is started
     again, the submissions in flight with it are graded again alone, and every other submission is graded; no
     outcome goes missing and no bystander is lost."""
-    from billcode.instructor import autograde
+    from billcode.instructor.grade import autograde
 
     monkeypatch.setattr(autograde, "_start_worker", lambda root: None)
     monkeypatch.setattr(autograde, "_grade_in_worker", dies_or_scores)
@@ -298,7 +298,7 @@ def honest_copy(root: Path, folder: Path, name: str = "01_overview") -> Path:
 @pytest.mark.slow
 def test_a_self_learner_gets_the_instructors_score_and_feedback_page(tmp_path):
     """Masters beside the notebook (as in a clone or on Binder): the same score, a feedback page, no key text."""
-    from billcode.instructor.feedback import forbidden_texts, leaks
+    from billcode.instructor.report.feedback import forbidden_texts, leaks
 
     repo = tmp_path / "repo"
     root = copy_course_root(repo)
@@ -307,7 +307,7 @@ def test_a_self_learner_gets_the_instructors_score_and_feedback_page(tmp_path):
     shutil.rmtree(root / "release")
     (root / "gradebook.db").unlink()
     before = notebook.read_bytes()
-    done = subprocess.run([sys.executable, "-m", "billcode.instructor.self_grade", str(notebook), "--json"],
+    done = subprocess.run([sys.executable, "-m", "billcode.instructor.report.self_grade", str(notebook), "--json"],
                           capture_output=True, text=True, timeout=600)
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert done.returncode == 0 and result["score"] == result["max_score"] == 9, done.stdout + done.stderr
@@ -320,7 +320,7 @@ def test_a_self_learner_gets_the_instructors_score_and_feedback_page(tmp_path):
 
 def test_without_masters_grading_is_up_to_the_instructor(tmp_path):
     shutil.copy(AUTOGRADER.parent / "course" / "01_overview.ipynb", tmp_path)
-    done = subprocess.run([sys.executable, "-m", "billcode.instructor.self_grade", str(tmp_path / "01_overview.ipynb")],
+    done = subprocess.run([sys.executable, "-m", "billcode.instructor.report.self_grade", str(tmp_path / "01_overview.ipynb")],
                           capture_output=True, text=True, timeout=120, env={**os.environ, "BILLCODE_COURSE_ROOT": ""})
     assert done.returncode == 2 and "Grading is up to your instructor" in done.stdout
 
@@ -339,8 +339,8 @@ def test_the_button_is_labelled_and_explains_an_unsaved_notebook(tmp_path):
 
 @pytest.mark.slow
 def test_make_demo_class_writes_a_synthetic_class_and_never_overwrites_one(tmp_path, capsys):
-    """python -m billcode.instructor.synthetic: releases what it needs, writes the class, refuses to write twice."""
-    from billcode.instructor import synthetic
+    """python -m billcode.instructor.report.synthetic: releases what it needs, writes the class, refuses to write twice."""
+    from billcode.instructor.report import synthetic
 
     root = copy_course_root(tmp_path)
     assert synthetic.main(["--root", str(root), "--students", "10", "01_overview"]) == 0

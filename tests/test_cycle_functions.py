@@ -16,10 +16,10 @@ import nbformat
 import pytest
 
 from billcode.exercises import EXERCISES
-from billcode.instructor.autograde import main as autograde_main
-from billcode.instructor.feedback import main as feedback_main
+from billcode.instructor.grade.autograde import main as autograde_main
+from billcode.instructor.report.feedback import main as feedback_main
 from billcode.instructor.keys import FunctionCheck, QuizKey, key_answers, load_graded
-from billcode.instructor.release import nbgrader
+from billcode.instructor.author.release import nbgrader
 from billcode.quiz.answers import save_graded
 from billcode.quiz.bank import load_bank
 from billcode.quiz.params import choose_params

@@ -5,7 +5,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from billcode.instructor.estimate import (
+from billcode.instructor.author.estimate import (
     CODE_BASE_MINUTES, CODE_CONSTRUCT_MINUTES, CODE_LINE_MINUTES, MAX_MINUTES, MINUTES_PER_TASK, OTHER_LINE_MINUTES,
     STOP_AFTER, TEACHING_LINE_MINUTES, TOLERANCE, WORDS_PER_MINUTE, count_words, estimate, stated_minutes,
 )

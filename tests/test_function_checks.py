@@ -8,7 +8,7 @@ import pytest
 
 from billcode.exercises import EXERCISES
 from billcode.instructor.keys import FunctionCheck
-from billcode.instructor.marking import exported_value, score_function
+from billcode.instructor.grade.marking import exported_value, score_function
 from billcode.quiz import checks
 from billcode.quiz.checks import (
     EXPORT_MIME, GRADING_FILE, Exercise, check_function, decode_args, encode_args, grading_inputs, run_cases,
@@ -169,7 +169,7 @@ def test_the_keys_agree_with_the_masters_solutions(assignment):
     import nbformat
 
     from billcode.instructor.keys import load_graded
-    from billcode.instructor.marking import same_value
+    from billcode.instructor.grade.marking import same_value
     from billcode.quiz.bank import load_bank
     from billcode.quiz.params import choose_params
     from nbgrader_helpers import AUTOGRADER, cell_by_id

@@ -1,4 +1,4 @@
-"""Kernel side (check_answer, quiet) and grader side (billcode.instructor.marking): what decides a grade, and what cannot."""
+"""Kernel side (check_answer, quiet) and grader side (billcode.instructor.grade.marking): what decides a grade, and what cannot."""
 
 import json
 import re
@@ -10,7 +10,7 @@ import pytest
 from billcode.quiz.answers import parse_answers
 from billcode.quiz.checks import EXPORT_MIME, check_answer, plain, quiet
 from billcode.instructor.keys import QuizKey, ValueCheck
-from billcode.instructor.marking import exported_value, same_value, score_quiz, score_value
+from billcode.instructor.grade.marking import exported_value, same_value, score_quiz, score_value
 
 
 def answers(graded: dict) -> bytes:

@@ -8,10 +8,10 @@ import nbformat
 import pytest
 
 from billcode.amounts import AmountError, parse_amount
-from billcode.instructor import autograde
-from billcode.instructor.autograde import Outcome, read_log, shown, take_in, write_report
-from billcode.instructor.feedback import leaks
-from billcode.instructor.grading_steps import REPORT, safe_output
+from billcode.instructor.grade import autograde
+from billcode.instructor.grade.autograde import Outcome, read_log, shown, take_in, write_report
+from billcode.instructor.report.feedback import leaks
+from billcode.instructor.grade.grading_steps import REPORT, safe_output
 from billcode.instructor.variants import save_class_params
 from billcode.quiz.bank import load_bank
 
@@ -101,7 +101,7 @@ def test_a_huge_answer_cell_is_scanned_not_parsed_by_the_grader():
     import tracemalloc
     from types import SimpleNamespace
 
-    from billcode.instructor.grading_steps import PARSE_LIMIT, course_internals
+    from billcode.instructor.grade.grading_steps import PARSE_LIMIT, course_internals
 
     small = SimpleNamespace(source="from billcode.billing.x12 import validate_x12\nx = 1")
     assert course_internals(small) == ["billcode.billing.x12"]

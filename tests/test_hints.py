@@ -105,7 +105,7 @@ def test_a_right_graded_function_is_handed_in_and_says_what_was_checked(shown, c
 def test_a_missing_function_or_a_lost_cell_gets_a_message(shown):
     _, notices = shown
     check_function(DOUBLE, checks.MISSING, ENTRY)
-    assert "here is no `double` in this notebook yet" in notices[0] and "Hint 1" in notices[0]
+    assert "here is no double in this notebook yet" in notices[0] and "Hint 1" in notices[0]
 
 
 def test_a_practice_function_is_recorded_not_handed_in(shown):
@@ -116,7 +116,7 @@ def test_a_practice_function_is_recorded_not_handed_in(shown):
 
 
 @pytest.mark.parametrize("value, words", [
-    (..., "still `...`"), ("64", "should be a number"), (63.0, "not the value"), (checks.MISSING, "here is no"),
+    (..., "still ..."), ("64", "should be a number"), (63.0, "not the value"), (checks.MISSING, "here is no"),
 ])
 def test_practice_values_get_a_message_and_a_hint(shown, value, words):
     _, notices = shown

@@ -28,8 +28,8 @@ from nbgrader_helpers import AUTOGRADER, cell_by_id, copy_course_root, gradebook
 
 from billcode.exercises import EXERCISES
 from billcode.instructor.keys import FunctionCheck, QuizKey, load_graded
-from billcode.instructor.release import nbgrader
-from billcode.instructor.sandbox import sandbox_problem
+from billcode.instructor.author.release import nbgrader
+from billcode.instructor.grade.sandbox import sandbox_problem
 from billcode.instructor.variants import class_params, grading_seed
 from billcode.quiz.answers import save_graded
 from billcode.quiz.bank import load_bank
@@ -95,7 +95,7 @@ READ_SEED = ('import json as _json\n_HANDED = _json.load(open(".billcode_grading
 PATCH_CHECKS = READ_SEED + """\
 import builtins, sys, types
 from IPython.display import display
-import billcode, billcode.exercises, billcode.quiz.checks as checks, billcode.instructor.marking as marking
+import billcode, billcode.exercises, billcode.quiz.checks as checks, billcode.instructor.grade.marking as marking
 from billcode.billing.exercises import EXERCISES as REAL
 MIME = checks.EXPORT_MIME
 EXAMPLES = @EXAMPLES@
@@ -387,10 +387,10 @@ def run(tmp_path_factory):
             submit(root, student, sub, empty)
         env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
         start = time.monotonic()
-        done = subprocess.run([sys.executable, "-m", "billcode.instructor.autograde", "--root", str(root)],
+        done = subprocess.run([sys.executable, "-m", "billcode.instructor.grade.autograde", "--root", str(root)],
                               capture_output=True, text=True, timeout=1200, env=env, check=False)
         seconds = time.monotonic() - start
-        feedback = subprocess.run([sys.executable, "-m", "billcode.instructor.feedback", "--root", str(root)],
+        feedback = subprocess.run([sys.executable, "-m", "billcode.instructor.report.feedback", "--root", str(root)],
                                   capture_output=True, text=True, timeout=600, env=env, check=False)
     with open(root / "reports" / "grading_report.csv", newline="", encoding="utf-8") as handle:
         report = {row["student"]: row for row in csv.DictReader(handle)}

@@ -28,10 +28,10 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
 from billcode.data import load_table
-from billcode.instructor.feedback import forbidden_texts
+from billcode.instructor.report.feedback import forbidden_texts
 from billcode.instructor.keys import key_answers
-from billcode.instructor.release import nbgrader
-from billcode.instructor.sandbox import PROCESSES, process_cap, sandbox_problem
+from billcode.instructor.author.release import nbgrader
+from billcode.instructor.grade.sandbox import PROCESSES, process_cap, sandbox_problem
 from nbgrader_helpers import AUTOGRADER, FORK_BOMB, cell_by_id, copy_course_root, gradebook_scores
 
 pytestmark = pytest.mark.slow
@@ -68,9 +68,9 @@ def correct_value() -> list[str]:
 
 PATCH_GRADE = """\
 import builtins, contextlib, sys, types
-import billcode, billcode.quiz.checks, billcode.instructor.marking, billcode.quiz.scoring
+import billcode, billcode.quiz.checks, billcode.instructor.grade.marking, billcode.quiz.scoring
 full = lambda *args, **kwargs: (1.0, "1 of 1 point(s).")
-billcode.instructor.marking.score_quiz = billcode.instructor.marking.score_value = full
+billcode.instructor.grade.marking.score_quiz = billcode.instructor.grade.marking.score_value = full
 billcode.quiz.scoring.score_answer = lambda *args, **kwargs: types.SimpleNamespace(fraction=1.0, correct=True, message="")
 fake = types.ModuleType("billcode.quiz.checks")
 fake.EXPORT_MIME, fake.quiet = billcode.quiz.checks.EXPORT_MIME, contextlib.nullcontext
@@ -78,11 +78,11 @@ def check_answer(*args, **kwargs):
     print("coder_steps: 1 of 1 point(s).")
     return 1.0
 fake.check_answer = check_answer
-sys.modules["billcode.quiz.checks"] = sys.modules["billcode.instructor.marking"] = sys.modules["billcode.quiz.scoring"] = fake
+sys.modules["billcode.quiz.checks"] = sys.modules["billcode.instructor.grade.marking"] = sys.modules["billcode.quiz.scoring"] = fake
 billcode.check_answer, billcode.quiet = fake.check_answer, fake.quiet
 real_import = builtins.__import__
 def hooked(name, globals=None, locals=None, fromlist=(), level=0):
-    if name.startswith(("billcode.quiz.checks", "billcode.instructor.marking", "billcode.quiz.scoring")):
+    if name.startswith(("billcode.quiz.checks", "billcode.instructor.grade.marking", "billcode.quiz.scoring")):
         return fake
     return real_import(name, globals, locals, fromlist, level)
 builtins.__import__ = hooked
@@ -467,11 +467,11 @@ def run(tmp_path_factory) -> Run:
     before = snapshot(root / "submitted")
     start = time.monotonic()
     try:
-        done = subprocess.run([sys.executable, "-m", "billcode.instructor.autograde", "--root", str(root)],
+        done = subprocess.run([sys.executable, "-m", "billcode.instructor.grade.autograde", "--root", str(root)],
                               capture_output=True, text=True, timeout=1200)
         graded_at = time.monotonic()
         after = snapshot(root / "submitted")
-        feedback = subprocess.run([sys.executable, "-m", "billcode.instructor.feedback", "--root", str(root)],
+        feedback = subprocess.run([sys.executable, "-m", "billcode.instructor.report.feedback", "--root", str(root)],
                                   capture_output=True, text=True, timeout=600)
         fed_at = time.monotonic()
     finally:

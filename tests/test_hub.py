@@ -28,7 +28,7 @@ import nbformat
 import pytest
 import requests
 
-from billcode.instructor.synthetic import quiz_keys, solutions
+from billcode.instructor.report.synthetic import quiz_keys, solutions
 from billcode.quiz.answers import ANSWERS_SUFFIX, FORMAT
 
 pytestmark = [pytest.mark.hub, pytest.mark.slow]
@@ -383,7 +383,7 @@ def test_a_whole_cycle_on_the_hub(deployment):
         with Step("collect (instructor, formgrader API)"):
             reply = instructor.formgrader("POST", f"assignment/{ASSIGNMENT}/collect", course)
             assert reply.status_code == 200 and reply.json()["success"], reply.text
-        with Step("grade (python -m billcode.instructor.autograde, as the grader)"):
+        with Step("grade (python -m billcode.instructor.grade.autograde, as the grader)"):
             graded = hubctl.grade(cfg, ASSIGNMENT)
         assert graded.returncode == 0, graded.stdout + graded.stderr
         assert "Student code runs isolated" in graded.stdout, graded.stdout
@@ -394,7 +394,7 @@ def test_a_whole_cycle_on_the_hub(deployment):
         assert {s["student"]: s["score"] for s in listed} == scores
         assert not (hubctl.course_root(cfg) / "gradebook.db").exists()
 
-        with Step("feedback (python -m billcode.instructor.feedback, as the grader)"):
+        with Step("feedback (python -m billcode.instructor.report.feedback, as the grader)"):
             made = hubctl.feedback(cfg, ASSIGNMENT)
         assert made.returncode == 0 and "3 feedback page(s) written" in made.stdout, made.stdout + made.stderr
         with Step("release feedback (instructor, formgrader API)"):

@@ -72,4 +72,17 @@ def test_the_folders_show_the_course():
     subpackages = sorted(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file())
     assert {"quiz", "billing", "coding", "careers", "instructor"} <= set(subpackages)
     shared = {p.stem for p in PACKAGE.glob("*.py") if p.name != "__init__.py"}
-    assert shared == {"amounts", "choice", "data", "exercises", "slider", "tables"}, "only shared modules at the top"
+    assert shared == {"amounts", "choice", "data", "exercises", "slider", "tables", "workspace"}, "only shared modules at the top"
+
+
+def test_instructor_tools_are_grouped_by_task():
+    """instructor/ holds author/, grade/ and report/ (plus the key files' and class secret's shared modules);
+    authoring never needs grading or reports, and grading never needs reports."""
+    folder = PACKAGE / "instructor"
+    assert sorted(p.name for p in folder.iterdir() if (p / "__init__.py").is_file()) == ["author", "grade", "report"]
+    assert {p.stem for p in folder.glob("*.py")} == {"__init__", "keys", "variants"}
+    later = {"author": ("grade", "report"), "grade": ("report",), "report": ()}
+    offenders = {name: sorted(m for m in deps if any(m.startswith(f"billcode.instructor.{g}") for g in later[part]))
+                 for name, deps in graph().items() if name.startswith("billcode.instructor.")
+                 and (part := name.split(".")[2]) in later}
+    assert not {k: v for k, v in offenders.items() if v}, offenders

@@ -11,7 +11,7 @@ import pytest
 from nbgrader.nbgraderformat import MetadataValidator, ValidationError
 from nbgrader.preprocessors import CheckCellMetadata
 
-from billcode.instructor.metadata_check import CheckCellMetadataCompiled, CompiledMetadataValidator
+from billcode.instructor.grade.metadata_check import CheckCellMetadataCompiled, CompiledMetadataValidator
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(REPO.glob("autograder/source/*/*.ipynb")) + sorted(REPO.glob("course/*.ipynb"))

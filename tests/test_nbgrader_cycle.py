@@ -14,11 +14,11 @@ import pytest
 from nbgrader.api import Gradebook
 
 from billcode.quiz.answers import save_graded
-from billcode.instructor.autograde import main as autograde_main
-from billcode.instructor.feedback import forbidden_texts
-from billcode.instructor.feedback import main as feedback_main
+from billcode.instructor.grade.autograde import main as autograde_main
+from billcode.instructor.report.feedback import forbidden_texts
+from billcode.instructor.report.feedback import main as feedback_main
 from billcode.instructor.keys import key_answers
-from billcode.instructor.release import nbgrader
+from billcode.instructor.author.release import nbgrader
 from nbgrader_helpers import AUTOGRADER, cell_by_id, copy_course_root
 
 pytestmark = pytest.mark.slow
@@ -199,8 +199,8 @@ def test_preflight_catches_a_kernel_without_the_course_package(monkeypatch):
     """A kernel that cannot import billcode would make every test score 0 silently: refuse to grade."""
     from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 
-    from billcode.instructor.autograde import preflight
-    from billcode.instructor.release import ReleaseError
+    from billcode.instructor.grade.autograde import preflight
+    from billcode.instructor.author.release import ReleaseError
 
     bare = KernelSpec(argv=[sys.executable, "-I", "-S", "-m", "ipykernel_launcher"], display_name="bare", language="python")
     monkeypatch.setattr(KernelSpecManager, "get_kernel_spec", lambda self, name: bare)

@@ -13,12 +13,12 @@ import nbformat
 import pytest
 from nbgrader.validator import Validator
 
-from billcode.instructor.authoring import asked_item, sync_notebook
+from billcode.instructor.author.authoring import asked_item, sync_notebook
 from billcode.quiz.bank import key_length_problems, load_bank
 from billcode.coding.codes import icd10cm_billable, icd10cm_description
-from billcode.instructor.release import drift
+from billcode.instructor.author.release import drift
 from billcode.quiz.scoring import clean_answer
-from billcode.instructor.feedback import forbidden_texts
+from billcode.instructor.report.feedback import forbidden_texts
 from billcode.exercises import EXERCISES
 from billcode.instructor.keys import FunctionCheck, QuizKey, ValueCheck, load_graded
 from billcode.quiz.render import question_markdown
@@ -112,7 +112,7 @@ def test_no_widget_state_or_answers_files_committed(path):
 def test_student_notebooks_hide_solutions_tests_and_keys(student):
     text = student.read_text()
     for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "BEGIN MARK SCHEME", "quiz.record(",
-                   "instructor-only", "key_answers", "billcode.instructor.keys", "billcode.instructor.marking"):
+                   "instructor-only", "key_answers", "billcode.instructor.keys", "billcode.instructor.grade.marking"):
         assert marker not in text, marker
     for line in forbidden_texts(AUTOGRADER, student.stem):
         assert line not in text, line
@@ -227,7 +227,7 @@ def test_nbgrader_lists_are_nbgraders_defaults_plus_ours():
     """Our preprocessor lists copy nbgrader's; fail loudly if a new nbgrader changes its defaults."""
     from nbgrader.converters import Autograde, GenerateAssignment, GenerateFeedback
 
-    from billcode.instructor import preprocessors as ext
+    from billcode.instructor.grade import preprocessors as ext
 
     default = GenerateAssignment.class_traits()["preprocessors"].default()
     assert ext.GENERATE_ASSIGNMENT == [ext.RemoveInstructorCells, ext.ApplyClassParams, ext.ClearRunMetadata, *default]
@@ -244,7 +244,7 @@ def test_nbgrader_lists_are_nbgraders_defaults_plus_ours():
 
 
 def test_instructor_cells_cannot_be_nbgrader_cells():
-    from billcode.instructor.preprocessors import RemoveInstructorCells
+    from billcode.instructor.grade.preprocessors import RemoveInstructorCells
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x", metadata={
         "tags": ["instructor-only"], "nbgrader": {"grade": True, "grade_id": "x", "points": 1}})])

@@ -12,11 +12,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from billcode.instructor import sandbox
-from billcode.instructor.sandbox import readable_paths, run_isolated, sandbox_problem
+from billcode.instructor.grade import sandbox
+from billcode.instructor.grade.sandbox import readable_paths, run_isolated, sandbox_problem
 from nbgrader_helpers import FORK_BOMB, copy_course_root
 
-RUNNER = [sys.executable, "-m", "billcode.instructor.run_notebook", "{folder}/nb.ipynb", "--out-fd", "{out_fd}",
+RUNNER = [sys.executable, "-m", "billcode.instructor.grade.run_notebook", "{folder}/nb.ipynb", "--out-fd", "{out_fd}",
           "--cell-timeout", "5", "--copy-from", "{input}"]
 
 
@@ -92,7 +92,7 @@ def test_the_sandbox_is_never_given_a_folder_that_holds_the_course_root(tmp_path
 
 @pytest.mark.slow
 def test_a_grading_run_stopped_by_a_signal_names_the_student_it_was_on(tmp_path):
-    from billcode.instructor.release import nbgrader
+    from billcode.instructor.author.release import nbgrader
 
     root = copy_course_root(tmp_path)
     nbgrader(root, "generate_assignment", "01_overview")
@@ -100,7 +100,7 @@ def test_a_grading_run_stopped_by_a_signal_names_the_student_it_was_on(tmp_path)
         folder = root / "submitted" / student / "01_overview"
         folder.mkdir(parents=True)
         (folder / "01_overview.ipynb").write_bytes((root / "release" / "01_overview" / "01_overview.ipynb").read_bytes())
-    proc = subprocess.Popen([sys.executable, "-m", "billcode.instructor.autograde", "--root", str(root)],
+    proc = subprocess.Popen([sys.executable, "-m", "billcode.instructor.grade.autograde", "--root", str(root)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     marker = root / "reports" / ".grading-in-progress"
     deadline = time.monotonic() + 120
@@ -111,7 +111,7 @@ def test_a_grading_run_stopped_by_a_signal_names_the_student_it_was_on(tmp_path)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 3, out + err
     assert "STOPPED by SIGTERM while grading amy (01_overview)" in err
-    again = subprocess.run([sys.executable, "-m", "billcode.instructor.autograde", "--root", str(root)],
+    again = subprocess.run([sys.executable, "-m", "billcode.instructor.grade.autograde", "--root", str(root)],
                            capture_output=True, text=True, timeout=300)
     assert "previous grading run stopped while grading amy (01_overview)" in again.stdout
     assert again.returncode == 0, again.stdout + again.stderr
@@ -120,7 +120,7 @@ def test_a_grading_run_stopped_by_a_signal_names_the_student_it_was_on(tmp_path)
 def test_the_runner_caps_outputs_per_cell_and_their_size():
     import nbformat
 
-    from billcode.instructor.run_notebook import MAX_OUTPUTS, trim_outputs
+    from billcode.instructor.grade.run_notebook import MAX_OUTPUTS, trim_outputs
 
     many = [nbformat.v4.new_output("stream", name="stdout", text=f"{i}\n") for i in range(5000)]
     big = nbformat.v4.new_output("display_data", data={"text/plain": "x" * 3_000_000})

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 from billcode.basics.constructs import CONSTRUCTS, constructs_in, unknown
-from billcode.instructor.estimate import SOLUTION, needed, teaches
+from billcode.instructor.author.estimate import SOLUTION, needed, teaches
 from billcode.quiz.bank import load_bank
 from nbgrader_helpers import MASTERS, STUDENT_NOTEBOOKS
 

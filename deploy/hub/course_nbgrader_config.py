@@ -2,7 +2,7 @@
 
 hubctl.py copies autograder/nbgrader_config.py next to this file as course_config.py, and this file as
 nbgrader_config.py, so that nbgrader (formgrader, command line) and the course's grading command
-(billcode.instructor.autograde, which loads ROOT/nbgrader_config.py) all use the same PostgreSQL gradebook.
+(billcode.instructor.grade.autograde, which loads ROOT/nbgrader_config.py) all use the same PostgreSQL gradebook.
 """
 
 import os

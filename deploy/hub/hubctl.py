@@ -9,7 +9,7 @@ proxy (npm), creates the accounts it is asked for (and remembers which ones it c
 with the gradebook, the exchange, the grader's course root (a copy of autograder/ whose nbgrader_config.py points
 the gradebook at PostgreSQL) and the released assignments. `teardown` stops everything and removes every account,
 process and folder `setup` created (the venv too with --purge). The grading commands run as the grader account:
-`grade` is the course's own `python -m billcode.instructor.autograde`, `feedback` the course's feedback command.
+`grade` is the course's own `python -m billcode.instructor.grade.autograde`, `feedback` the course's feedback command.
 """
 
 from __future__ import annotations
@@ -479,7 +479,7 @@ def teardown(cfg: dict, purge: bool = False) -> None:
 def grade(cfg: dict, assignment: str, jobs: int = 0) -> subprocess.CompletedProcess:
     """The course's own grading command, as the grader, against the PostgreSQL gradebook."""
     extra = [f"--jobs={jobs}"] if jobs else []
-    return as_grader(cfg, str(venv_python(cfg)), "-m", "billcode.instructor.autograde", "--root",
+    return as_grader(cfg, str(venv_python(cfg)), "-m", "billcode.instructor.grade.autograde", "--root",
                      str(course_root(cfg)), *extra, assignment, check=False)
 
 
@@ -501,7 +501,7 @@ for page in sorted((root / "feedback").glob(f"*/{name}")):
 
 def feedback(cfg: dict, assignment: str) -> subprocess.CompletedProcess:
     """The course's feedback command (it refuses pages that would leak a key), as the grader."""
-    done = as_grader(cfg, str(venv_python(cfg)), "-m", "billcode.instructor.feedback", "--root",
+    done = as_grader(cfg, str(venv_python(cfg)), "-m", "billcode.instructor.report.feedback", "--root",
                      str(course_root(cfg)), assignment, check=False)
     if done.returncode == 0:
         as_grader(cfg, str(venv_python(cfg)), "-c", KEEP_SECRET, str(course_root(cfg)), assignment)

@@ -325,7 +325,7 @@ def check_self_grading_gives_full_marks(page: Page, nb, lab_root, answers: dict)
         expect(row.locator("td").nth(1)).to_have_text(f"{points:g} of {dict((m['grade_id'], m['points']) for m in graded)[grade_id]:g}")
     link = status.get_by_role("link", name="Open your feedback page")
     expect(link).to_have_attribute("href", f"feedback/{nb.bank_name}.html")
-    from billcode.instructor.feedback import forbidden_texts, leaks
+    from billcode.instructor.report.feedback import forbidden_texts, leaks
 
     page_html = (lab_root / "course" / "feedback" / f"{nb.bank_name}.html").read_text(encoding="utf-8")
     assert not leaks(page_html, forbidden_texts(REPO / "autograder", nb.bank_name))  # no key text on the page

@@ -1,6 +1,6 @@
 """What nbgrader test cells call in the student's kernel: visible checks that hint, and a data-only export.
 
-Nothing here decides a grade. The grader scores every graded cell in its own process (billcode.instructor.marking),
+Nothing here decides a grade. The grader scores every graded cell in its own process (billcode.instructor.grade.marking),
 from the answers file as submitted and from the value check_answer() exports, with keys the kernel never sees.
 """
 
@@ -79,8 +79,9 @@ def not_done(title: str, problem: str) -> None:
     from billcode.quiz.render import inline_html
     from billcode.quiz.widgets import message_html
 
+    plain_text = f"⚠ {title}: not done yet. {problem[:1].upper()}{problem[1:]}".replace("`", "")
     display({"text/html": message_html("notice", inline_html(problem), title=f"{title}: not done yet.", live=False),
-             "text/plain": f"⚠ {title}: not done yet. {problem[:1].upper()}{problem[1:]}"}, raw=True)
+             "text/plain": plain_text}, raw=True)
 
 
 def check_answer(name: str, value: object, expected: type | tuple[type, ...], *, item_type: type | None = None) -> None:
@@ -101,7 +102,7 @@ def check_answer(name: str, value: object, expected: type | tuple[type, ...], *,
         except NotPlainData as err:
             problem = f"`{name}` cannot be handed in: {err}."
     if problem:
-        not_done(f"Code exercise `{name}`", problem)
+        not_done(f"Code exercise {name}", problem)
         return
     display({EXPORT_MIME: {"name": name, "value": data}, "text/plain": f"{name} handed in for grading."}, raw=True)
     print(f"{name} has the right type. This check does not say whether the value is right.")

@@ -1,6 +1,6 @@
 """Instructor tool: grade every collected submission; nothing a student's code does can change a grade.
 
-    python -m billcode.instructor.autograde [--root autograder] [--jobs N] [--student ID ...] [ASSIGNMENT ...]
+    python -m billcode.instructor.grade.autograde [--root autograder] [--jobs N] [--student ID ...] [ASSIGNMENT ...]
 
 For each submission it takes in only the notebook, the answers file and the timestamp (other files are
 listed in the report, never copied), gives a missing or damaged notebook a 0 with the reason, and runs
@@ -32,12 +32,12 @@ from pathlib import Path
 from jupyter_client.kernelspec import KernelSpecManager
 
 from billcode.quiz.answers import ANSWERS_SUFFIX, MAX_ANSWERS_BYTES
-from billcode.instructor.gradebook_wait import wait_for_gradebook
-from billcode.instructor.grading_steps import REPORT
-from billcode.instructor.progress import Progress
+from billcode.instructor.grade.gradebook_wait import wait_for_gradebook
+from billcode.instructor.grade.grading_steps import REPORT
+from billcode.instructor.grade.progress import Progress
 from billcode.instructor.keys import preload_keys
-from billcode.instructor.release import ReleaseError, assignments, nbgrader_env
-from billcode.instructor.sandbox import sandbox_problem
+from billcode.instructor.author.release import ReleaseError, assignments, nbgrader_env
+from billcode.instructor.grade.sandbox import sandbox_problem
 
 INTAKE = ".intake"  # what is graded: a clean copy of each submission, inside the course root
 REPORTS = "reports"

@@ -1,6 +1,6 @@
 """How long a notebook takes a newcomer: words and example code read, plus minutes per task by what it asks.
 
-    python -m billcode.instructor.estimate [NOTEBOOK ...]    # default: every master under autograder/source/
+    python -m billcode.instructor.author.estimate [NOTEBOOK ...]    # default: every master under autograder/source/
 
 The constants are in one place, with where they come from; docs/newcomer-trials.md compares them with newcomers'
 timings. Tests fail when a notebook's stated time ("about N minutes" in its "What you'll need" cell) is more than

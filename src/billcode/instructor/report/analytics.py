@@ -1,6 +1,6 @@
 """Instructor tool: what a graded class shows, from the gradebook (nbgrader's API) and the grading report.
 
-    python -m billcode.instructor.analytics [--root autograder]
+    python -m billcode.instructor.report.analytics [--root autograder]
 
 writes reports/scores.csv, reports/items.csv and reports/mastery.csv, and prints the items that look broken.
 The class report notebook (autograder/class_report.ipynb) shows the same tables with plots.

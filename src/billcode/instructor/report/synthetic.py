@@ -1,6 +1,6 @@
 """Synthetic submissions for tests, benchmarks and a try-out: a class whose every answer is known in advance.
 
-    python -m billcode.instructor.synthetic [--root autograder] [--students 10] [ASSIGNMENT ...]
+    python -m billcode.instructor.report.synthetic [--root autograder] [--students 10] [ASSIGNMENT ...]
 
 Each submission starts from the released notebook (release/<assignment>/) and is filled in the way a student
 would: solution cells from the master (the instructor's own solution, markers removed) or left as released,
@@ -137,7 +137,7 @@ def synthetic_class(root: Path, students: int, assignments: Iterable[str], seed:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: release what is not released yet, then write a synthetic class under submitted/."""
-    from billcode.instructor.release import assignments, nbgrader
+    from billcode.instructor.author.release import assignments, nbgrader
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("names", nargs="*", help="assignments (default: every one under source/)")

@@ -28,8 +28,8 @@ from billcode.quiz.answers import ANSWERS_SUFFIX, MAX_ANSWERS_BYTES, AnswerFile,
 from billcode.quiz.bank import load_bank
 from billcode.exercises import EXERCISES
 from billcode.instructor.keys import FunctionCheck, KeyFileError, QuizKey, load_graded
-from billcode.instructor.marking import exported_value, score_function, score_quiz, score_value
-from billcode.instructor.sandbox import run_isolated
+from billcode.instructor.grade.marking import exported_value, score_function, score_quiz, score_value
+from billcode.instructor.grade.sandbox import run_isolated
 from billcode.quiz.checks import EXPORT_MIME, GRADING_FILE, decode_args, encode_args
 from billcode.instructor.variants import class_params, grading_seed
 
@@ -130,7 +130,7 @@ class SandboxedExecute(NbGraderPreprocessor):
             handed = {"label": resources["billcode"]["label"], "cases": resources["billcode"]["encoded"]}
             (work / GRADING_FILE).write_text(json.dumps(handed), encoding="utf-8")
             result = run_isolated(
-                work, [sys.executable, "-m", "billcode.instructor.run_notebook", f"{{folder}}/{name}.ipynb", "--out-fd", "{out_fd}",
+                work, [sys.executable, "-m", "billcode.instructor.grade.run_notebook", f"{{folder}}/{name}.ipynb", "--out-fd", "{out_fd}",
                        "--cell-timeout", str(self.cell_timeout), "--copy-from", "{input}"],
                 timeout=self.notebook_timeout, forbidden=[Path(self.course_root or folder)],
             )

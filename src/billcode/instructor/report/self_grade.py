@@ -1,6 +1,6 @@
 """Grading for self-learners: your saved notebook graded the way an instructor would grade it, with the same page.
 
-    python -m billcode.instructor.self_grade course/02_billing.ipynb     (or: make check-my-work NB=...)
+    python -m billcode.instructor.report.self_grade course/02_billing.ipynb     (or: make check-my-work NB=...)
 
 or, at the end of each notebook, the "Grade my saved notebook" button (billcode.quiz.self_check, which runs this
 command with --json: the learner's kernel never imports the grading code).
@@ -72,7 +72,7 @@ class OutOfTime(Exception):
 
 def _run(args: list[str], deadline: float, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run a course command in its own process group; past the deadline, stop it and everything it started."""
-    from billcode.instructor.release import nbgrader_env
+    from billcode.instructor.author.release import nbgrader_env
 
     proc = subprocess.Popen([sys.executable, *args], cwd=cwd, env=nbgrader_env(), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
@@ -143,14 +143,14 @@ def _grade_in(scratch: Path, masters: Path, notebook: Path, student: str, result
                                "answer each, press Save answer, then grade again")
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
     (folder / "timestamp.txt").write_text(stamp, encoding="utf-8")
-    graded = _run(["-m", "billcode.instructor.autograde", "--root", str(root), "--jobs", "1", assignment], deadline)
+    graded = _run(["-m", "billcode.instructor.grade.autograde", "--root", str(root), "--jobs", "1", assignment], deadline)
     _read_report(root, result)
     if graded.returncode not in (0, 1):
         result.message = "Grading did not finish: " + (graded.stderr.strip().splitlines() or ["no detail"])[-1]
         return
     order = [c.metadata.get("nbgrader", {}).get("grade_id") for c in _cells(notebook)]
     _read_gradebook(root, assignment, student, result, order)
-    fed = _run(["-m", "billcode.instructor.feedback", "--root", str(root), assignment], deadline)
+    fed = _run(["-m", "billcode.instructor.report.feedback", "--root", str(root), assignment], deadline)
     page = root / "feedback" / student / assignment / f"{assignment}.html"
     if page.is_file():
         target = notebook.parent / "feedback" / f"{assignment}.html"

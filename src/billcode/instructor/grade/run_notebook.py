@@ -1,10 +1,10 @@
 """Run a submitted notebook's cells and hand the executed notebook back on a file descriptor.
 
-    python -m billcode.instructor.run_notebook NOTEBOOK --out-fd N [--cell-timeout S] [--copy-from DIR]
+    python -m billcode.instructor.grade.run_notebook NOTEBOOK --out-fd N [--cell-timeout S] [--copy-from DIR]
 
-The grader starts this inside the grading sandbox (billcode.instructor.sandbox). The kernel it starts does not
+The grader starts this inside the grading sandbox (billcode.instructor.grade.sandbox). The kernel it starts does not
 inherit the descriptor, so student code cannot write to it; the grader treats what comes back as untrusted
-data anyway: it only keeps outputs, and never scores from them except through billcode.instructor.marking.
+data anyway: it only keeps outputs, and never scores from them except through billcode.instructor.grade.marking.
 """
 
 from __future__ import annotations

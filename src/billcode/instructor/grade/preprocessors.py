@@ -28,10 +28,10 @@ from nbgrader.preprocessors import (
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from traitlets import Unicode
 
-from billcode.instructor.authoring import CODE_STUB, question_cell
-from billcode.instructor.metadata_check import CheckCellMetadataCompiled
+from billcode.instructor.author.authoring import CODE_STUB, question_cell
+from billcode.instructor.grade.metadata_check import CheckCellMetadataCompiled
 from billcode.quiz.bank import load_bank
-from billcode.instructor.grading_steps import (
+from billcode.instructor.grade.grading_steps import (
     DropAddedCellOutputs, InertStudentMarkdown, KeepFirstOfEachCell, SandboxedExecute, ScoreOutsideKernel,
 )
 from billcode.quiz.render import question_markdown

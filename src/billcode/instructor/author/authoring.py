@@ -1,7 +1,7 @@
 """Author tools for the masters: keep question text cells in sync with the banks, and re-run masters.
 
-    python -m billcode.instructor.authoring sync [NAME ...]     # question cells from the banks; scaffolds to the banks
-    python -m billcode.instructor.authoring execute [NAME ...]  # re-run masters in a scratch folder, store outputs
+    python -m billcode.instructor.author.authoring sync [NAME ...]     # question cells from the banks; scaffolds to the banks
+    python -m billcode.instructor.author.authoring execute [NAME ...]  # re-run masters in a scratch folder, store outputs
 """
 
 from __future__ import annotations

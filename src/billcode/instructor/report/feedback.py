@@ -1,6 +1,6 @@
 """Instructor tool: write feedback pages, and refuse any page that would show key or hidden-test text.
 
-    python -m billcode.instructor.feedback [--root autograder] [ASSIGNMENT ...]
+    python -m billcode.instructor.report.feedback [--root autograder] [ASSIGNMENT ...]
 
 nbgrader writes the pages into a scratch folder; each is scanned for what must never reach a student (hidden
 test markers and lines, code lines of the key file, the class secret) and only clean pages are moved to
@@ -19,7 +19,7 @@ import tokenize
 from pathlib import Path
 
 from billcode.instructor.keys import KEYS_DIR
-from billcode.instructor.release import ReleaseError, assignments, nbgrader
+from billcode.instructor.author.release import ReleaseError, assignments, nbgrader
 from billcode.instructor.variants import MIN_SECRET_CHARS, class_secret
 
 STAGING = ".feedback-staging"

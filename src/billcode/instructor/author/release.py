@@ -1,7 +1,7 @@
 """Instructor tool: generate the student notebooks in course/ from the nbgrader masters, or check drift.
 
-    python -m billcode.instructor.release            # regenerate course/ from autograder/source/
-    python -m billcode.instructor.release --check    # fail if course/ differs from what the masters generate
+    python -m billcode.instructor.author.release            # regenerate course/ from autograder/source/
+    python -m billcode.instructor.author.release --check    # fail if course/ differs from what the masters generate
 """
 
 from __future__ import annotations
