@@ -492,7 +492,7 @@ def test_worked_examples_agree_with_the_master_and_the_key_and_are_shown():
 
 
 def test_every_mini_exercise_is_a_few_lines_into_a_scaffold():
-    from billcode.instructor.estimate import written_lines
+    from billcode.instructor.author.estimate import written_lines
 
     _, answers = _answer_cells(MASTER)
     for name, source in answers.items():
