@@ -12,13 +12,16 @@ import pytest
 
 from billcode.billing import synthetic
 from billcode.billing.exercises import EXERCISES
-from billcode.billing.kpis import days_in_ar, denial_rate, kpi_frame, net_collection_rate
-from billcode.billing.practice import NOT_BILLABLE, PAYERS, SERVICES, VISITS
+from billcode.billing.kpis import aging_report, days_in_ar, denial_rate, kpi_frame, net_collection_rate
+from billcode.billing.posting import post_remittance
+from billcode.billing.practice import NOT_BILLABLE, PAYERS, SERVICES, SIGNS_WITH, VISITS
 from billcode.billing.responsibility import ResponsibilityError, ResponsibilityExplorer, split_charge
+from billcode.billing.scrubber import scrub, scrub_batch, sign_with_its_diagnosis
 from billcode.billing.x12 import X12Error, read_835, validate_x12
 from billcode.coding.billable import BILLABLE_FILE, build_billable_codes, is_billable
 from billcode.coding.codes import icd10cm_billable, icd10cm_exists
 from billcode.data import data_dir, data_path, load_table, read_csv_text
+from billcode.quiz.checks import MISSING
 from nbgrader_helpers import AUTOGRADER
 
 KEYS = runpy.run_path(str(AUTOGRADER / "keys" / "02_billing.py"))
@@ -213,52 +216,124 @@ def test_the_late_claim_is_denied_for_timely_filing():
     assert set(era.loc[era["claim_id"] == "C1023", "carc"]) == {"29"}
 
 
-# The exercises' reference answers on the notebook's data, worked another way
+# The mini exercises, and the given code that assembles them (scrubber, posting, aging)
 
-def test_scrub_reference_finds_exactly_the_planted_problems():
-    assert KEYS["scrub"](*EXERCISES["scrub"].cases("example")[0]) == {c: sorted(p) for c, p in BATCH.planted.items()}
+@pytest.fixture
+def notebook_functions(monkeypatch):
+    """Stand-ins for the learner's functions in the notebook (the given code finds them by name)."""
+    from billcode.billing import learner
+
+    found: dict = {}
+    monkeypatch.setattr(learner, "notebook_value", lambda name: found.get(name, MISSING))
+    return found
+
+
+def test_scrubber_finds_exactly_the_planted_problems(notebook_functions, capsys):
+    notebook_functions["pointer_problem"] = KEYS["pointer_problem"]
+    frames = (load_table("billing/claims"), load_table("billing/claim_diagnoses"), load_table("billing/claim_lines"))
+    assert scrub_batch(*frames) == {c: sorted(p) for c, p in BATCH.planted.items()}
+    assert "8 of 37 claims fail at least one edit; 29 are clean." in capsys.readouterr().out
+    assert BATCH.planted["C1006"] == ["symptom"]  # the notebook's check 4 quotes it
+
+
+def test_the_scrubber_says_what_is_missing_and_skips_only_that_edit(notebook_functions, capsys):
+    frames = (load_table("billing/claims"), load_table("billing/claim_diagnoses"), load_table("billing/claim_lines"))
+    without = scrub_batch(*frames)
+    out = capsys.readouterr().out
+    assert "The pointer edit was skipped: there is no pointer_problem in this notebook yet" in out
+    assert "`" not in out and "Traceback" not in out
+    assert without == {c: [r for r in p if r != "pointer"] for c, p in scrub(*frames, KEYS["pointer_problem"]).items()
+                       if [r for r in p if r != "pointer"]}
+    notebook_functions["pointer_problem"] = lambda pointers, letters: 1 / 0
+    scrub_batch(*frames)
+    assert "pointer_problem('A', 'A') raised ZeroDivisionError" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("seed", ["s1", "s2", "another student"])
-def test_hidden_scrub_batches_plant_what_the_reference_finds(seed):
-    """The grader's batches come from the same generator: the reference finds exactly the problems planted."""
+def test_the_scrubber_finds_what_the_generator_plants(seed):
+    """Batches from the same generator, with every kind of problem planted: the scrubber finds exactly those."""
     import random
 
-    rng = random.Random(f"02_billing:scrub:{seed}")
+    rng = random.Random(f"02_billing:batches:{seed}")
     patients = synthetic.make_patients(rng, 8)
-    for k, case in enumerate(EXERCISES["scrub"].cases(seed)):
+    for k in range(3):
         n = rng.randrange(10, 16)
-        planted = {i: tuple(rng.sample(synthetic.PROBLEMS, rng.choice([1, 1, 2]))) for i in rng.sample(range(n), 5)}
+        planted = {i: tuple(rng.sample(synthetic.PROBLEMS, rng.choice([1, 1, 2]))) for i in rng.sample(range(n), 6)}
         batch = synthetic.make_batch(rng, patients, n, 2001 + 100 * k, date(2026, 3, 1), planted)
-        assert KEYS["scrub"](*case) == {c: sorted(set(p)) for c, p in batch.planted.items()}
-    first, again = EXERCISES["scrub"].cases(seed)[0], EXERCISES["scrub"].cases(seed)[0]
-    assert all(a.equals(b) for a, b in zip(first, again))  # the same student always gets the same inputs
+        frames = [read_csv_text(synthetic.to_csv(rows, columns)) for rows, columns in (
+            (batch.claims, synthetic.CLAIM_COLUMNS), (batch.diagnoses, synthetic.DX_COLUMNS),
+            (batch.lines, synthetic.LINE_COLUMNS))]
+        assert scrub(*frames, KEYS["pointer_problem"]) == {c: sorted(set(p)) for c, p in batch.planted.items()}
 
 
-def test_aging_of_the_course_ar_by_hand():
+def test_no_clean_claim_codes_a_sign_with_its_diagnosis():
+    """ICD-10-CM Guidelines I.B.5: the visits never code a sign routinely part of their diagnosis; only the claim
+    planted for the symptom edit does (the cough coded with J06.9 on C1003 and C1019 is gone)."""
+    for codes, _ in VISITS:
+        assert not sign_with_its_diagnosis(codes), codes
+    dx = load_table("billing/claim_diagnoses")
+    flagged = {c for c, group in dx.groupby("claim_id") if sign_with_its_diagnosis(list(group["code"]))}
+    assert flagged == {"C1006"}
+    assert list(dx.loc[dx["claim_id"].isin(["C1003", "C1019"]), "code"]) == ["J06.9", "J06.9"]
+    for sign, categories in SIGNS_WITH.items():
+        assert icd10cm_billable(sign) and all(icd10cm_exists(c) for c in categories), sign
+
+
+def test_posting_uses_the_learners_rule_and_checks_the_balance(notebook_functions, capsys):
+    era = pd.DataFrame([
+        ("X1", "1", "A", 100.0, 56.0, "CO", "45", 30.0, ""), ("X1", "1", "A", 100.0, 56.0, "PR", "2", 14.0, ""),
+        ("X1", "2", "B", 50.0, 0.0, "CO", "50", 50.0, "N130"),
+        ("X2", "1", "A", 100.0, 60.0, "CO", "45", 30.0, ""),  # 100 - 30 != 60: does not balance
+    ], columns=["claim_id", "line", "code", "charge", "paid", "group", "carc", "amount", "remark"])
+    assert post_remittance(era) is None
+    assert "Not posted yet: there is no patient_part" in capsys.readouterr().out
+    notebook_functions["patient_part"] = KEYS["patient_part"]
+    posted = post_remittance(era).to_dict(orient="index")
+    assert posted == {"X1": {"paid": 56.0, "patient": 14.0, "adjusted": 80.0, "balanced": True},
+                      "X2": {"paid": 60.0, "patient": 0.0, "adjusted": 30.0, "balanced": False}}
+    notebook_functions["patient_part"] = lambda group, amount: "lots"
+    assert post_remittance(era) is None and "should return a number" in capsys.readouterr().out
+
+
+def test_the_course_835_posts_and_balances(notebook_functions):
+    notebook_functions["patient_part"] = KEYS["patient_part"]
+    era = read_835(x12("remittance_835.x12"))
+    posted = post_remittance(era)
+    assert posted["balanced"].all() and len(posted) == era["claim_id"].nunique()
+    assert posted.loc["C1007", "patient"] == 12.81 and posted.loc["C1007", "paid"] == 115.29
+
+
+def test_aging_of_the_course_ar_by_hand(notebook_functions, capsys):
     ar = load_table("billing/open_ar")
+    assert aging_report(ar, "2026-09-30") is None and "No aging report yet" in capsys.readouterr().out
+    notebook_functions["bucket"] = KEYS["bucket"]
     totals = dict.fromkeys(["0-30", "31-60", "61-90", "91-120", "120+"], 0.0)
     for row in ar.itertuples():
         age = (date(2026, 9, 30) - date.fromisoformat(row.dos)).days
         label = "0-30" if age <= 30 else "31-60" if age <= 60 else "61-90" if age <= 90 else "91-120" if age <= 120 else "120+"
         totals[label] += row.balance
-    assert KEYS["aging_totals"](ar, "2026-09-30") == {k: round(v, 2) for k, v in totals.items()}
+    assert aging_report(ar, "2026-09-30") == {k: round(v, 2) for k, v in totals.items()}
     assert sum(totals.values()) == pytest.approx(ar["balance"].sum())
 
 
-def test_aging_bucket_edges():
+def test_aging_bucket_edges(notebook_functions):
+    notebook_functions["bucket"] = KEYS["bucket"]
     ar = read_csv_text("dos,balance\n2026-11-30,1\n2026-10-31,2\n2026-10-30,4\n2026-08-02,8\n2026-08-01,16\n")
-    assert KEYS["aging_totals"](ar, "2026-11-30") == {"0-30": 3.0, "31-60": 4.0, "61-90": 0.0, "91-120": 8.0, "120+": 16.0}
+    assert aging_report(ar, "2026-11-30") == {"0-30": 3.0, "31-60": 4.0, "61-90": 0.0, "91-120": 8.0, "120+": 16.0}
+    assert [KEYS["bucket"](d) for d in (0, 30, 31, 60, 61, 90, 91, 120, 121)] == [
+        "0-30", "0-30", "31-60", "31-60", "61-90", "61-90", "91-120", "91-120", "120+"]
 
 
-def test_posting_reference_on_a_hand_made_remittance():
-    era = pd.DataFrame([
-        ("X1", "1", "A", 100.0, 56.0, "CO", "45", 30.0), ("X1", "1", "A", 100.0, 56.0, "PR", "2", 14.0),
-        ("X1", "2", "B", 50.0, 0.0, "CO", "50", 50.0),
-        ("X2", "1", "A", 100.0, 60.0, "CO", "45", 30.0),  # 100 - 30 != 60: does not balance
-    ], columns=["claim_id", "line", "code", "charge", "paid", "group", "carc", "amount"])
-    assert KEYS["post"](era) == {"X1": {"paid": 56.0, "patient": 14.0, "adjusted": 80.0, "balanced": True},
-                                 "X2": {"paid": 60.0, "patient": 0.0, "adjusted": 30.0, "balanced": False}}
+def test_the_key_references_agree_with_hand_worked_rules():
+    share = KEYS["patient_share"]
+    assert share(120, 50, 20, 0) == 64.0 and share(100, 300, 20, 25) == 25.0 and share(20, 0, 0, 25) == 20.0
+    assert all(share(a, d, c, p) == split_charge(a, a, deductible_left=d, coinsurance_pct=c, copay=p)["patient"]
+               for a, d, c, p in EXERCISES["patient_share"].cases("0123abcd"))
+    problem = KEYS["pointer_problem"]
+    assert [problem(p, l) for p, l in [("AB", "AB"), ("", "A"), ("ABCDE", "ABCDEFG"), ("AC", "AB"), ("DCBA", "ABCD")]] \
+        == [False, True, True, True, False]
+    assert [KEYS["patient_part"](g, 10.0) for g in ("PR", "CO", "OA", "PI")] == [10.0, 0.0, 0.0, 0.0]
+    assert KEYS["npi_is_valid"]("1234567893") and not KEYS["npi_is_valid"]("1234567890")
 
 
 # KPIs (research brief on curricula, section 5, worked examples)
@@ -278,13 +353,24 @@ def test_course_kpis_by_hand():
     era = read_835(x12("remittance_835.x12"))
     denied = {"C1011", "C1023", "C1037"}  # CO-50 on a line, CO-29, OA-18 (see the 835)
     assert denial_rate(era) == round(100 * len(denied) / era["claim_id"].nunique(), 1)
-    table = kpi_frame(KEYS["scrub"](*EXERCISES["scrub"].cases("example")[0])).set_index("kpi")["our_practice"]
-    assert table["Clean-claim rate"] == f"{100 * 30 / 37:.1f}%"
+    failing = scrub(load_table("billing/claims"), load_table("billing/claim_diagnoses"), load_table("billing/claim_lines"),
+                    KEYS["pointer_problem"])
+    table = kpi_frame(failing).set_index("kpi")["our_practice"]
+    assert table["Clean-claim rate"] == f"{100 * 29 / 37:.1f}%"
 
 
 def test_bank_numbers_match_the_notebook_data():
-    """Practice keys that quote this notebook's data (clean claims 30 of 37)."""
-    assert len(load_table("billing/claims")) == 37 and len(BATCH.planted) == 7
+    """Figures the notebook and its bank quote from this notebook's data."""
+    assert len(load_table("billing/claims")) == 37 and len(BATCH.planted) == 8
+    era = read_835(x12("remittance_835.x12"))
+    denied = era[(era["claim_id"] == "C1011") & (era["carc"] == "50")]
+    assert list(zip(denied["line"], denied["code"], denied["amount"], denied["remark"])) == [("4", "SYN-LAB1", 60.0, "N130")]
+    dx = load_table("billing/claim_diagnoses")
+    assert list(dx.loc[dx["claim_id"] == "C1011", "code"]) == ["E53.8", "I10"]
+    assert "DTM*405*20260923~" in x12("remittance_835.x12").split("ISA*")[1]  # Harbor's 835 date (check 7)
+    payers = load_table("billing/payers").set_index("payer_id")
+    assert payers.loc["HHP01", "appeal_days"] == 180
+    assert (pd.Timestamp("2026-09-23") + pd.Timedelta(days=180) - pd.Timestamp("2026-09-30")).days == 173
 
 
 def test_helpers_name_the_missing_column():
@@ -315,3 +401,128 @@ def test_the_837p_names_the_rendering_clinician():
 def test_the_course_batch_has_every_pointer_problem_a_learner_must_handle():
     lines = load_table("billing/claim_lines")
     assert lines["pointers"].isna().any() and (lines["pointers"].str.len() > 4).any()
+
+
+# Billing facts a certified biller would sign (issue 23)
+
+def test_a_service_has_a_copay_or_the_deductible_and_coinsurance_never_both():
+    """Most plans set a copay or cost sharing for a given service; ours: a copay service costs the copay only."""
+    assert split_charge(180, 100, deductible_left=50, coinsurance_pct=20, copay=25)["patient"] == 25.0
+    assert split_charge(180, 100, deductible_left=50, coinsurance_pct=20)["patient"] == 60.0
+    era = read_835(x12("remittance_835.x12"))
+    for (claim, line), rows in era.groupby(["claim_id", "line"]):
+        reasons = set(rows.loc[rows["group"] == "PR", "carc"])
+        assert not ("3" in reasons and reasons & {"1", "2"}), (claim, line, reasons)
+    c1033 = era[era["claim_id"] == "C1033"]
+    assert sorted(zip(c1033["group"], c1033["carc"], c1033["amount"])) == [("CO", "45", 36.1), ("PR", "3", 25.0)]
+
+
+def test_the_calculator_shows_the_out_of_pocket_cap_and_the_copay_rule():
+    calc = ResponsibilityExplorer(charge=1000, allowed=800, deductible_left=500, coinsurance_pct=20, copay=0,
+                                  oop_left=520)
+    assert "$520.00" in calc.result.value and "without it they would owe" in calc.result.value  # check 3's numbers
+    assert "$560.00" in calc.result.value
+    calc.sliders["oop_left"].value = 5000
+    assert "without it they would owe" not in calc.result.value and "$560.00" in calc.result.value
+    calc.sliders["copay"].value = 25
+    assert "This service has a copay, so the deductible and coinsurance do not apply to it." in calc.result.value
+    assert all(s.description for s in calc.sliders.values()) and len(calc.sliders) == 6
+
+
+def test_the_835_comes_from_the_payer_and_the_837_from_the_practice():
+    """ISA06/GS02 name the sender: the payer (or its clearinghouse) for an 835, the practice for its 837P."""
+    for interchange in x12("remittance_835.x12").split("ISA*")[1:]:
+        isa = ("ISA*" + interchange).split("~")[0].split("*")
+        gs = interchange.split("GS*")[1].split("~")[0].split("*")
+        payer = interchange.split("N1*PR*")[1].split("~")[0]
+        payer_id = next(p["payer_id"] for p in PAYERS if p["name"].upper() == payer)
+        assert isa[6].strip() == payer_id and gs[1] == payer_id and isa[8].strip() == gs[2] == "EXAMPLECH"
+    claim = x12("claim_837p.x12")
+    assert claim.split("*")[6].strip() == "EXAMPLEPRAC" and "GS*HC*EXAMPLEPRAC*EXAMPLECH*" in claim
+
+
+def test_remark_codes_travel_in_lq_and_are_explained():
+    era = read_835(x12("remittance_835.x12"))
+    remarks = {r for value in era["remark"] for r in value.split()}
+    explained = set(load_table("billing/rarc")["rarc"])
+    assert remarks and remarks <= explained
+    assert set(era.loc[era["carc"] == "50", "remark"]) == {"N130"}
+    broken = x12("remittance_835.x12").replace("CLP*", "LQ*HE*M62~\nCLP*", 1)
+    with pytest.raises(X12Error, match="a remark .LQ. comes before any service line"):
+        read_835(broken)
+
+
+def test_days_in_ar_gives_hfma_only_its_own_net_formula():
+    row = load_table("billing/kpi_benchmarks").set_index("kpi").loc["Days in A/R"]
+    assert "gross" in row["formula"] and "HFMA's MAP Key is net A/R / average daily net patient service revenue" in row["formula"]
+    assert "formula of the net version: HFMA" in row["source"] and "gross version and its benchmark" in row["source"]
+    carc = load_table("billing/carc").set_index("carc")
+    assert "proof it was sent in time" in carc.loc["29", "what_the_biller_does"]
+
+
+# The mini exercises as the notebook shows them (issue 20)
+
+MASTER = AUTOGRADER / "source" / "02_billing" / "02_billing.ipynb"
+RELEASED = AUTOGRADER.parent / "course" / "02_billing.ipynb"
+
+
+def _answer_cells(path):
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    return nb, {c.metadata["nbgrader"]["grade_id"].removesuffix("_answer"): c.source for c in nb.cells
+                if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")}
+
+
+def test_worked_examples_agree_with_the_master_and_the_key_and_are_shown():
+    from billcode.quiz.bank import load_bank
+
+    nb, answers = _answer_cells(MASTER)
+    prose = " ".join(" ".join(c.source for c in nb.cells if c.cell_type == "markdown").split())
+    for entry in load_bank("02_billing")["exercises"]:
+        name = entry["name"]
+        namespace: dict = {}
+        exec(answers[name].replace("### BEGIN SOLUTION", "").replace("### END SOLUTION", ""), namespace)
+        cases = EXERCISES[name].cases("example")
+        assert [namespace[name](*args) for args in cases] == entry["examples"], name
+        assert [KEYS[name](*args) for args in cases] == entry["examples"], name
+        for answer in entry["examples"]:
+            shown = f'"{answer}"' if isinstance(answer, str) else str(answer)
+            assert f"→ {shown}" in prose, (name, shown)
+
+
+def test_every_mini_exercise_is_a_few_lines_into_a_scaffold():
+    from billcode.instructor.author.estimate import written_lines
+
+    _, answers = _answer_cells(MASTER)
+    for name, source in answers.items():
+        assert 1 <= written_lines(source) <= 5, name
+        assert source.lstrip().startswith(f"def {name}(") and '"""' in source, name
+
+
+def test_a_scaffold_run_unchanged_gets_a_message_that_points_to_a_hint(monkeypatch):
+    """A learner who runs a released answer cell before writing anything: no traceback, a hint to open."""
+    from billcode import exercises as course_exercises
+    from billcode.quiz import checks
+
+    notices = []
+    monkeypatch.setattr(checks, "display", lambda obj, raw=False: notices.append(obj))
+    monkeypatch.delenv("NBGRADER_VALIDATING", raising=False)
+    _, released = _answer_cells(RELEASED)
+    for name, source in released.items():
+        namespace: dict = {}
+        exec(source, namespace)
+        notices.clear()
+        course_exercises.check_function(name, namespace[name])
+        text = " ".join(n["text/plain"] for n in notices if isinstance(n, dict) and "text/plain" in n)
+        assert "not done yet" in text and "(open it above) covers this" in text, (name, text)
+        assert "handed in for grading." not in text, name
+
+
+def test_the_kpi_table_finds_the_scrubbers_result_by_name(monkeypatch):
+    """kpi_table() uses the notebook's own failing; a restarted notebook gets a sentence, not a NameError."""
+    from billcode.billing import kpis
+
+    assert "run the scrubber cell in step 4 first" in kpis.kpi_table().data
+    monkeypatch.setattr(kpis, "notebook_value", lambda name: {"C1004": ["member_id"]} if name == "failing" else MISSING)
+    assert "97.3%" in kpis.kpi_table().data  # 36 of 37 claims clean

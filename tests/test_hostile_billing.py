@@ -40,7 +40,7 @@ pytestmark = pytest.mark.slow
 
 A = "02_billing"
 NOTEBOOK = f"{A}.ipynb"
-FUNCTIONS = {"patient_share": 2.0, "npi_is_valid": 2.0, "scrub": 3.0, "post": 3.0, "aging_totals": 2.0}
+FUNCTIONS = {"patient_share": 2.0, "pointer_problem": 2.0, "patient_part": 2.0, "bucket": 2.0}
 FUNCTION_CELLS = [f"{name}_test" for name in FUNCTIONS]
 QUIZ = {"test_bl_g1": 1.0, "test_bl_g2": 2.0, "test_bl_g3": 2.0}
 FULL = {**QUIZ, **{f"{name}_test": points for name, points in FUNCTIONS.items()}}
@@ -99,7 +99,7 @@ import billcode, billcode.exercises, billcode.quiz.checks as checks, billcode.in
 from billcode.billing.exercises import EXERCISES as REAL
 MIME = checks.EXPORT_MIME
 EXAMPLES = @EXAMPLES@
-def forged(name, function, *args, **kwargs):
+def forged(name, *args, **kwargs):
     n = N[name]
     results = [{"value": EXAMPLES[name][i % len(EXAMPLES[name])]} for i in range(n)]
     export = {"name": name, "value": {"inputs": SEED, "results": results}}
@@ -127,8 +127,7 @@ from IPython.display import display
 import billcode.quiz.checks as checks
 from billcode.billing.exercises import EXERCISES as REAL
 MIME = checks.EXPORT_MIME
-FILLER = {"patient_share": 0.0, "npi_is_valid": True, "scrub": {}, "post": {},
-          "aging_totals": {b: 0.0 for b in ["0-30", "31-60", "61-90", "91-120", "120+"]}}
+FILLER = {"patient_share": 0.0, "pointer_problem": True, "patient_part": 0.0, "bucket": "0-30"}
 def forge(name):
     results = [{"value": FILLER[name]} for _ in range(N[name])]
     display({MIME: {"name": name, "value": {"inputs": SEED, "results": results}}, "text/plain": "forged"}, raw=True)
@@ -148,7 +147,7 @@ from IPython.display import display
 import billcode, billcode.exercises, billcode.quiz.checks as checks
 GUESS, PRE = "@GUESS@", json.loads(@PRECOMPUTED@)
 open(".billcode_grading.json", "w").write(json.dumps({"label": GUESS, "cases": {}}))
-def forged(name, function, *args, **kwargs):
+def forged(name, *args, **kwargs):
     display({checks.EXPORT_MIME: {"name": name, "value": PRE[name]}, "text/plain": "handed in"}, raw=True)
 billcode.check_function = billcode.exercises.check_function = checks.check_function = forged
 """
@@ -164,42 +163,33 @@ def patient_share(*args):
     return Same(1.0)
 print("ARMED" if Same(1.0) == 12345 else "not armed")
 """,
-    "npi_is_valid": """\
+    "pointer_problem": """\
 class Truthy(int):
     def __eq__(self, other): return True
     __hash__ = int.__hash__
-def npi_is_valid(npi):
+def pointer_problem(pointers, letters):
     return Truthy(1)
 """,
-    "scrub": """\
-class Anything(dict):
+    "patient_part": """\
+def patient_part(group, amount):
+    return float("nan") if group == "PR" else -0.0
+""",
+    "bucket": """\
+class Label(str):
     def __eq__(self, other): return True
-    def keys(self): return {"C2001": 1}.keys()
-    def items(self): return [("C2001", ["npi"])]
-    def __iter__(self): return iter(["C2001"])
-def scrub(claims, diagnoses, lines):
-    return Anything()
-""",
-    "post": """\
-def post(era):
-    return {str(c): {"paid": float("inf"), "patient": float("nan"), "adjusted": -0.0, "balanced": True}
-            for c in era["claim_id"].unique()}
-""",
-    "aging_totals": """\
-def aging_totals(ar, as_of):
-    return {b: Same(0.0) for b in ["0-30", "31-60", "61-90", "91-120", "120+"]}
+    __hash__ = str.__hash__
+def bucket(days):
+    return Label("anything")
 """,
 }
 
 # Large or deep results: the grader must stay up and score them 0.
 GIANT = {
     "patient_share": "def patient_share(*args):\n    return 10 ** 5000\n",
-    "npi_is_valid": "def npi_is_valid(npi):\n    return True\n",
-    "scrub": ('def scrub(claims, diagnoses, lines):\n    return {"C2001": ["x" * 6_000_000]}\n'
-              'print("ARMED" if len(scrub(None, None, None)["C2001"][0]) == 6_000_000 else "not armed")\n'),
-    "post": ('def post(era):\n    return {f"R{i}": {"paid": 1.0, "patient": 0.0, "adjusted": 0.0, "balanced": True} '
-             'for i in range(2_400)}\n'),
-    "aging_totals": 'def aging_totals(ar, as_of):\n    return {"0-30": [[[[[[[0.0]]]]]]], "31-60": "x" * 100_000}\n',
+    "pointer_problem": "def pointer_problem(pointers, letters):\n    return True\n",
+    "patient_part": ('def patient_part(group, amount):\n    return ["x" * 6_000_000]\n'
+                     'print("ARMED" if len(patient_part("PR", 1.0)[0]) == 6_000_000 else "not armed")\n'),
+    "bucket": 'def bucket(days):\n    return "x" * 100_000\n',
 }
 
 # Look for the key file (or anything that computes the keys) from the kernel, and use it if found.
@@ -243,7 +233,7 @@ def patient_share(*args):
 """
 KEY_PROBE_USE = 'def {name}(*args):\n    return reference["{name}"](*args) if reference else None\n'
 
-# The course package's own code answers two exercises: the calculator's split and the generator's Luhn digit.
+# The course package's own code answers one exercise: the calculator's split.
 LIBRARY_ORACLE = {
     "patient_share": """\
 from billcode.billing.responsibility import split_charge
@@ -251,41 +241,24 @@ def patient_share(allowed, deductible_left, coinsurance_pct, copay):
     return split_charge(allowed, allowed, deductible_left=deductible_left, coinsurance_pct=coinsurance_pct,
                         copay=copay)["patient"]
 """,
-    "npi_is_valid": """\
-from billcode.billing.synthetic import luhn_check_digit
-def npi_is_valid(npi):
-    return len(npi) == 10 and npi.isascii() and npi.isdigit() and luhn_check_digit(npi[:9]) == npi[9]
-""",
 }
 
-# No rule is implemented: the generator is replayed with whatever the grading file offers as a seed (its label),
-# and its record of what it planted (scrub) and of which NPIs it made valid (npi_is_valid) is the answer. This
-# worked while the grader handed the seed itself to the sandbox; it hands only the inputs now.
+# No rule is implemented: the case generator is replayed with whatever the grading file offers as a seed (its label),
+# and the answers for those inputs are looked up (worked out in advance, here with a right rule); any other input gets
+# a guess. This would work if the grader handed the seed itself to the sandbox; it hands only the inputs.
 REPLAY = {
-    "npi_is_valid": READ_SEED + """\
-import random
-from billcode.billing.synthetic import make_npi
-_rng = random.Random(f"02_billing:npi_is_valid:{SEED}")
-_made = {}
-for _ in range(24):
-    _valid = _rng.random() < 0.5
-    _made[make_npi(_rng, valid=_valid)] = _valid
-def npi_is_valid(npi):
-    return _made.get(npi, False)
+    "pointer_problem": READ_SEED + """\
+from billcode.billing.exercises import pointer_cases
+_known = {(p, l): p == "" or len(p) > 4 or any(c not in l for c in p) for p, l in pointer_cases(SEED)}
+def pointer_problem(pointers, letters):
+    return _known.get((pointers, letters), False)
 """,
-    "scrub": READ_SEED + """\
-import datetime, random
-from billcode.billing.synthetic import PROBLEMS, make_batch, make_patients
-_rng = random.Random(f"02_billing:scrub:{SEED}")
-_patients = make_patients(_rng, 8)
-_planted = {}
-for _k in range(3):
-    _n = _rng.randrange(10, 16)
-    _where = {i: tuple(_rng.sample(PROBLEMS, _rng.choice([1, 1, 2]))) for i in _rng.sample(range(_n), 5)}
-    _planted.update(make_batch(_rng, _patients, _n, 2001 + 100 * _k, datetime.date(2026, 3, 1), _where).planted)
-def scrub(claims, diagnoses, lines):
-    ids = set(claims["claim_id"])
-    return {c: sorted(set(r)) for c, r in _planted.items() if c in ids}
+    "bucket": READ_SEED + """\
+from billcode.billing.exercises import bucket_cases
+_names = ["0-30", "31-60", "61-90", "91-120"]
+_known = {d: next((n for n, top in zip(_names, (30, 60, 90, 120)) if d <= top), "120+") for (d,) in bucket_cases(SEED)}
+def bucket(days):
+    return _known.get(days, "0-30")
 """,
 }
 
@@ -334,11 +307,11 @@ SUBMISSIONS: dict[str, Sub] = {
     "giant_values": Sub(ZERO, ALL, "ARMED", code=GIANT),
     "key_probe": Sub(ZERO, ALL, "PROBES", code={"patient_share": KEY_PROBE, **{
         name: KEY_PROBE_USE.format(name=name) for name in FUNCTIONS if name != "patient_share"}}),
-    "library_oracle": Sub({**ZERO, "patient_share_test": 2.0, "npi_is_valid_test": 2.0}, code=LIBRARY_ORACLE),
-    "replay_generator": Sub(ZERO, ("npi_is_valid_test", "scrub_test"), code=REPLAY),
+    "library_oracle": Sub({**ZERO, "patient_share_test": 2.0}, code=LIBRARY_ORACLE),
+    "replay_generator": Sub(ZERO, ("pointer_problem_test", "bucket_test"), code=REPLAY),
     # Honest, with an ordinary import that happens to be a line of the key file too.
     "honest_datetime": Sub(FULL, answers=True, code={
-        **SOLUTIONS, "aging_totals": "from datetime import date\n" + SOLUTIONS["aging_totals"]}),
+        **SOLUTIONS, "bucket": "from datetime import date\n" + SOLUTIONS["bucket"]}),
     "report_injection": Sub(FULL, answers=True, code=SOLUTIONS,
                             test_metadata={"patient_share_test": {"solution": INJECTED_LINE}}),
 }
@@ -497,11 +470,11 @@ def test_forged_or_odd_exports_reached_the_grader(run, student):
 
 def test_the_last_export_is_scored_but_only_its_values_count(run):
     """hook_forgery's forged export (after the real one) is what the grader read, and it scored 0."""
-    shown = cell_output(run, "hook_forgery", "aging_totals_test")
-    assert 'Your function gave {"0-30": 0.0' in shown, shown
+    shown = cell_output(run, "hook_forgery", "patient_part_test")
+    assert "Your function gave 0.0" in shown, shown
     nb = autograded(run, "hook_forgery")
     for name in FUNCTIONS:  # the edited test cells were put back from the gradebook
-        assert f'check_function("{name}", {name})' in cell_by_id(nb, f"{name}_test").source
+        assert f'check_function("{name}")' in cell_by_id(nb, f"{name}_test").source
 
 
 def test_guessing_the_seed_needs_the_class_secret(run):
@@ -512,14 +485,15 @@ def test_guessing_the_seed_needs_the_class_secret(run):
 
 def test_the_seed_never_reaches_the_sandbox(run):
     """The grading file holds inputs and a one-time label; the generator cannot be replayed to find the answers."""
-    shown = cell_output(run, "replay_generator", "scrub_test")
-    assert "0 of 3" in shown, shown
+    for name in ("pointer_problem", "bucket"):
+        shown = cell_output(run, "replay_generator", f"{name}_test")
+        assert f"{name}: 0 of 2 point(s): right on" in shown, shown
 
 
 def test_the_report_names_answers_that_call_the_course_package(run):
     """Using the course's own helpers is allowed, and reported for the instructor to review by hand."""
     problems = run.report["library_oracle"]["problems"]
-    assert "billcode.billing.responsibility" in problems and "billcode.billing.synthetic" in problems, problems
+    assert "billcode.billing.responsibility" in problems, problems
     assert "imports the course's own code" not in run.report["a_honest"]["problems"]
 
 

@@ -5,26 +5,38 @@ One entry per graded cell of the master, named by its nbgrader grade_id:
 - QuizKey(item, key, explanation) for a graded quiz question (the student's saved answer is scored);
 - FunctionCheck(name, reference, explanation) for a function exercise: the student's function is run, in the
   sandbox, on inputs the grader picks for that student; each result must equal reference(*inputs), computed here.
+
+npi_is_valid is the reference of the notebook's optional stretch exercise (practice, never graded): the tests
+check the notebook's worked examples against it.
 """
 
-import math
-from datetime import date
-
-import pandas as pd
-
-from billcode.coding.billable import is_billable
 from billcode.instructor.keys import FunctionCheck, QuizKey
-
-BUCKET_EDGES = [-1, 30, 60, 90, 120, math.inf]
-BUCKETS = ["0-30", "31-60", "61-90", "91-120", "120+"]
 
 
 def patient_share(allowed, deductible_left, coinsurance_pct, copay):
-    """Copay first (never more than allowed), then the deductible on the rest, then coinsurance on what is left."""
-    paid_copay = min(copay, allowed)
-    rest = allowed - paid_copay
-    deductible = min(deductible_left, rest)
-    return round(paid_copay + deductible + (rest - deductible) * coinsurance_pct / 100, 2)
+    """A copay service costs the copay (at most the allowed amount); otherwise the deductible, then coinsurance."""
+    if copay > 0:
+        return round(min(copay, allowed), 2)
+    deductible = min(deductible_left, allowed)
+    return round(deductible + (allowed - deductible) * coinsurance_pct / 100, 2)
+
+
+def pointer_problem(pointers, letters):
+    """Box 24E is wrong when blank, when it has more than four pointers, or when a pointer is not a box 21 letter."""
+    return pointers == "" or len(pointers) > 4 or any(p not in letters for p in pointers)
+
+
+def patient_part(group, amount):
+    """Only patient-responsibility (PR) adjustments go to the patient."""
+    return amount if group == "PR" else 0.0
+
+
+def bucket(days):
+    """The aging bucket of a balance `days` old: 0-30, 31-60, 61-90, 91-120 or 120+."""
+    for upper, label in ((30, "0-30"), (60, "31-60"), (90, "61-90"), (120, "91-120")):
+        if days <= upper:
+            return label
+    return "120+"
 
 
 def npi_is_valid(npi):
@@ -39,73 +51,6 @@ def npi_is_valid(npi):
     return (10 - total % 10) % 10 == int(npi[9])
 
 
-def scrub(claims, diagnoses, lines):
-    """The five rules, each reported once per claim, reasons sorted; clean claims left out."""
-    problems = {}
-
-    def flag(claim_id, reason):
-        problems.setdefault(claim_id, set()).add(reason)
-
-    letters = diagnoses.groupby("claim_id")["letter"].apply(set).to_dict()
-    for claim in claims.itertuples():
-        member = claim.member_id
-        if not isinstance(member, str) or not member.strip():
-            flag(claim.claim_id, "member_id")
-        for npi in (claim.billing_npi, claim.rendering_npi):
-            if not isinstance(npi, str) or not npi_is_valid(npi):
-                flag(claim.claim_id, "npi")
-        mine = lines[lines["claim_id"] == claim.claim_id]
-        if abs(round(mine["charge"].sum(), 2) - claim.total_charge) > 0.005:
-            flag(claim.claim_id, "total")
-    for dx in diagnoses.itertuples():
-        if not is_billable(dx.code):
-            flag(dx.claim_id, "diagnosis")
-    for line in lines.itertuples():
-        pointers = line.pointers if isinstance(line.pointers, str) else ""
-        known = letters.get(line.claim_id, set())
-        if not pointers or len(pointers) > 4 or any(p not in known for p in pointers):
-            flag(line.claim_id, "pointer")
-    return {claim_id: sorted(reasons) for claim_id, reasons in problems.items()}
-
-
-ADJUSTING = {"CO", "OA", "PI", "CR"}  # every adjustment group but PR (patient responsibility)
-
-
-def post(era):
-    """Paid once per line; patient = PR adjustments; adjusted = all other groups; balanced = every line balances.
-
-    A plain loop over the rows, not groupby per claim: the same results on every input the grader makes, in a
-    hundredth of the time (it runs once per student at grading time).
-    """
-    claims = {}
-    for row in era.itertuples(index=False):
-        claim = claims.setdefault(row.claim_id, {"lines": {}, "patient": 0.0, "adjusted": 0.0})
-        line = claim["lines"].setdefault(row.line, {"charge": row.charge, "paid": row.paid, "adjusted": 0.0})
-        line["adjusted"] += row.amount
-        if row.group == "PR":
-            claim["patient"] += row.amount
-        elif row.group in ADJUSTING:
-            claim["adjusted"] += row.amount
-    return {
-        str(claim_id): {
-            "paid": round(sum(line["paid"] for line in claim["lines"].values()), 2),
-            "patient": round(claim["patient"], 2),
-            "adjusted": round(claim["adjusted"], 2),
-            "balanced": all(abs(line["charge"] - line["adjusted"] - line["paid"]) < 0.005
-                            for line in claim["lines"].values()),
-        }
-        for claim_id, claim in claims.items()
-    }
-
-
-def aging_totals(ar, as_of):
-    """Days from the date of service to the report date, cut into the five buckets; every bucket present."""
-    age = (pd.Timestamp(date.fromisoformat(as_of)) - pd.to_datetime(ar["dos"])).dt.days
-    buckets = pd.cut(age, bins=BUCKET_EDGES, labels=BUCKETS)
-    totals = ar["balance"].groupby(buckets, observed=False).sum()
-    return {label: round(float(totals[label]), 2) for label in BUCKETS}
-
-
 def graded(params: dict) -> dict:
     """What each graded cell checks, for this class's numbers (params, chosen at release)."""
     payments = params["bl-g3"]["payments"]
@@ -118,9 +63,11 @@ def graded(params: dict) -> dict:
         ),
         "test_bl_g2": QuizKey(
             "bl-g2", {"co50": "appeal", "co29": "write_off", "pr1": "bill_patient", "co16": "correct", "oa18": "none"},
-            "CO-50 (not medically necessary): appeal with the records. CO-29 (filing limit passed): write off, the "
-            "patient may not be billed. PR-1 (deductible): bill the patient. CO-16 (missing information): correct "
-            "and resubmit. OA-18 (exact duplicate): no action, the original claim is the one being paid.",
+            "CO-50 (not deemed a medical necessity) with a chart that supports the test: appeal with the records. "
+            "CO-29 (filing limit passed): look for proof that the claim was filed in time (a clearinghouse "
+            "acceptance report); without it, write it off, and the patient may not be billed. PR-1 (deductible): "
+            "bill the patient. CO-16 with M76 (missing or invalid diagnosis): correct the claim and resubmit. "
+            "OA-18 (exact duplicate): nothing to do, the first claim is the one being paid.",
         ),
         "test_bl_g3": QuizKey(
             "bl-g3", round(payments / 600, 1),
@@ -129,30 +76,23 @@ def graded(params: dict) -> dict:
         ),
         "patient_share_test": FunctionCheck(
             "patient_share", patient_share,
-            "Copay first (at most the allowed amount), then the deductible on what is left, then coinsurance on "
-            "what is left after that; the patient owes the sum.", tolerance=0.01,
+            "A service with a copay costs the copay only (at most the allowed amount); without a copay, the patient "
+            "pays the deductible part (the smaller of the deductible left and the allowed amount), then coinsurance "
+            "on what is left.", tolerance=0.01,
         ),
-        "npi_is_valid_test": FunctionCheck(
-            "npi_is_valid", npi_is_valid,
-            "Exactly ten digits, and the tenth is the Luhn check digit of 80840 followed by the first nine: double "
-            "every second digit from the right (starting with the ninth), subtract 9 from results over 9, add "
-            "everything, and the check digit brings the total to a multiple of 10.",
+        "pointer_problem_test": FunctionCheck(
+            "pointer_problem", pointer_problem,
+            "A line's box 24E is a problem when it is blank, when it has more than four pointers (the rule you "
+            "write: if len(pointers) > 4: return True), or when a pointer names a letter box 21 does not fill.",
         ),
-        "scrub_test": FunctionCheck(
-            "scrub", scrub,
-            "Each failing claim once, with each of its reasons once and sorted: member_id (blank), npi (either NPI "
-            "fails the check digit), diagnosis (a box 21 code that is not billable), pointer (a line with no "
-            "pointer, more than four, or a letter box 21 does not fill) and total (lines do not add up to the total).",
+        "patient_part_test": FunctionCheck(
+            "patient_part", patient_part,
+            "Only group PR (patient responsibility) goes to the patient: return the amount for PR, 0.0 for CO, OA "
+            "and PI.", tolerance=0.01,
         ),
-        "post_test": FunctionCheck(
-            "post", post,
-            "Take each line's paid amount once (the table repeats it on every adjustment row); patient = the PR "
-            "amounts; adjusted = the CO, OA and PI amounts; balanced = every line's charge minus its adjustments "
-            "equals its payment.", tolerance=0.01,
-        ),
-        "aging_totals_test": FunctionCheck(
-            "aging_totals", aging_totals,
-            "Age = report date minus date of service, in days; pd.cut with bins [-1, 30, 60, 90, 120, inf] and the "
-            "five labels; sum the balances per bucket, with 0.0 for an empty bucket.", tolerance=0.01,
+        "bucket_test": FunctionCheck(
+            "bucket", bucket,
+            "After the rules for 0-30, 31-60 and 61-90: if days <= 120, return \"91-120\"; anything older falls "
+            "through to \"120+\".",
         ),
     }

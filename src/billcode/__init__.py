@@ -4,8 +4,10 @@ Notebooks import only these short names, so the package can be reorganised witho
 """
 
 from billcode.billing.claim_form import show_claim
-from billcode.billing.kpis import aging_chart, kpi_table
+from billcode.billing.kpis import aging_chart, aging_report, kpi_table
+from billcode.billing.posting import post_remittance
 from billcode.billing.responsibility import responsibility_explorer
+from billcode.billing.scrubber import scrub_batch
 from billcode.billing.x12 import read_835, segment_table, validate_x12
 from billcode.careers.choosing import self_assessment
 from billcode.careers.exercises import example_paths, example_programs
@@ -24,8 +26,10 @@ from billcode.quiz.checks import check_answer, quiet
 from billcode.quiz.engine import open_quiz
 from billcode.tables import show_table
 
-__all__ = ["aging_chart", "check_answer", "check_function", "check_value", "check_my_work", "cost_explorer", "example_paths", "example_programs", "is_billable", "is_code", "kpi_table", "load_json",
-           "load_table", "lookup_explorer", "open_quiz", "plan_builder", "quiet", "rank_paths", "read_835", "responsibility_explorer", "salary_chart", "salary_evidence", "salary_table",
-           "segment_table", "self_assessment",
+__all__ = ["aging_chart", "aging_report", "check_answer", "check_function", "check_value", "check_my_work", "cost_explorer",
+           "example_paths", "example_programs", "is_billable", "is_code", "kpi_table", "load_json", "load_table",
+           "lookup_explorer", "open_quiz", "plan_builder", "post_remittance", "quiet", "rank_paths", "read_835",
+           "responsibility_explorer", "salary_chart", "salary_evidence", "salary_table", "scrub_batch", "segment_table",
+           "self_assessment",
            "show_claim", "show_table", "tuition_explorer", "validate_x12"]
 __version__ = "0.1.0"

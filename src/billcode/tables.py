@@ -54,15 +54,27 @@ CAPTIONS = {
         "Course-written descriptions; no AMA CPT content.",
     ),
     "billing/carc": (
-        "Claim adjustment reason codes (CARCs) a biller meets most, and what to do about each",
-        "Code texts: X12 Claim Adjustment Reason Codes (x12.org/codes; X12 copyright, a short excerpt quoted for "
-        "teaching with X12's permission for small portions). Actions: the course's summary of denial management.",
+        "Claim adjustment reason codes (CARCs) on denials, and PR-1: what to do about each",
+        "Code texts: X12 Claim Adjustment Reason Codes (x12.org/codes, as read in 2026; X12 copyright, a short "
+        "excerpt quoted for teaching with X12's permission for small portions). Actions: the course's summary of "
+        "denial management.",
+    ),
+    "billing/rarc": (
+        "Remittance advice remark codes (RARCs) met in this notebook",
+        "X12 Remittance Advice Remark Codes, maintained by CMS (x12.org/codes, as read in 2026; a short excerpt "
+        "quoted for teaching).",
+    ),
+    "billing/payers": (
+        "The synthetic practice's payers: how long each allows to file a claim and to appeal, in days",
+        "Synthetic contracts (made up for the course): timely filing counted from the date of service, appeals from "
+        "the remittance date.",
     ),
     "billing/kpi_benchmarks": (
         "Revenue-cycle KPIs: formulas and the benchmarks most often quoted",
-        "Definitions: HFMA MAP Keys (hfma.org) and MGMA. Benchmarks: commonly quoted by revenue-cycle vendors "
-        "(days in A/R attributed to HFMA, the net collection rate to MGMA; primary sources not seen, so check the "
-        "current figure); the 2024 average initial denial rate: Kodiak Solutions, as quoted.",
+        "Definitions: HFMA MAP Keys (hfma.org, as read in 2026; days in A/R there is the net version) and MGMA. "
+        "Benchmarks: commonly quoted by revenue-cycle vendors (the gross days in A/R for physician practices, the "
+        "net collection rate attributed to MGMA; primary sources not seen, so check the current figure); the 2024 "
+        "average initial denial rate: Kodiak Solutions, as quoted.",
     ),
 }
 

@@ -1,8 +1,9 @@
 """How the synthetic payers decide claims (for the generator): allowed amounts, cost sharing, denials, A/R.
 
 The rules are the course's synthetic contracts, with the plan design the notebook states: allowed = the payer's
-share of the charge; the patient pays the visit copay (on visits), then the deductible, then coinsurance on what is
-left (split_charge); preventive services cost the patient nothing. Denials follow four payer rules (timely filing, prior authorisation,
+share of the charge; an office visit costs the patient the plan's visit copay when the plan has one, and nothing else;
+every other service (and a visit under a plan without a visit copay) goes to the deductible, then coinsurance on what
+is left (split_charge); preventive services cost the patient nothing. Denials follow four payer rules (timely filing, prior authorisation,
 medical necessity, duplicates).
 """
 
@@ -14,6 +15,10 @@ from datetime import date, timedelta
 from billcode.billing.practice import AS_OF, PAYERS, SERVICES, money
 from billcode.billing.responsibility import split_charge
 
+# The remark code (RARC) the payers send with a denial, in the 835's LQ segment: M62 "Missing/incomplete/invalid
+# treatment authorization code."; N130 "Consult plan benefit documents/guidelines for information about restrictions
+# for this service." (X12 Remittance Advice Remark Codes, x12.org/codes, as listed in 2026).
+REMARKS = {"197": "M62", "50": "N130"}
 PRIOR_AUTH = {"SMM02": {"SYN-XR1"}}  # imaging needs prior authorisation (CO-197 without it)
 NECESSITY = {"HHP01": {"SYN-LAB1": ("E08", "E09", "E10", "E11", "E13", "E78")}}  # covered only for these (CO-50)
 DAYS_TO_PAY = 18  # the synthetic payers answer 18 days after receiving a claim
@@ -38,6 +43,11 @@ class LineResult:
     charge: float
     paid: float
     adjustments: list[Adjustment] = field(default_factory=list)
+
+    @property
+    def remarks(self) -> list[str]:
+        """The remark codes (RARCs) that go with this line's adjustments, in order."""
+        return [REMARKS[a.carc] for a in self.adjustments if a.carc in REMARKS]
 
 
 @dataclass

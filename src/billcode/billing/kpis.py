@@ -8,6 +8,8 @@ import pandas as pd
 from IPython.display import HTML
 
 from billcode.amounts import format_amount
+from billcode.billing.learner import NotReady, call, learner_function
+from billcode.quiz.checks import MISSING, notebook_value
 from billcode.billing.practice import AS_OF
 from billcode.billing.x12 import ERA_COLUMNS, read_835
 from billcode.data import data_path, load_table, require_columns
@@ -36,7 +38,7 @@ def net_collection_rate(era: pd.DataFrame, patient_open: float = 0.0) -> float:
     Duplicates (OA-18) are left out: a claim sent twice is one charge. patient_open is the part of the patients'
     shares still unpaid (on the A/R report).
     """
-    require_columns(era, ERA_COLUMNS, "The remittance table")
+    require_columns(era, ERA_COLUMNS[:8], "The remittance table")
     era = era[~era["claim_id"].isin(era.loc[era["carc"] == "18", "claim_id"])]
     lines = era.drop_duplicates(["claim_id", "line"])
     contractual = era.loc[(era["group"] == "CO") & era["carc"].isin(CONTRACTUAL), "amount"].sum()
@@ -68,30 +70,37 @@ def kpi_frame(failing: dict) -> pd.DataFrame:
     values = [
         ("Clean-claim rate", f"{100 * (len(claims) - len(failing)) / len(claims):.1f}%"),
         ("Denial rate", f"{denial_rate(era):.1f}%"),
-        ("Days in A/R", f"{days_in_ar(ar['balance'].sum(), claims, AS_OF):.1f} days"),
+        ("Days in A/R", f"{days_in_ar(ar['balance'].sum(), claims, AS_OF):.1f} days (gross version)"),
         ("Net collection rate", f"{net_collection_rate(settled, _patient_open(ar, settled)):.1f}% (visits up to "
                                 f"{cutoff:%Y-%m-%d}, so patients have had time to pay)"),
     ]
     bench = load_table("billing/kpi_benchmarks").set_index("kpi")
-    return pd.DataFrame([{"kpi": k, "our_practice": v, "benchmark": bench.loc[k, "benchmark"],
-                          "benchmark_source": bench.loc[k, "source"]} for k, v in values])
+    return pd.DataFrame([{"kpi": k, "formula": bench.loc[k, "formula"], "our_practice": v,
+                          "benchmark": bench.loc[k, "benchmark"], "benchmark_source": bench.loc[k, "source"]}
+                         for k, v in values])
 
 
-def kpi_table(failing: object) -> HTML:
-    """Show the KPI table, or say what is missing if the scrubber's result is not a dict yet."""
+def kpi_table(failing: object = MISSING) -> HTML:
+    """Show the KPI table, or say what is missing if the scrubber's result is not there yet.
+
+    failing is the scrubber's result; without it, the notebook's own `failing` is used (as the check cells find a
+    function by its name), so a restarted notebook gets a sentence, not a NameError.
+    """
+    if failing is MISSING:
+        failing = notebook_value("failing")
     if not isinstance(failing, dict):
-        return HTML("<p role='status'><strong>Not yet:</strong> run your scrubber first; this table needs its "
-                    "result (a dict of failing claims).</p>")
+        return HTML("<p role='status'><strong>Not yet:</strong> run the scrubber cell in step 4 first; this table "
+                    "needs its result (a dict of failing claims).</p>")
     return HTML(table_html(kpi_frame(failing), "Our synthetic practice's KPIs, next to common benchmarks",
                            "Computed from this notebook's synthetic claims, 835 and A/R. Benchmarks vary by specialty "
                            "and by how each KPI is defined, so compare like with like."))
 
 
 def aging_chart(totals: object) -> HTML:
-    """A bar chart of A/R by age bucket (the dict aging_totals returns), with every amount written out."""
+    """A bar chart of A/R by age bucket (the dict aging_report returns), with every amount written out."""
     if not isinstance(totals, dict) or not totals:
-        return HTML("<p role='status'><strong>Not yet:</strong> aging_chart needs the dict your aging_totals "
-                    "function returns, for example aging_chart(aging_totals(ar, '2026-11-30')).</p>")
+        return HTML("<p role='status'><strong>Not yet:</strong> the chart needs your bucket function: write it, run "
+                    "its check, then run this cell again.</p>")
     labels, values = [str(k) for k in totals], []
     for value in totals.values():
         values.append(float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0)
@@ -99,3 +108,25 @@ def aging_chart(totals: object) -> HTML:
     caption = f"<p>Total open A/R: {format_amount(total, 'USD')}. Age = days since the date of service.</p>"
     chart = bar_chart_svg(labels, values, title="Open A/R by age (days since the date of service)")
     return HTML(f"<div class='bc-aging tex2jax_ignore mathjax_ignore'>{chart}{caption}</div>")
+
+
+BUCKETS = ["0-30", "31-60", "61-90", "91-120", "120+"]
+
+
+def aging_report(ar: pd.DataFrame, as_of: str) -> dict[str, float] | None:
+    """{bucket: total balance}, each open item put in a bucket by the notebook's own bucket(days); days = as_of minus
+    the date of service. None, with a sentence saying why, when bucket is not ready."""
+    require_columns(ar, ["dos", "balance"], "The A/R table")
+    days = (pd.Timestamp(as_of) - pd.to_datetime(ar["dos"])).dt.days
+    totals = dict.fromkeys(BUCKETS, 0.0)
+    try:
+        rule = learner_function("bucket")
+        for age, balance in zip(days.tolist(), ar["balance"].tolist()):
+            label = call(rule, "bucket", age)
+            if not isinstance(label, str):
+                raise NotReady(f"bucket({age}) returned {label!r}: it should return a bucket's name, such as '0-30'.")
+            totals[label] = totals.get(label, 0.0) + float(balance)
+    except NotReady as err:
+        print(f"No aging report yet: {err}")
+        return None
+    return {label: round(total, 2) for label, total in totals.items()}

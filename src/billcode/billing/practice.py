@@ -51,17 +51,26 @@ SERVICES = [
 VISITS = [
     (["E11.9", "E78.5"], [("SYN-OV3", "AB"), ("SYN-LAB1", "AB")]),
     (["I10"], [("SYN-OV2", "A")]),
-    (["J06.9", "R05.9"], [("SYN-OV2", "AB")]),
+    (["J06.9"], [("SYN-OV2", "A")]),
     (["J02.9"], [("SYN-OV3", "A"), ("SYN-LAB3", "A")]),
     (["S93.401A", "W19.XXXA"], [("SYN-NP3", "AB"), ("SYN-XR1", "A"), ("E0114", "A")]),
     (["Z00.00", "Z23"], [("SYN-PV1", "A"), ("G0008", "B")]),
     (["M54.50"], [("SYN-OV3", "A"), ("SYN-INJ", "A"), ("J1100", "A")]),
-    (["E53.8", "R53.83"], [("SYN-OV2", "AB"), ("SYN-INJ", "A"), ("J3420", "A"), ("SYN-LAB1", "B")]),
+    (["E53.8", "I10"], [("SYN-OV2", "AB"), ("SYN-INJ", "A"), ("J3420", "A"), ("SYN-LAB1", "B")]),
     (["N39.0"], [("SYN-OV2", "A"), ("SYN-LAB2", "A")]),
     (["J45.909"], [("SYN-OV3", "A")]),
     (["F41.1"], [("SYN-OV3", "A")]),
     (["K21.9", "E66.9"], [("SYN-OV2", "AB")]),
 ]
+# Signs and symptoms routinely part of a diagnosis, which the coder does not code beside it (ICD-10-CM Official
+# Guidelines FY2026, Section I.B.5): sign code -> the categories it goes with. A short table of our own choosing for
+# the scrubber; real scrubbers use larger edit tables, and the coder decides from the record.
+SIGNS_WITH = {
+    "R05.1": ("J06", "J20"),  # acute cough, with an acute upper respiratory infection or acute bronchitis
+    "R05.9": ("J06", "J20"),  # cough, unspecified, likewise
+    "R07.0": ("J02",),  # pain in throat, with acute pharyngitis
+}
+
 # Codes a claim must not carry, each for a reason the notebook teaches (tests check the reasons still hold).
 NOT_BILLABLE = ["E11", "M54.5", "R05", "J45.90", "S93.401", "E11.99", "I10.0"]
 

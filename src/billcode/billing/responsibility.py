@@ -1,8 +1,9 @@
 """Who pays what on one service line: write-off, deductible, coinsurance, copay; and the calculator that shows it.
 
-Plan design used throughout the course (plans differ; every exercise states its own): the copay comes first,
-the deductible applies to what is left of the allowed amount, coinsurance to what is left after that, and an
-out-of-pocket maximum, when given, caps the patient's total. In network, charge minus allowed is written off (CO-45).
+Plan design used throughout the course (plans differ; every exercise states its own): a service has either a copay
+(the patient pays the copay, never more than the allowed amount, and nothing else) or, with no copay, the deductible
+on the allowed amount and then coinsurance on what is left; an out-of-pocket maximum, when given, caps the patient's
+total. In network, charge minus allowed is written off (CO-45).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from billcode.slider import AccessibleSlider
 
 SOURCE_NOTE = ("Group codes and CARCs: X12 Claim Adjustment Reason Codes (x12.org/codes), CO-45, PR-1, PR-2, PR-3. "
                "Cost sharing is worked on the allowed amount, not the charge (plan glossaries, e.g. HealthCare.gov). "
-               "Plan designs vary: this calculator's order is copay, deductible, then coinsurance.")
+               "Plan designs vary: in this course a service has either a copay (and nothing else) or, with no copay, "
+               "the deductible and then coinsurance; the out-of-pocket maximum caps the patient's total for the year.")
 
 
 class ResponsibilityError(ValueError):
@@ -35,7 +37,11 @@ def _check(name: str, value: object) -> float:
 
 def split_charge(charge: float, allowed: float, *, deductible_left: float = 0.0, coinsurance_pct: float = 0.0,
                  copay: float = 0.0, oop_left: float | None = None) -> dict[str, float]:
-    """Split a billed charge into write-off (CO-45), copay (PR-3), deductible (PR-1), coinsurance (PR-2) and payer."""
+    """Split a billed charge into write-off (CO-45), copay (PR-3), deductible (PR-1), coinsurance (PR-2) and payer.
+
+    A copay above 0 makes this a copay service: the patient pays the copay only (the deductible and coinsurance do not
+    apply to it). oop_left is what is left of the patient's out-of-pocket maximum for the year (None: no cap).
+    """
     charge, allowed = _check("billed charge", charge), _check("allowed amount", allowed)
     deductible_left, copay = _check("deductible left", deductible_left), _check("copay", copay)
     coinsurance_pct = _check("coinsurance", coinsurance_pct)
@@ -46,9 +52,10 @@ def split_charge(charge: float, allowed: float, *, deductible_left: float = 0.0,
             f"The allowed amount ({format_amount(allowed, 'USD')}) is more than the billed charge "
             f"({format_amount(charge, 'USD')}): a payer never allows more than was billed.")
     paid_copay = round(min(copay, allowed), 2)
-    rest = allowed - paid_copay
-    deductible = round(min(deductible_left, rest), 2)
-    coinsurance = round((rest - deductible) * coinsurance_pct / 100, 2)
+    deductible = coinsurance = 0.0
+    if copay == 0:  # no copay for this service: the deductible first, then coinsurance on what is left
+        deductible = round(min(deductible_left, allowed), 2)
+        coinsurance = round((allowed - deductible) * coinsurance_pct / 100, 2)
     if oop_left is not None:
         excess = paid_copay + deductible + coinsurance - _check("out-of-pocket maximum left", oop_left)
         for part in ("coinsurance", "deductible", "copay"):  # the cap takes back the last-applied share first
@@ -69,8 +76,8 @@ def split_charge(charge: float, allowed: float, *, deductible_left: float = 0.0,
             "payer": round(allowed - patient, 2)}
 
 
-def split_html(split: dict[str, float]) -> str:
-    """The split as a table (with its group code and CARC) and a picture of the three shares."""
+def split_html(split: dict[str, float], note: str = "") -> str:
+    """The split as a table (with its group code and CARC) and a picture of the three shares; note: a line under it."""
     rows = [("Billed charge", "", split["charge"]), ("Allowed amount", "", split["allowed"]),
             ("Contractual write-off", "CO-45", split["write_off"]), ("Copay", "PR-3", split["copay"]),
             ("Deductible", "PR-1", split["deductible"]), ("Coinsurance", "PR-2", split["coinsurance"]),
@@ -82,14 +89,15 @@ def split_html(split: dict[str, float]) -> str:
                              ("Written off", split["write_off"])], title="Where the billed charge goes")
     return (f"<div class='bc-split tex2jax_ignore mathjax_ignore'>{picture}<table class='bc-split-table'><caption>The line, split</caption>"
             f"<thead><tr><th scope='col'>Part</th><th scope='col'>Code</th><th scope='col'>Amount</th></tr></thead>"
-            f"<tbody>{body}</tbody></table><p><small>{html.escape(SOURCE_NOTE)}</small></p></div>")
+            f"<tbody>{body}</tbody></table>{f'<p>{html.escape(note)}</p>' if note else ''}"
+            f"<p><small>{html.escape(SOURCE_NOTE)}</small></p></div>")
 
 
 class ResponsibilityExplorer:
     """Sliders (each with a number box) for one line's numbers, and the split they give, redrawn on every move."""
 
     def __init__(self, charge: float = 250.0, allowed: float = 120.0, deductible_left: float = 50.0,
-                 coinsurance_pct: float = 20.0, copay: float = 0.0) -> None:
+                 coinsurance_pct: float = 20.0, copay: float = 0.0, oop_left: float = 2000.0) -> None:
         self.sliders = {
             "charge": AccessibleSlider("Billed charge", min=0, max=2000, step=5, value=charge, unit="USD"),
             "allowed": AccessibleSlider("Allowed amount", min=0, max=2000, step=5, value=allowed, unit="USD"),
@@ -97,7 +105,10 @@ class ResponsibilityExplorer:
                                                 value=deductible_left, unit="USD"),
             "coinsurance_pct": AccessibleSlider("Coinsurance", min=0, max=100, step=5, value=coinsurance_pct,
                                                 unit="percent"),
-            "copay": AccessibleSlider("Copay", min=0, max=200, step=5, value=copay, unit="USD"),
+            "copay": AccessibleSlider("Copay (0: no copay for this service)", min=0, max=200, step=5, value=copay,
+                                      unit="USD"),
+            "oop_left": AccessibleSlider("Out-of-pocket maximum left this year", min=0, max=10000, step=10,
+                                         value=oop_left, unit="USD"),
         }
         self.result = widgets.HTML()
         self.result.add_class("bc-split-result")
@@ -116,11 +127,19 @@ class ResponsibilityExplorer:
         numbers = self.values()
         try:
             split = split_charge(numbers.pop("charge"), numbers.pop("allowed"), **numbers)
+            numbers.pop("oop_left")
+            uncapped = split_charge(split["charge"], split["allowed"], **numbers)
         except ResponsibilityError as err:
             self.result.value = (f"<div class='bc-split-problem' role='status'><strong>Check the numbers:</strong> "
                                  f"{html.escape(str(err))} Move a slider to fix it.</div>")
             return
-        self.result.value = split_html(split)
+        note = ""
+        if uncapped["patient"] > split["patient"]:
+            note = (f"The out-of-pocket maximum caps the patient's share: without it they would owe "
+                    f"{format_amount(uncapped['patient'], 'USD')}; the plan pays the rest.")
+        elif numbers["copay"] > 0 and (numbers["deductible_left"] > 0 or numbers["coinsurance_pct"] > 0):
+            note = "This service has a copay, so the deductible and coinsurance do not apply to it."
+        self.result.value = split_html(split, note)
 
     def _repr_mimebundle_(self, **kwargs: object) -> dict:
         bundle = self.box._repr_mimebundle_(**kwargs)

@@ -30,7 +30,10 @@ FIRST_DOS = date(2026, 4, 1)
 DOS_DAYS = 176  # dates of service from 2026-04-01 to 2026-09-23; sent within a week, by 2026-09-30
 N_CLAIMS = 36
 # Claim-scrubbing problems the generator can plant, with the reason word the notebook's scrubber reports.
-PROBLEMS = ("member_id", "npi", "diagnosis", "pointer", "total")
+PROBLEMS = ("member_id", "npi", "diagnosis", "symptom", "pointer", "total")
+# A visit coded with a sign routinely part of its diagnosis (a cough with an acute upper respiratory infection), which
+# the coder does not code beside it (ICD-10-CM Official Guidelines FY2026, I.B.5): planted for the "symptom" rule.
+SIGN_VISIT = (["J06.9", "R05.9"], [("SYN-OV2", "AB")])
 
 CLAIM_COLUMNS = ["claim_id", "patient_id", "member_id", "payer_id", "billing_npi", "rendering_npi", "pos",
                  "dos", "submitted", "total_charge"]
@@ -105,6 +108,8 @@ def make_batch(rng: random.Random, patients: list[dict], n: int, first_id: int, 
         claim_id = f"C{first_id + k}"
         patient = patients[rng.randrange(len(patients))]
         codes, services = VISITS[rng.randrange(len(VISITS))]
+        if "symptom" in (problems or {}).get(k, ()):
+            codes, services = SIGN_VISIT
         dos = start + timedelta(days=rng.randrange(0, DOS_DAYS))
         submitted = dos + timedelta(days=rng.randrange(1, 8))
         claim = {"claim_id": claim_id, "patient_id": patient["patient_id"], "member_id": patient["member_id"],
@@ -121,13 +126,19 @@ def make_batch(rng: random.Random, patients: list[dict], n: int, first_id: int, 
             elif problem == "npi":
                 claim["rendering_npi"] = make_npi(rng, valid=False)
             elif problem == "diagnosis":
-                dx[rng.randrange(len(dx))]["code"] = rng.choice(NOT_BILLABLE)
+                code = rng.choice(NOT_BILLABLE)  # drawn before the position, as the generator always has
+                where = rng.randrange(len(dx))
+                if "symptom" in problems[k]:  # keep the sign and its diagnosis: add the bad code after them
+                    dx.append({"claim_id": claim_id, "letter": "ABCDEFGHIJKL"[len(dx)], "code": code})
+                else:
+                    dx[where]["code"] = code
             elif problem == "pointer":
                 line = lines[rng.randrange(len(lines))]
                 unknown = "ABCDEFGHIJKL"[len(dx) + rng.randrange(2)]  # a letter box 21 does not fill
                 line["pointers"] = rng.choice(["", "ABCDE", "A" + unknown])
             elif problem == "total":
                 total += rng.choice([-10.0, 5.0, 20.0, 0.5])
+            # "symptom": the visit was chosen above
             batch.planted.setdefault(claim_id, []).append(problem)
         claim["total_charge"] = money(total)
         batch.claims.append(claim)
@@ -147,10 +158,10 @@ def to_csv(rows: list[dict], columns: list[str]) -> str:
 
 
 def course_batch() -> tuple[list[dict], Batch]:
-    """The course's own patients and claims (seed 2026): 37 claims (one a duplicate), 7 with planted problems."""
+    """The course's own patients and claims (seed 2026): 37 claims (one a duplicate), 8 with planted problems."""
     rng = random.Random(SEED)
     patients = make_patients(rng)
-    planted = {3: ("member_id",), 8: ("diagnosis",), 12: ("pointer",), 17: ("npi",), 21: ("total",),
+    planted = {3: ("member_id",), 5: ("symptom",), 8: ("diagnosis",), 12: ("pointer",), 17: ("npi",), 21: ("total",),
                27: ("diagnosis", "pointer"), 31: ("member_id", "total")}
     batch = make_batch(rng, patients, N_CLAIMS, 1001, FIRST_DOS, planted)
     late = next(c for c in batch.claims if c["claim_id"] not in batch.planted and c["payer_id"] == "HHP01"

@@ -16,9 +16,9 @@ import pandas as pd
 from billcode.billing.practice import PAYERS, PRACTICE
 
 SEGMENT_GUIDE = {  # each at most 50 characters, so pandas shows it whole
-    "ISA": "Envelope: sender, receiver, date, separators",
+    "ISA": "Envelope: sender (06), receiver (08), date",
     "IEA": "End of the envelope",
-    "GS": "Group: HC = claims, HP = payments; X12 version",
+    "GS": "Group: HC claims, HP payments; sender, receiver",
     "GE": "End of the group",
     "ST": "Start of a transaction (837 claim, 835 payment)",
     "SE": "End of the transaction, with its segment count",
@@ -44,6 +44,7 @@ SEGMENT_GUIDE = {  # each at most 50 characters, so pandas shows it whole
     "SVC": "Line as paid: code, charge, paid, units",
     "CAS": "Adjustments: group code, reason (CARC), amount",
     "AMT": "An amount (B6 = allowed amount)",
+    "LQ": "Remark code (HE = RARC) on a paid line",
 }
 
 
@@ -51,12 +52,14 @@ class X12Error(ValueError):
     """An X12 file the course cannot read; the message names the segment and what is wrong."""
 
 
-def _envelope(kind: str, version: str, body: list[str], when: date, control: int) -> str:
+def _envelope(kind: str, version: str, body: list[str], when: date, control: int, sender: str = "EXAMPLEPRAC",
+              receiver: str = "EXAMPLECH") -> str:
+    """Wrap a transaction in its ISA/GS envelope: ISA06 and GS02 name who sends it, ISA08 and GS03 who receives it."""
     yymmdd, ccyymmdd = when.strftime("%y%m%d"), when.strftime("%Y%m%d")
     st = [f"ST*{kind}*0001" + (f"*{version}" if kind == "837" else ""), *body]
     segments = [
-        f"ISA*00*          *00*          *ZZ*{'EXAMPLEPRAC':<15}*ZZ*{'EXAMPLECH':<15}*{yymmdd}*1200*^*00501*{control:09d}*0*T*:",
-        f"GS*{'HC' if kind == '837' else 'HP'}*EXAMPLEPRAC*EXAMPLECH*{ccyymmdd}*1200*{control}*X*{version}",
+        f"ISA*00*          *00*          *ZZ*{sender:<15}*ZZ*{receiver:<15}*{yymmdd}*1200*^*00501*{control:09d}*0*T*:",
+        f"GS*{'HC' if kind == '837' else 'HP'}*{sender}*{receiver}*{ccyymmdd}*1200*{control}*X*{version}",
         *st, f"SE*{len(st) + 1}*0001", f"GE*1*{control}", f"IEA*1*{control:09d}",
     ]
     return "~\n".join(segments) + "~\n"
@@ -142,7 +145,10 @@ def build_835(remits: list, batch, patient_rows: list[dict]) -> str:
                     triplets = [[a.carc, f"{a.amount:.2f}", ""] for a in line.adjustments if a.group == group]
                     if triplets:
                         body.append("*".join(["CAS", group, *sum(triplets, [])]).rstrip("*"))
-        text.append(_envelope("835", "005010X221A1", body, when, control))
+                body += [f"LQ*HE*{remark}" for remark in line.remarks]
+        # The payer (here directly; often its clearinghouse) sends the 835 to the practice's clearinghouse.
+        text.append(_envelope("835", "005010X221A1", body, when, control, sender=payer["payer_id"],
+                              receiver="EXAMPLECH"))
         control += 1
     return "".join(text)
 
@@ -214,7 +220,7 @@ def segment_table(text: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-ERA_COLUMNS = ["claim_id", "line", "code", "charge", "paid", "group", "carc", "amount"]
+ERA_COLUMNS = ["claim_id", "line", "code", "charge", "paid", "group", "carc", "amount", "remark"]
 
 
 def _amount(value: str, segment: list[str]) -> float:
@@ -225,7 +231,10 @@ def _amount(value: str, segment: list[str]) -> float:
 
 
 def read_835(text: str) -> pd.DataFrame:
-    """An 835 as a table: one row per line adjustment (a line without adjustments gets one row with amount 0)."""
+    """An 835 as a table: one row per line adjustment (a line without adjustments gets one row with amount 0).
+
+    remark holds the line's remark codes (RARCs, from its LQ segments), separated by spaces, on each of its rows.
+    """
     rows: list[dict] = []
     claim, line, number = None, None, 0
     seen_835 = False
@@ -245,7 +254,7 @@ def read_835(text: str) -> pd.DataFrame:
             number += 1
             line = {"claim_id": claim, "line": str(number), "code": seg[1].split(":")[-1],
                     "charge": _amount(seg[2], seg), "paid": _amount(seg[3], seg)}
-            rows.append({**line, "group": "", "carc": "", "amount": 0.0})
+            rows.append({**line, "group": "", "carc": "", "amount": 0.0, "remark": ""})
         elif tag == "CAS":
             if line is None:
                 raise X12Error(f"Segment {'*'.join(seg)}: an adjustment (CAS) comes before any service line (SVC).")
@@ -255,7 +264,14 @@ def read_835(text: str) -> pd.DataFrame:
                 rows.pop()  # the placeholder row of a line that does have adjustments
             for i in range(2, len(seg) - 1, 3):
                 if seg[i]:
-                    rows.append({**line, "group": seg[1], "carc": seg[i], "amount": _amount(seg[i + 1], seg)})
+                    rows.append({**line, "group": seg[1], "carc": seg[i], "amount": _amount(seg[i + 1], seg),
+                                 "remark": ""})
+        elif tag == "LQ":
+            if line is None:
+                raise X12Error(f"Segment {'*'.join(seg)}: a remark (LQ) comes before any service line (SVC).")
+            for row in rows:
+                if row["claim_id"] == claim and row["line"] == line["line"]:
+                    row["remark"] = " ".join(filter(None, [row["remark"], seg[2] if len(seg) > 2 else ""]))
     if not seen_835:
         raise X12Error("No 835 transaction (ST*835) was found in this file.")
     return pd.DataFrame(rows, columns=ERA_COLUMNS)
