@@ -22,7 +22,7 @@ from billcode.careers.plan import PLAN_DATA, PLAN_FILE, PlanBuilder, load_plan, 
 from billcode.careers.salaries import CHART_LABEL_CHARS, chart_rows, salary_chart, salary_evidence
 from billcode.data import MissingColumns
 from billcode.instructor.keys import FunctionCheck, load_graded
-from billcode.instructor.marking import score_function
+from billcode.instructor.grade.marking import score_function
 from billcode.quiz.bank import load_bank
 from billcode.quiz.checks import plain, run_cases, same_value
 from billcode.quiz.params import choose_params
@@ -431,7 +431,7 @@ def test_an_unfinished_scaffold_gets_a_message_not_a_traceback(name):
 
 def test_the_masters_solutions_are_short():
     """Each graded function asks for a few lines (issue 20): count what the learner writes."""
-    from billcode.instructor.estimate import written_lines
+    from billcode.instructor.author.estimate import written_lines
 
     for name in CAREERS:
         master = nbformat.read(AUTOGRADER / "source" / name / f"{name}.ipynb", 4)

@@ -228,7 +228,7 @@ def _example_only(name):
 @pytest.mark.parametrize("name", sorted(ENTRIES))
 def test_a_function_that_only_knows_the_examples_scores_zero(name):
     from billcode.instructor.keys import FunctionCheck, load_graded
-    from billcode.instructor.marking import score_function
+    from billcode.instructor.grade.marking import score_function
     from billcode.quiz.checks import run_cases
     from billcode.quiz.params import choose_params
 
