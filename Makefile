@@ -17,7 +17,7 @@ help:
 	@echo "make test       run every test (installs first if needed)"
 	@echo "make release    regenerate course/ from the masters in autograder/source/"
 	@echo "make masters    refresh question text from the banks and re-run the masters' outputs"
-	@echo "make data       regenerate data/billing/ (seeded) and the billable ICD-10-CM list"
+	@echo "make data       regenerate data/billing/ (seeded), the billable ICD-10-CM list and the ICD-10-CM look-up data"
 	@echo "make grade      grade every submission in autograder/submitted/ (sandboxed, in parallel: JOBS=N; report in autograder/reports/)"
 	@echo "make report     the class report: score distribution, item difficulty and discrimination, mastery (autograder/reports/)"
 	@echo "make check-my-work NB=course/02_billing.ipynb   a self-learner's saved notebook, graded with feedback"
@@ -86,6 +86,7 @@ masters: install
 data: install
 	$(PY) -c "from billcode.billing.synthetic import write_all; write_all()"
 	$(PY) -c "from billcode.coding.billable import write_billable_file; write_billable_file()"
+	$(PY) -m billcode.coding.build
 
 JOBS ?= 0
 grade: install
