@@ -56,6 +56,16 @@ def billable(code: str) -> bool:
     return bool(row and row[1])
 
 
+def billable_of(codes: list[str]) -> list[tuple[str, int]]:
+    """(code, billable) for every code of a list that is in the set, in one query."""
+    found = []
+    for start in range(0, len(codes), 500):
+        chunk = codes[start:start + 500]
+        found += query(f"SELECT code, billable FROM codes WHERE kind = 0 AND code IN ({','.join('?' * len(chunk))})",
+                       tuple(chunk))
+    return found
+
+
 def parent(code: str) -> str | None:
     """The code, category or block directly above a code."""
     row = _row(code)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from billcode.coding import codeset
-from billcode.coding.codes import ORDINALS, icd10cm_exists, normalize_code, seventh_characters, subdivided, with_placeholders
+from billcode.coding.codes import ORDINALS, icd10cm_exists, icd10cm_hints, normalize_code, seventh_characters, subdivided, with_placeholders
 from billcode.data import data_dir
 
 MAX_CHARS = 200  # longer input is cut here (the note says so)
@@ -236,14 +236,15 @@ def find_words(text: str, limit: int) -> Found:
         score = (100.0 if i < full else 50.0) - bm25 + SOURCE_BONUS[source] + brevity
         if code not in best or score > best[code].score:
             best[code] = Hit(code, score, SOURCE_NAMES[source], "", source, ref)
+    billable = dict(codeset.billable_of(list(best)))
     for hit in best.values():
-        hit.score += 2.0 if codeset.billable(hit.code) else 0.0
+        hit.score += 2.0 if billable.get(hit.code) else 0.0
     ranked = sorted(best.values(), key=lambda h: (-h.score, h.code))
-    for hit in ranked[:40]:
+    for hit in ranked[:8]:
         hit.why = _why(hit.source, hit.code, hit.ref)
     drilled: dict[str, Hit] = {}
     for hit in ranked[:8]:
-        if hit.match.startswith("Index") and not codeset.billable(hit.code):
+        if hit.match.startswith("Index") and not billable.get(hit.code):
             for child in _drill(hit, groups):
                 if child.code not in best and (child.code not in drilled or child.score > drilled[child.code].score):
                     drilled[child.code] = child
@@ -254,7 +255,7 @@ def find_words(text: str, limit: int) -> Found:
             hit.why = _why(hit.source, hit.code, hit.ref)
     extended = [full for hit in ranked[:10] for full in _completions(hit, kind) if full.code not in listed]
     ranked = sorted([*ranked, *{h.code: h for h in extended}.values()], key=lambda h: (-h.score, h.code))
-    for hit in ranked:
+    for hit in ranked[:limit]:
         if not hit.why:
             hit.why = _why(hit.source, hit.code, hit.ref)
     return Found(ranked, max(total, len(ranked)), " ".join(notes))
@@ -263,16 +264,18 @@ def find_words(text: str, limit: int) -> Found:
 def code_candidates(text: str) -> list[tuple[str, str]]:
     """Codes a code-like input may mean, each with the fix that gives it: as typed, O/0 swapped, placeholders."""
     typed = normalize_code(text)
+    shown = text.strip().upper()
     out = [(typed, "the code as typed")]
     bare = typed.replace(".", "")
     swapped = bare[:1].replace("0", "O") + bare[1:].replace("O", "0")
     if swapped != bare:
-        out.append((normalize_code(swapped), f"{typed} with the letter O and the digit 0 put right"))
+        out.append((normalize_code(swapped), "the letter O and the digit 0 put right"))
     for code, how in list(out):
         b = code.replace(".", "")
         if 4 <= len(b) < 7 and b[-1].isalpha():
-            out.append((with_placeholders(b[:-1], b[-1]), f"{typed} with the placeholder X added before the 7th character"))
-    return out
+            fix = "the placeholder X added before the 7th character"
+            out.append((with_placeholders(b[:-1], b[-1]), fix if how.startswith("the code") else f"{how}, and {fix}"))
+    return [(code, how if how.startswith("the code") else f"{shown} with {how}") for code, how in out]
 
 
 def find_code(text: str, limit: int) -> Found | None:
@@ -322,5 +325,9 @@ def find(query: object, limit: int = 25) -> Found:
     limit = max(1, min(int(limit), 500))
     found = find_code(text, limit) or find_words(text, limit)
     found.hits = found.hits[:limit]
+    compact = re.sub(r"\s+", "", text)
+    if not found.hits and not found.note:
+        code_like = any(ch.isdigit() for ch in compact) and len(compact) <= 8
+        found.note = " ".join(icd10cm_hints(compact)) if code_like else "No entry has these words."
     found.note = " ".join(n for n in (note, found.note) if n)
     return found

@@ -30,10 +30,12 @@ def search(query: object, limit: int = MAX_RESULTS) -> pd.DataFrame:
     attrs["total"] is how many codes matched in all; attrs["note"] explains a correction or says why nothing matched.
     """
     found = find(query, limit)
-    table = pd.DataFrame([{"code": h.code, "description": codeset.description(h.code),
-                           "billable": codeset.billable(h.code), "match": h.match, "why": h.why} for h in found.hits],
-                         columns=COLUMNS)
-    table["billable"] = table["billable"].astype(bool)
+    codes = [h.code for h in found.hits]
+    table = pd.DataFrame({"code": pd.Series(codes, dtype=object),
+                          "description": pd.Series([codeset.description(c) for c in codes], dtype=object),
+                          "billable": pd.Series([codeset.billable(c) for c in codes], dtype=bool),
+                          "match": pd.Series([h.match for h in found.hits], dtype=object),
+                          "why": pd.Series([h.why for h in found.hits], dtype=object)}, columns=COLUMNS)
     table.attrs["total"] = found.total
     table.attrs["note"] = found.note
     return table
