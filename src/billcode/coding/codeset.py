@@ -7,19 +7,27 @@ simple-icd-10-cm (the source it is tested against) and the Alphabetic Index.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
-from functools import cache
+from functools import lru_cache
 
 from billcode.data import data_dir
 
 DB_FILE = "coding/icd10cm.sqlite"
 _LOCK = threading.Lock()
+_OPEN: dict[int, sqlite3.Connection] = {}  # by process id: a forked grading worker opens its own
 
 
-@cache
 def connection() -> sqlite3.Connection:
-    """The shared read-only connection to the data file (opened on first use)."""
+    """The shared read-only connection to the data file (opened on first use in each process)."""
+    if os.getpid() not in _OPEN:
+        _OPEN.clear()
+        _OPEN[os.getpid()] = _open()
+    return _OPEN[os.getpid()]
+
+
+def _open() -> sqlite3.Connection:
     path = data_dir() / DB_FILE
     if not path.is_file():
         raise FileNotFoundError(f"{path} is missing: run make data")
@@ -40,6 +48,7 @@ def meta() -> dict[str, str]:
     return dict(query("SELECT key, value FROM meta"))
 
 
+@lru_cache(maxsize=65536)  # the file never changes while a process runs
 def _row(code: str) -> tuple | None:
     rows = query("SELECT description, billable, parent FROM codes WHERE code = ? AND kind = 0", (code,))
     return rows[0] if rows else None
@@ -112,11 +121,16 @@ def ancestors(code: str) -> list[str]:
 
 def seventh_characters(code: str) -> dict[str, str]:
     """The 7th characters a code takes (its own definition, or the nearest one above it); {} if none."""
+    return dict(_sevenths(code))
+
+
+@lru_cache(maxsize=65536)
+def _sevenths(code: str) -> tuple[tuple[str, str], ...]:
     for c in ancestors(code):
         rows = query("SELECT letter, definition FROM sevenths WHERE code = ? ORDER BY letter", (c,))
         if rows:
-            return dict(rows)
-    return {}
+            return tuple(rows)
+    return ()
 
 
 def notes(code: str, kind: str, inherit: bool = False) -> list[str]:

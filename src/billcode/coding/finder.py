@@ -211,8 +211,8 @@ def find_words(text: str, limit: int) -> Found:
     if not groups:
         return Found(note=" ".join(notes) or "Type words from the note, like “strep throat”, or a code.")
     docs = _docs(groups)
-    total = _count(groups) if docs else 0
-    if len(docs) < 5 and len(groups) > 1:  # relax: every group but one, then any group
+    total = _count(groups) if len(docs) == CANDIDATES else len({d[1] for d in docs})  # count only past the first page
+    if not docs and len(groups) > 1:  # relax: every group but one, then any group
         relaxed = {}
         for skip in range(len(groups)):
             for row in _docs(groups[:skip] + groups[skip + 1:]):
