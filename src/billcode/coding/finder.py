@@ -174,7 +174,7 @@ def _drill(hit: Hit, groups: list[list[str]]) -> list[Hit]:
         extra = len(wanted & have)
         unspecified = "unspecified" in title.lower()
         score = hit.score + 0.5 + 2.0 * extra + (0.4 if unspecified else 0.0) - 0.1 * len(code)
-        where = hit.why.split(", ")[0] if hit.why.startswith("Index") else hit.why
+        where = hit.why.rsplit(", ", 1)[0] if hit.why.startswith("Index") else hit.why  # the path, without its code
         out.append(Hit(code, score, "Index, then Tabular", f"{where}, {hit.code}-; Tabular List: {title}"))
     return out
 
