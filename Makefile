@@ -99,6 +99,7 @@ masters: install
 data: install
 	$(PY) -c "from billcode.billing.synthetic import write_all; write_all()"
 	$(PY) -c "from billcode.coding.billable import write_billable_file; write_billable_file()"
+	$(PY) -m billcode.coding.build
 
 JOBS ?= 0
 grade: install

@@ -25,7 +25,8 @@ NOT_CODES = {"E11.99", "I10.0", "T15.01A", "S93.40XA", "S61.41XA"}
 def course_texts() -> dict[str, str]:
     """Everything a learner or grader reads: notebooks, banks, data files, key files, the README."""
     paths = [*ROOT.glob("course/*.ipynb"), *AUTOGRADER.glob("source/*/*.ipynb"), *AUTOGRADER.glob("keys/*.py"),
-             *(p for p in data_dir().rglob("*") if p.is_file() and "icd10cm_billable" not in p.name),
+             *(p for p in data_dir().rglob("*") if p.is_file() and "icd10cm_billable" not in p.name
+               and p.suffix != ".sqlite"),  # the code set itself, binary; tests/test_lookup_data.py checks it
              ROOT / "README.md"]
     return {str(p.relative_to(ROOT)): p.read_text(encoding="utf-8") for p in paths}
 
@@ -68,12 +69,16 @@ def test_every_three_character_answer_is_official():
 # The look-up
 
 def test_search_by_words_code_and_prefix():
-    assert search("torus fracture lower end right radius")["code"].tolist()[:2] == ["S52.521", "S52.521A"]
+    torus = search("torus fracture lower end right radius")
+    assert torus["code"].iloc[0] == "S52.521" and torus.attrs["total"] >= len(torus)
     assert search("S52.52")["code"].iloc[0] == "S52.52"
-    assert search("s5252")["code"].iloc[0] == "S52.52"
+    assert search("s5252")["code"].tolist()[:3] == ["S52.52", "S52.521", "S52.522"]
     assert search("e119")["code"].tolist() == ["E11.9"]
-    assert search("no such words here").empty and search("").empty
-    assert len(search("fracture")) == 25
+    assert search("zzzz qqqq").empty and search("").empty
+    assert "No entry has all the words" in search("no such words here").attrs["note"]  # honest: a partial match
+    fractures = search("fracture")
+    assert len(fractures) == 25 and fractures.attrs["total"] > 1000  # the widget shows the total, not just 25
+    assert list(fractures.columns) == ["code", "description", "billable", "match", "why"]
 
 
 def test_details_show_notes_and_sevenths_from_the_code_set():
@@ -82,19 +87,24 @@ def test_details_show_notes_and_sevenths_from_the_code_set():
                                                                       "S": "sequela"}
     assert details("E11.22")["use_additional"] and details("T15.01XA")["seventh_characters"] == {}
     assert "type 1 diabetes mellitus (E10.-)" in details("E11")["excludes1"]
+    assert "Streptococcal sore throat" in details("J02.0")["inclusion_terms"]
     with pytest.raises(KeyError, match="not a code"):
         details("E11.99")
 
 
-def test_the_lookup_widget_searches_and_shows_details():
+def test_the_lookup_widget_is_ready_at_once_and_shows_both_steps():
     from billcode.coding.lookup import CodeLookup
 
     lookup = CodeLookup("foreign body cornea right")
-    assert lookup.ready.wait(60)
-    lookup.find()
+    assert "result" in lookup.status.value  # the first search answered in the constructor: no loading step
     assert any(value == "T15.01XA" for _, value in lookup.results.options) and lookup.results.value == ""
     lookup.results.value = "T15.01"
     assert "7th character" in lookup.info.value and "T15.01XA" in lookup.info.value
+    assert "Step 1" in lookup.info.value and "Step 2, Tabular List" in lookup.info.value
+    lookup.box.value = "strep throat"
+    assert "J02.0" in [v for _, v in lookup.results.options][:5]
+    lookup.results.value = "J02.0"
+    assert "Pharyngitis" in lookup.info.value or "sore throat" in lookup.info.value
     lookup.box.value = "zzzz qqqq"
     assert "No match" in lookup.status.value
     assert lookup.box.description and lookup.results.description  # every control is labelled

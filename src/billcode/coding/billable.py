@@ -1,8 +1,8 @@
-"""The billable ICD-10-CM codes of FY2026 as a small prebuilt list, for checks that need no descriptions.
+"""The billable ICD-10-CM codes of FY2026: is_billable (a claim scrubber's question) and the list as a small file.
 
-Scrubbing a claim only asks "is this a complete, billable code?". Loading the whole code set for that costs a
-kernel 2-3 s and about 200 MB; this list (built from the same official files, and checked against them by a
-test) costs about 30 ms and a few MB.
+is_billable reads the course's prebuilt code-set file (billcode.coding.codeset: microseconds, nothing loaded); the
+CSV list is kept for code that wants every billable code at once (the exercises' inputs). Both are built from the
+official files in simple-icd-10-cm and checked against them by tests.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ BILLABLE_FILE = "coding/icd10cm_billable_fy2026.csv"
 
 def build_billable_codes() -> list[str]:
     """Every billable (leaf) code in the official set shipped with simple-icd-10-cm, sorted (for the data file)."""
-    from billcode.coding.codes import _icd
+    from billcode.coding.build import official
 
-    cm = _icd()
+    cm = official()
     return sorted(c for c in cm.get_all_codes(with_dots=True) if cm.is_category_or_subcategory(c) and cm.is_leaf(c))
 
 
@@ -42,8 +42,8 @@ def billable_codes() -> frozenset[str]:
 
 def is_billable(code: object) -> bool:
     """Tell whether a code, as written on a claim (dot optional, any case), is billable in ICD-10-CM FY2026."""
-    from billcode.coding.codes import normalize_code
+    from billcode.coding.codes import icd10cm_billable, normalize_code
 
     if not isinstance(code, str) or not code.strip():
         return False
-    return normalize_code(code) in billable_codes()
+    return icd10cm_billable(normalize_code(code))

@@ -1,25 +1,19 @@
-"""Code-format checks and hints for ICD-10-CM and HCPCS Level II, using the official ICD-10-CM set."""
+"""Code-format checks and hints for ICD-10-CM and HCPCS Level II, using the official ICD-10-CM FY2026 set.
+
+The code set is read from the course's prebuilt data file (billcode.coding.codeset), built from simple-icd-10-cm
+and tested against it, so a check costs microseconds and no kernel imports the package.
+"""
 
 from __future__ import annotations
 
 import re
-import warnings
-from functools import cache
-from types import ModuleType
+
+from billcode.coding import codeset
 
 ICD10CM_RELEASE = "ICD-10-CM FY2026 (April 1, 2026 release, CDC/NCHS), via simple-icd-10-cm 1.5.0"
 _ICD_SHAPE = re.compile(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
 _HCPCS_SHAPE = re.compile(r"^[A-V][0-9]{4}$")
-
-
-@cache
-def _icd() -> ModuleType:
-    """Import simple-icd-10-cm on first use (2-3 s), silencing its import-time warnings."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import simple_icd_10_cm
-
-    return simple_icd_10_cm
+ORDINALS = {4: "4th", 5: "5th", 6: "6th", 7: "7th"}
 
 
 def normalize_code(text: object, system: str = "ICD-10-CM") -> str:
@@ -33,10 +27,7 @@ def normalize_code(text: object, system: str = "ICD-10-CM") -> str:
 
 def icd10cm_exists(code: str) -> bool:
     """Tell whether a normalised code is a category or code in the official ICD-10-CM set."""
-    cm = _icd()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return bool(_ICD_SHAPE.match(code)) and cm.is_valid_item(code) and cm.is_category_or_subcategory(code)
+    return isinstance(code, str) and bool(_ICD_SHAPE.match(code)) and codeset.exists(code)
 
 
 def is_code(code: object) -> bool:
@@ -46,7 +37,7 @@ def is_code(code: object) -> bool:
 
 def icd10cm_billable(code: str) -> bool:
     """Tell whether a normalised code is complete (a leaf of the tabular list, valid on a claim)."""
-    return icd10cm_exists(code) and _icd().is_leaf(code)
+    return icd10cm_exists(code) and codeset.billable(code)
 
 
 def icd10cm_description(code: str) -> str:
@@ -54,16 +45,28 @@ def icd10cm_description(code: str) -> str:
     code = normalize_code(code)
     if not icd10cm_exists(code):
         raise KeyError(f"{code} is not in {ICD10CM_RELEASE}")
-    return _icd().get_description(code)
+    return codeset.description(code)
 
 
-def _seventh_characters(code: str) -> dict[str, str]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            return dict(_icd().get_seven_chr_def(code, search_in_ancestors=True) or {})
-        except ValueError:
-            return {}
+def seventh_characters(code: str) -> dict[str, str]:
+    """The 7th characters a code takes ({} if none), from the code or the nearest code above it; for a code with no
+    further subdivision, only those that make a real code (S06.318 takes A only: death before regaining consciousness)."""
+    if not icd10cm_exists(code):
+        return {}
+    sevenths = codeset.seventh_characters(code)
+    if sevenths and len(code.replace(".", "")) < 7 and not subdivided(code):
+        sevenths = {k: v for k, v in sevenths.items() if codeset.exists(with_placeholders(code, k))}
+    return sevenths
+
+
+def with_placeholders(code: str, seventh: str) -> str:
+    """The code with the placeholder X in every empty place before the 7th character (T15.01 + A -> T15.01XA)."""
+    return normalize_code(code.replace(".", "").ljust(6, "X") + seventh)
+
+
+def subdivided(code: str) -> list[str]:
+    """The codes below a code that are further subdivisions (not 7th-character extensions); [] when X may fill."""
+    return [c for c in codeset.children(code) if len(c.replace(".", "")) < 7]
 
 
 def _with_placeholder(code: str) -> str | None:
@@ -71,8 +74,31 @@ def _with_placeholder(code: str) -> str | None:
     bare = code.replace(".", "")
     if len(bare) >= 7 or len(bare) < 4 or not bare[-1].isalpha():
         return None
-    padded = normalize_code(bare[:-1].ljust(6, "X") + bare[-1])
+    padded = with_placeholders(bare[:-1], bare[-1])
     return padded if icd10cm_billable(padded) else None
+
+
+def _examples(codes: list[str], count: int = 3) -> str:
+    return "; ".join(f"{c} ({codeset.description(c)})" for c in codes[:count]) + ("; ..." if len(codes) > count else "")
+
+
+def seventh_hint(code: str) -> str | None:
+    """What a code that takes a 7th character still needs: a further character first, or placeholders and a 7th.
+
+    The placeholder X fills a place only where the code has no further subdivision (Guidelines I.A.4-5): S61.41
+    must become S61.411, S61.412 or S61.419 before its 7th character; T15.01 becomes T15.01XA."""
+    sevenths = seventh_characters(code)
+    if not sevenths or len(code.replace(".", "")) >= 7:
+        return None
+    below = subdivided(code)
+    if below:
+        place = ORDINALS.get(len(code.replace(".", "")) + 1, "next")
+        return (f"{code} is subdivided further: choose its {place} character first ({_examples(below)}), then add "
+                f"a 7th character. The placeholder X fills a place only where a code has no further subdivision.")
+    letters = ", ".join(f"{with_placeholders(code, k)} ({v})" for k, v in list(sevenths.items())[:3])
+    filler = " The placeholder X fills the empty places, as this code has no further subdivision." \
+        if len(code.replace(".", "")) < 6 else ""
+    return f"{code} needs a 7th character: {letters}.{filler}"
 
 
 def icd10cm_hints(text: object) -> list[str]:
@@ -100,14 +126,14 @@ def icd10cm_hints(text: object) -> list[str]:
             return hints + [
                 f"This code needs the placeholder X to put its 7th character in 7th place: {placeholder}."
             ]
+        stem = normalize_code(code.replace(".", "")[:-1])
+        if code[-1].isalpha() and icd10cm_exists(stem) and seventh_hint(stem):
+            return hints + [f"{code} is not a code. {seventh_hint(stem)}"]
         return hints + [f"{code} is not in the official code set ({ICD10CM_RELEASE})."]
     if not icd10cm_billable(code):
-        sevenths = _seventh_characters(code)
-        if sevenths:
-            letters = ", ".join(f"{k} ({v})" for k, v in list(sevenths.items())[:3])
-            bare = code.replace(".", "")
-            filler = " Fill the empty places with the placeholder X first." if len(bare) < 6 else ""
-            return hints + [f"{code} needs a 7th character, such as {letters}.{filler}"]
+        needs = seventh_hint(code)
+        if needs:
+            return hints + [needs]
         return hints + [
             f"{code} is a category or subcategory, not a complete code: code to the highest level of detail "
             "(look for the longer codes listed under it)."

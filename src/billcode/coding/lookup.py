@@ -1,168 +1,161 @@
-"""A fast ICD-10-CM look-up over the whole official FY2026 tabular list: search by words, a code or a prefix.
+"""The ICD-10-CM look-up: search by words or a code as a coder does (Alphabetic Index, then Tabular List).
 
-The index is built once per kernel from simple-icd-10-cm (about 3 s and 200 MB, the official files' own cost);
-a search then answers in milliseconds. Details (notes, 7th characters) are read from the same official data.
+`search(query, limit)` is the programmatic entry: ranked rows (code, description, billable, match, why) with the
+total number of codes found in `.attrs["total"]` and a note on any fix in `.attrs["note"]`. `details(code)` is what
+the Tabular List says about a code. `lookup_explorer()` shows both steps in a widget, ready at once: everything is
+read from the prebuilt data file (billcode.coding.codeset), never loaded whole.
 """
 
 from __future__ import annotations
 
 import html
-import re
-import threading
-import warnings
-from functools import cache
 
 import ipywidgets as widgets
 import pandas as pd
 
 from billcode.choice import AccessibleSelect
-from billcode.coding.codes import ICD10CM_RELEASE, _icd, icd10cm_hints, normalize_code
+from billcode.coding import codeset
+from billcode.coding.codes import ICD10CM_RELEASE, normalize_code, seventh_characters, seventh_hint, subdivided, with_placeholders
+from billcode.coding.finder import find
 
-CODE_LIKE = re.compile(r"^[A-Za-z][0-9][0-9A-Za-z]?(\.?[0-9A-Za-z]{0,4})?$")
 MAX_RESULTS = 25
+COLUMNS = ["code", "description", "billable", "match", "why"]
 
 
-@cache
-def code_index() -> pd.DataFrame:
-    """Every category and code of the tabular list: code, bare code, description (and lower-case), billable, parent."""
-    cm = _icd()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        codes = [c for c in cm.get_all_codes(with_dots=True) if cm.is_category_or_subcategory(c)]
-        rows = {"code": codes,
-                "description": [cm.get_description(c) for c in codes],
-                "billable": [cm.is_leaf(c) for c in codes],
-                "parent": [cm.get_parent(c) for c in codes]}
-    table = pd.DataFrame(rows)
-    table["bare"] = table["code"].str.replace(".", "", regex=False)
-    table["words"] = table["description"].str.lower()
+def search(query: object, limit: int = MAX_RESULTS) -> pd.DataFrame:
+    """Codes for words ("strep throat", "fx lt radius shaft init") or a code ("s52521a", "080"), best first.
+
+    Columns: code, description, billable, match (Code, Index main term, Index, Index then Tabular, Tabular title,
+    Inclusion term, Includes note) and why (the Index path, the inclusion term, or the fix applied to a code).
+    attrs["total"] is how many codes matched in all; attrs["note"] explains a correction or says why nothing matched.
+    """
+    found = find(query, limit)
+    codes = [h.code for h in found.hits]
+    table = pd.DataFrame({"code": pd.Series(codes, dtype=object),
+                          "description": pd.Series([codeset.description(c) for c in codes], dtype=object),
+                          "billable": pd.Series([codeset.billable(c) for c in codes], dtype=bool),
+                          "match": pd.Series([h.match for h in found.hits], dtype=object),
+                          "why": pd.Series([h.why for h in found.hits], dtype=object)}, columns=COLUMNS)
+    table.attrs["total"] = found.total
+    table.attrs["note"] = found.note
     return table
-
-
-def search(query: str, limit: int = MAX_RESULTS) -> pd.DataFrame:
-    """Codes matching a code or prefix ("S52.52", "s5252") or all the words of a description ("torus radius")."""
-    text = (query or "").strip()
-    index = code_index()
-    if not text:
-        return index.head(0)[["code", "description", "billable"]]
-    if CODE_LIKE.match(text.replace(" ", "")):
-        bare = normalize_code(text).replace(".", "")
-        found = index[index["bare"].str.startswith(bare)]
-    else:
-        words = re.findall(r"[a-z0-9]+", text.lower())
-        if not words:
-            return index.head(0)[["code", "description", "billable"]]
-        found = index
-        for word in words:
-            found = found[found["words"].str.contains(word, regex=False)]
-    return found.head(limit)[["code", "description", "billable"]].reset_index(drop=True)
-
-
-def _notes(value: object) -> list[str]:
-    """A note field as a list of notes (the package gives a list, or one string, or nothing)."""
-    if not value:
-        return []
-    return [value] if isinstance(value, str) else [str(v) for v in value]
 
 
 def details(code: str) -> dict:
     """What the tabular list says about one code: description, billable, parent, notes and valid 7th characters."""
-    cm = _icd()
     code = normalize_code(code)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        if not (cm.is_valid_item(code) and cm.is_category_or_subcategory(code)):
-            raise KeyError(f"{code} is not a code in {ICD10CM_RELEASE}")
-        parent = cm.get_parent(code)
-        try:
-            sevenths = dict(cm.get_seven_chr_def(code, search_in_ancestors=True) or {})
-        except ValueError:
-            sevenths = {}
-        needs_seventh = bool(sevenths) and len(code.replace(".", "")) < 7
-        return {
-            "code": code, "description": cm.get_description(code), "billable": cm.is_leaf(code),
-            "parent": parent, "parent_description": cm.get_description(parent) if parent else "",
-            "children": list(cm.get_children(code)),
-            "excludes1": _notes(cm.get_excludes1(code)), "excludes2": _notes(cm.get_excludes2(code)),
-            "use_additional": _notes(cm.get_use_additional_code(code, search_in_ancestors=True)),
-            "code_first": _notes(cm.get_code_first(code, search_in_ancestors=True)),
-            "seventh_characters": sevenths if needs_seventh else {},
-        }
+    if not codeset.exists(code):
+        raise KeyError(f"{code} is not a code in {ICD10CM_RELEASE}")
+    parent = codeset.parent(code) or ""
+    sevenths = seventh_characters(code)
+    needs_seventh = bool(sevenths) and len(code.replace(".", "")) < 7
+    return {
+        "code": code, "description": codeset.description(code), "billable": codeset.billable(code),
+        "parent": parent, "parent_description": codeset.description(parent) or codeset.block_description(parent) or "",
+        "children": codeset.children(code),
+        "inclusion_terms": codeset.notes(code, "inclusion"), "includes": codeset.notes(code, "includes"),
+        "excludes1": codeset.notes(code, "excludes1"), "excludes2": codeset.notes(code, "excludes2"),
+        "use_additional": codeset.notes(code, "use_additional", inherit=True),
+        "code_first": codeset.notes(code, "code_first", inherit=True),
+        "code_also": codeset.notes(code, "code_also", inherit=True),
+        "seventh_characters": sevenths if needs_seventh else {},
+        "seventh_hint": seventh_hint(code) or "",
+        "subdivided": bool(subdivided(code)),
+    }
 
 
-def details_html(code: str) -> str:
-    """The details of one code as accessible HTML (headings and lists, words not colours)."""
+def _list(title: str, items: list[str]) -> str:
+    if not items:
+        return ""
+    return f"<p>{html.escape(title)}:</p><ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
+
+
+def details_html(code: str, why: str = "") -> str:
+    """Both steps as accessible HTML: where the Index led (why), then the Tabular List entry with its notes."""
     info = details(code)
-    state = "Billable: yes, it can go on a claim." if info["billable"] else \
-        "Billable: no. It is a category: pick one of the codes below it."
-    parts = [f"<h4>{html.escape(info['code'])}: {html.escape(info['description'])}</h4>", f"<p><strong>{state}</strong>"
-             f" Parent: {html.escape(info['parent'])} ({html.escape(info['parent_description'])}).</p>"]
-    sections = [("Excludes1 (not coded together with this code, unless the two conditions are unrelated)", info["excludes1"]),
+    if info["billable"]:
+        state = "Billable: yes, it can go on a claim."
+    elif info["seventh_characters"] and not info["subdivided"]:
+        state = "Billable: no. It needs a 7th character (see below)."
+    else:
+        state = "Billable: no. It is a category or subcategory: pick one of the codes below it."
+    parts = ["<div class='bc-code-details'>"]
+    if why:
+        parts.append(f"<p><strong>Step 1, Alphabetic Index or search:</strong> {html.escape(why)}</p>")
+    parts.append("<p><strong>Step 2, Tabular List:</strong> verify the code and read its notes.</p>")
+    parts.append(f"<h4>{html.escape(info['code'])}: {html.escape(info['description'])}</h4>")
+    parts.append(f"<p><strong>{state}</strong> Parent: {html.escape(info['parent'])} "
+                 f"({html.escape(info['parent_description'])}).</p>")
+    sections = [("Inclusion terms (conditions coded here)", info["inclusion_terms"]), ("Includes", info["includes"]),
+                ("Excludes1 (not coded together with this code, unless the two conditions are unrelated)", info["excludes1"]),
                 ("Excludes2 (not included here; both may be coded)", info["excludes2"]),
                 ("Use additional code", info["use_additional"]), ("Code first", info["code_first"]),
-                ("Codes below it", info["children"][:15])]
-    if info["seventh_characters"]:
-        sections.append(("7th character (required; fill empty places with the placeholder X)",
-                         [f"{k}: {v}" for k, v in info["seventh_characters"].items()]))
+                ("Code also", info["code_also"]),
+                ("Codes below it", [f"{c} {codeset.description(c)}" for c in info["children"][:15]])]
     for title, items in sections:
-        if items:
-            parts.append(f"<p>{html.escape(title)}:</p><ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>")
-    parts.append(f"<p><small>Source: {html.escape(ICD10CM_RELEASE)}.</small></p>")
-    return f"<div class='bc-code-details'>{''.join(parts)}</div>"
+        parts.append(_list(title, items))
+    if info["seventh_characters"]:
+        if info["subdivided"]:
+            parts.append(f"<p>{html.escape(info['seventh_hint'])}</p>")
+            parts.append(_list("7th characters this category takes, once the code is complete",
+                               [f"{k}: {v}" for k, v in info["seventh_characters"].items()]))
+        else:
+            parts.append(_list("7th character (required; the placeholder X fills any empty place, as this code has no "
+                               "further subdivision)",
+                               [f"{with_placeholders(info['code'], k)} ({k}: {v})" for k, v in info["seventh_characters"].items()]))
+    parts.append(f"<p><small>Source: {html.escape(ICD10CM_RELEASE)}; Alphabetic Index: see data/README.md.</small></p>")
+    return "".join(parts) + "</div>"
 
 
 class CodeLookup:
-    """Search box, results list and details; the code set loads in the background and the status says so."""
+    """Search box, results list (code, title, billable) and the chosen code's Index path and Tabular entry."""
 
     def __init__(self, query: str = "") -> None:
-        self.box = widgets.Text(value=query, description="Search ICD-10-CM", placeholder="words, a code or a prefix",
+        self.box = widgets.Text(value=query, description="Search ICD-10-CM", placeholder="words from a note, or a code",
                                 continuous_update=False, style={"description_width": "initial"},
                                 layout=widgets.Layout(width="32em"))
         self.button = widgets.Button(description="Search", tooltip="Search the code set")
-        self.status = widgets.HTML("<p role='status'>Loading the official ICD-10-CM FY2026 code set (98,000 entries; "
-                                   "about 5 seconds the first time)…</p>")
+        self.status = widgets.HTML("<p role='status'>Ready: type words from a note (for example <em>strep throat</em>) "
+                                   "or a code, and press Enter.</p>")
         self.results = AccessibleSelect("Results: pick one for its details", rows=10)
         self.info = widgets.HTML()
+        self.found = search("", 0)
         self.results.observe(self._show, names="value")
         self.box.observe(lambda _change: self.find(), names="value")
         self.button.on_click(lambda _button: self.find())
         self.widget = widgets.VBox([widgets.HBox([self.box, self.button]), self.status, self.results, self.info])
         self.widget.add_class("bc-code-lookup")
-        self.ready = threading.Event()
-        threading.Thread(target=self._load, daemon=True).start()
-
-    def _load(self) -> None:
-        count = len(code_index())
-        self.ready.set()
-        self.status.value = (f"<p role='status'>Ready: {count:,} categories and codes ({html.escape(ICD10CM_RELEASE)}). "
-                             "Type words or a code and press Enter.</p>")
-        if self.box.value.strip():
+        if query.strip():
             self.find()
 
-    def find(self) -> pd.DataFrame | None:
-        """Run the search in the box and list the results (the first one's details shown)."""
-        if not self.ready.is_set():
-            self.status.value = "<p role='status'>Still loading the code set: your search runs as soon as it is ready.</p>"
-            return None
-        found = search(self.box.value)
-        if not self.box.value.strip():
-            self.status.value = "<p role='status'>Type words (for example <em>torus fracture right radius</em>) or a code.</p>"
+    def find(self) -> pd.DataFrame:
+        """Run the search in the box, list the results and say how many there are."""
+        text = self.box.value
+        self.found = found = search(text)
+        note = html.escape(found.attrs["note"])
+        if not text.strip():
+            self.status.value = f"<p role='status'>{note}</p>"
         elif found.empty:
-            hints = icd10cm_hints(self.box.value) if CODE_LIKE.match(self.box.value.strip().replace(" ", "")) else []
-            tip = " ".join(hints) or ("Try fewer or other words (the tabular list says laceration for a cut), or the "
-                                      "first characters of a code.")
-            self.status.value = f"<p role='status'>No match for “{html.escape(self.box.value)}”. {html.escape(tip)}</p>"
+            tip = note or ("Try the condition's name (the Index lists conditions, not body parts), fewer words, "
+                           "or the first characters of a code.")
+            self.status.value = f"<p role='status'>No match for “{html.escape(text[:80])}”. {tip}</p>"
         else:
-            more = " (first 25: add words to narrow it)" if len(found) == MAX_RESULTS else ""
-            self.status.value = f"<p role='status'>{len(found)} result(s){more}. Pick one to see its details.</p>"
-        self.results.options = [[f"{r.code}  {r.description}  [{'billable' if r.billable else 'category'}]", r.code]
+            total = found.attrs["total"]
+            shown = f"the best {len(found)} of {total:,}" if total > len(found) else f"{total:,}"
+            self.status.value = (f"<p role='status'>{shown} result{'s' if total != 1 else ''} for "
+                                 f"“{html.escape(text[:80])}”. {note} Pick one to see where it comes from and what the "
+                                 "Tabular List says.</p>")
+        self.results.options = [[f"{r.code}  {r.description}  [{'billable' if r.billable else 'not billable'}]", r.code]
                                 for r in found.itertuples()]
         self.results.value = ""
+        self.info.value = ""
         return found
 
     def _show(self, change: dict) -> None:
-        if change["new"]:
-            self.info.value = details_html(change["new"])
+        code = change["new"]
+        if code:
+            why = next((r.why for r in self.found.itertuples() if r.code == code), "")
+            self.info.value = details_html(code, why)
 
     def _repr_mimebundle_(self, **kwargs: object) -> dict:
         bundle = self.widget._repr_mimebundle_(**kwargs)
@@ -173,3 +166,4 @@ class CodeLookup:
 def lookup_explorer(query: str = "") -> CodeLookup:
     """Show the ICD-10-CM look-up (optionally with a first search)."""
     return CodeLookup(query)
+
