@@ -25,3 +25,20 @@ def test_makefile_has_the_documented_targets():
     makefile = (ROOT / "Makefile").read_text()
     for target in ("lab", "test", "release", "grade", "feedback", "export", "masters", "bench"):
         assert f"\n{target}:" in makefile, target
+
+
+def test_the_readme_states_each_notebooks_time_and_the_total():
+    """The notebooks table gives the time each notebook states, and the course total is their sum."""
+    import re
+
+    from billcode.instructor.author.estimate import stated_minutes
+
+    total = 0
+    for notebook in sorted((ROOT / "course").glob("*.ipynb")):
+        low, high = stated_minutes(notebook)
+        row = next(line for line in README.splitlines() if f"[`course/{notebook.name}`]" in line)
+        assert f"| {low} min |" in row, (notebook.name, f"states about {low} minutes")
+        total += low
+    hours, minutes = divmod(total, 60)
+    said = re.search(r"whole course takes a newcomer about (\d+) hours? (?:and )?(\d+) minutes", README)
+    assert said and (int(said.group(1)), int(said.group(2))) == (hours, minutes), f"the total is {hours} h {minutes} min"

@@ -113,9 +113,6 @@ class Question:
         except AnswerError as err:
             self._show("notice", inline_html(str(err)))
             return str(err)
-        if self.item["type"] in ("code", "codes"):
-            # The first look-up loads the official code set, which takes a few seconds.
-            self._show("info", f"Looking {inline_html(str(answer))} up in the code set…", title="Checking.")
         hints, notes = format_hints(self.item, raw)
         if self.graded:
             return self._save(answer, hints + notes)
