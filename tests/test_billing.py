@@ -526,3 +526,21 @@ def test_the_kpi_table_finds_the_scrubbers_result_by_name(monkeypatch):
     assert "run the scrubber cell in step 4 first" in kpis.kpi_table().data
     monkeypatch.setattr(kpis, "notebook_value", lambda name: {"C1004": ["member_id"]} if name == "failing" else MISSING)
     assert "97.3%" in kpis.kpi_table().data  # 36 of 37 claims clean
+
+
+def test_validation_parses_each_pyx12_map_once_and_gives_the_same_answers():
+    """Maps are parsed once per process (most of a validation's time); results do not depend on what ran before."""
+    import pyx12.map_if
+
+    from billcode.billing import x12
+    from billcode.data import data_path
+
+    good = data_path("billing/claim_837p.x12").read_text()
+    broken = "".join(line for line in good.splitlines(keepends=True) if not line.startswith("HI*"))
+    loader = pyx12.map_if.load_map_file
+    first = [x12.validate_x12(t) for t in (broken, good, broken)]
+    maps = dict(x12._MAPS)
+    again = [x12.validate_x12(t) for t in (good, broken, good)]
+    assert first[0] == first[2] == again[1] and first[0] and first[1] == again[0] == again[2] == []
+    assert x12._MAPS == maps  # nothing parsed twice
+    assert pyx12.map_if.load_map_file is loader  # pyx12's own loader is back after each validation

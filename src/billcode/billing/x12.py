@@ -163,9 +163,26 @@ class _Collect(logging.Handler):
             self.messages.append(record.getMessage())
 
 
+_MAPS: dict[tuple[str, str | None], object] = {}  # pyx12 maps parsed in this process, by file and folder
+
+
+def _load_once(load_map_file):
+    """pyx12's map loader, remembering each map: parsing a map's XML is most of a validation (about 0.4 s a map).
+
+    pyx12 keeps a document's counts in its walker, not in the map, so one parsed map serves every document.
+    """
+    def load(map_file: str, param: object, map_path: str | None = None) -> object:
+        if (map_file, map_path) not in _MAPS:
+            _MAPS[(map_file, map_path)] = load_map_file(map_file, param, map_path)
+        return _MAPS[(map_file, map_path)]
+
+    return load
+
+
 def validate_x12(text: str) -> list[str]:
     """Check an X12 file's structure against pyx12's 5010 maps; return the problems found (empty = valid)."""
     import pyx12.error_handler
+    import pyx12.map_if
     import pyx12.params
     import pyx12.x12n_document
 
@@ -175,6 +192,8 @@ def validate_x12(text: str) -> list[str]:
     old = logger.propagate
     logger.addHandler(handler)
     logger.propagate = False
+    parse_map = pyx12.map_if.load_map_file
+    pyx12.map_if.load_map_file = _load_once(parse_map)
     try:
         for one in _interchanges(text):
             ok = pyx12.x12n_document.x12n_document(param=pyx12.params.params(), src_file=io.StringIO(one),
@@ -184,6 +203,7 @@ def validate_x12(text: str) -> list[str]:
     except Exception as err:  # pyx12 raises on files too broken to walk
         handler.messages.append(f"{type(err).__name__}: {err}")
     finally:
+        pyx12.map_if.load_map_file = parse_map
         logger.removeHandler(handler)
         logger.propagate = old
     return handler.messages
