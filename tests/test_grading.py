@@ -8,7 +8,7 @@ import warnings
 import pytest
 
 from billcode.quiz.answers import parse_answers
-from billcode.quiz.checks import EXPORT_MIME, check_answer, plain, quiet
+from billcode.quiz.checks import MISSING, EXPORT_MIME, check_answer, plain, quiet
 from billcode.instructor.keys import QuizKey, ValueCheck
 from billcode.instructor.grade.marking import exported_value, same_value, score_quiz, score_value
 
@@ -60,8 +60,9 @@ def test_quiet_swallows_warnings_and_stderr(capsys):
 
 @pytest.mark.parametrize(
     ("value", "kind", "item_type", "message"),
-    [(..., list, str, "still `...`"), ("Coding", list, str, "should be a list, but it is a str"),
-     (["Coding", 3], list, str, "found a int"), (None, (int, float), None, "should be a int or float"),
+    [(..., list, str, "still `...`"), ("Coding", list, str, "should be a list, but it is text"),
+     (["Coding", 3], list, str, "found a whole number"), (None, (int, float), None,
+                                                           "should be a whole number or a decimal number"),
      ([object()], list, None, "cannot be handed in")],
 )
 def test_check_answer_hints_at_type_and_shape(value, kind, item_type, message, monkeypatch):
@@ -77,9 +78,24 @@ def test_check_answer_hints_at_type_and_shape(value, kind, item_type, message, m
     assert raised.value._render_traceback_() == [str(raised.value)]
 
 
-def test_check_answer_is_honest_about_what_it_checks(capsys):
+def test_check_answer_is_honest_about_what_it_checks(monkeypatch):
+    shown = []
+    monkeypatch.setattr("billcode.quiz.checks.display", lambda obj, **kw: shown.append(obj))
     check_answer("answer", ["Coding"], list, item_type=str)
-    assert "does not say whether the value is right" in capsys.readouterr().out
+    told = shown[-1]["text/plain"]
+    assert "not whether it is right" in told and "'Coding'" in told and "ready for grading" in told
+    assert shown[0]["text/plain"] == "" and EXPORT_MIME in shown[0]  # the value goes to the grader, silently
+
+
+def test_check_answer_can_find_its_value_by_name(monkeypatch):
+    shown = []
+    monkeypatch.setattr("billcode.quiz.checks.display", lambda obj, **kw: shown.append(obj))
+    monkeypatch.delenv("NBGRADER_VALIDATING", raising=False)
+    monkeypatch.setattr("billcode.quiz.checks.notebook_value", lambda name: ["Coding"] if name == "found" else MISSING)
+    check_answer("found", expected=list, item_type=str, lookup=True)
+    assert shown[0][EXPORT_MIME]["value"] == ["Coding"]
+    check_answer("lost", expected=list, item_type=str, lookup=True)  # the cell was deleted: a notice, no NameError
+    assert "There is no lost in this notebook yet" in shown[-1]["text/plain"]
 
 
 class AlwaysEqual(list):

@@ -90,16 +90,16 @@ def test_hint_pointers_name_only_existing_hints():
 def test_the_check_points_to_the_hint_that_covers_the_problem(shown, function, kind_words, hint):
     exports, notices = shown
     check_function(DOUBLE, function, ENTRY)
-    assert len(notices) == 1 and kind_words in notices[0] and f"Hint {hint} (open it above)" in notices[0], notices
+    assert len(notices) == 1 and kind_words in notices[0] and f"Hint {hint} covers this" in notices[0], notices
     assert exports and exports[0]["text/plain"] == ""  # never "handed in" beside "not done yet"
 
 
-def test_a_right_graded_function_is_handed_in_and_says_what_was_checked(shown, capsys):
+def test_a_right_graded_function_is_ready_for_grading_and_says_what_was_checked(shown):
     exports, notices = shown
     check_function(DOUBLE, lambda x: x * 2, ENTRY)
-    out = capsys.readouterr().out
-    assert not notices and exports[0]["text/plain"] == "double handed in for grading."
-    assert "matches the notebook's worked examples" in out and "other inputs" in out
+    assert exports[0]["text/plain"] == "double is ready for grading."
+    assert len(notices) == 1 and notices[0].startswith("✔ double matches the notebook's worked examples.")
+    assert "other inputs" in notices[0] and "Save the notebook" in notices[0]
 
 
 def test_a_missing_function_or_a_lost_cell_gets_a_message(shown):
@@ -130,7 +130,7 @@ def test_a_right_practice_value_says_so_and_escapes_what_it_shows(shown):
     _, notices = shown
     scores = []
     check_practice_value("share", 64, {**ENTRY, "mode": "practice", "examples": [64.0]}, scores.append)
-    assert scores == [1.0] and "Right" in notices[0]
+    assert scores == [1.0] and notices[0].startswith("✔ Right")
     check_practice_value("tag", "<b>x</b>", {**ENTRY, "mode": "practice", "examples": ["<b>x</b>"]}, scores.append)
     assert "<b>x</b>" in notices[1]  # the plain text keeps it; the HTML form escapes it (checked below)
 

@@ -13,6 +13,8 @@ import io
 import json
 import math
 import os
+import re
+import sys
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -79,23 +81,43 @@ def not_done(title: str, problem: str) -> None:
     from billcode.quiz.render import inline_html
     from billcode.quiz.widgets import message_html
 
-    plain_text = f"⚠ {title}: not done yet. {problem[:1].upper()}{problem[1:]}".replace("`", "")
+    problem = problem[:1].upper() + problem[1:]
+    plain_text = f"⚠ {title}: not done yet. {problem}".replace("`", "")
     display({"text/html": message_html("notice", inline_html(problem), title=f"{title}: not done yet.", live=False),
              "text/plain": plain_text}, raw=True)
 
 
-def check_answer(name: str, value: object, expected: type | tuple[type, ...], *, item_type: type | None = None) -> None:
-    """Visible check of a code answer's type and shape (hints, never the value); hands the value to the grader."""
+def passed(headline: str, detail: str) -> None:
+    """Tell the learner a check passed, the same way everywhere: a tick and a headline, then what was checked."""
+    from billcode.quiz.widgets import message_html
+
+    body = html.escape(detail)
+    display({"text/html": message_html("correct", body, title=headline, live=False),
+             "text/plain": f"✔ {headline} {detail}".strip()}, raw=True)
+
+
+def check_answer(name: str, value: object = None, expected: type | tuple[type, ...] = object, *,
+                 item_type: type | None = None, lookup: bool = False) -> None:
+    """Visible check of a code answer's type and shape (never whether it is right); hands the value to the grader.
+
+    With lookup=True the value is found in the notebook by its name, so a lost cell gives a message, not a NameError.
+    """
+    if lookup:
+        value = notebook_value(name)
     wanted = expected if isinstance(expected, tuple) else (expected,)
     problem = None
-    if value is Ellipsis:
+    if value is MISSING:
+        problem = (f"there is no `{name}` in this notebook yet: run the cell that sets it, then this one."
+                   + _stopped_with_error())
+    elif value is Ellipsis:
         problem = f"`{name}` is still `...`: replace the ... with your answer and run that cell, then this one."
     elif not isinstance(value, wanted):
-        names = " or ".join(t.__name__ for t in wanted)
-        problem = f"`{name}` should be a {names}, but it is a {type(value).__name__}."
+        names = " or ".join(in_words(t.__name__) for t in wanted)
+        problem = f"`{name}` should be {names}, but it is {in_words(type(value).__name__)}."
     elif item_type is not None and any(not isinstance(v, item_type) for v in value):
         odd = next(v for v in value if not isinstance(v, item_type))
-        problem = f"Every item of `{name}` should be a {item_type.__name__}; found a {type(odd).__name__}."
+        problem = (f"every item of `{name}` should be {in_words(item_type.__name__)}; found "
+                   f"{in_words(type(odd).__name__)}.")
     if problem is None:
         try:
             data = plain(value)
@@ -104,8 +126,10 @@ def check_answer(name: str, value: object, expected: type | tuple[type, ...], *,
     if problem:
         not_done(f"Code exercise {name}", problem)
         return
-    display({EXPORT_MIME: {"name": name, "value": data}, "text/plain": f"{name} handed in for grading."}, raw=True)
-    print(f"{name} has the right type. This check does not say whether the value is right.")
+    display({EXPORT_MIME: {"name": name, "value": data}, "text/plain": ""}, raw=True)
+    size = f"{len(data)} item(s): " if isinstance(data, list) else ""
+    passed(f"{name} is ready for grading.", f"It holds {size}{_short(repr(data), 300)}. This check looks at its kind, "
+           "not whether it is right: grading does that. Save the notebook before you submit it.")
 
 
 @dataclass(frozen=True)
@@ -213,6 +237,37 @@ def problem_kind(error: str) -> str:
     return "type" if error.startswith("returned") else "error"
 
 
+TYPE_WORDS = {"int": "a whole number", "float": "a decimal number", "str": "text", "dict": "a dict", "list": "a list",
+              "NoneType": "nothing (None)", "bool": "True or False", "set": "a set", "tuple": "a tuple",
+              "ellipsis": "... (not written yet)", "DataFrame": "a whole table", "Series": "a whole column"}
+
+
+def in_words(type_name: str) -> str:
+    """A Python type's name as the course says it ("str" is text)."""
+    return TYPE_WORDS.get(type_name, f"a {type_name}")
+
+
+def plain_error(error: str) -> str:
+    """A Python error message, with what it usually means in this course's words after it."""
+    compared = re.search(r"'(.+?)' not supported between instances of '(\w+)' and '(\w+)'", error)
+    if compared:
+        left, right = in_words(compared.group(2)), in_words(compared.group(3))
+        tip = " (count text with len(...), or compare with a number written without quotes)" if "text" in (left, right) \
+            else " (look up one value first, for example limits[payer_id])" if "a dict" in (left, right) else ""
+        return f"{error}: it compared {left} with {right}, which Python cannot do{tip}"
+    arguments = re.search(r"(\w+)(?:\(\))? (?:takes|expected|missing) .*?(\d+)", error)
+    if arguments and "argument" in error:
+        return (f"{error}: {arguments.group(1)}(...) was given a different number of values in its brackets than it "
+                "needs; look at the example that uses it")
+    if error.startswith("KeyError"):
+        return f"{error}: there is no such key or column; check its spelling, and that a column's name is in quotes"
+    if error.startswith("TypeError") and "not callable" in error:
+        return f"{error}: round brackets call a function; to look something up, use square brackets [...]"
+    if error.startswith("ZeroDivisionError"):
+        return f"{error}: it divided by zero; one of the worked examples has a zero to handle"
+    return error
+
+
 def _explain(error: str) -> str:
     """A case's error in words a newcomer can act on."""
     if error.startswith(("NameError", "UnboundLocalError")):
@@ -221,9 +276,25 @@ def _explain(error: str) -> str:
                 f"YOUR CODE HERE), and check its spelling")
     if "returned NoneType" in error:
         return "it returned nothing (None): the `return` line is missing, or the gap is still empty"
-    if error.startswith("returned"):
-        return f"it {error}"
-    return f"it raised {error}"
+    wrong_type = re.match(r"returned (\w+)(.*?), not (.+)$", error)
+    if wrong_type:
+        wanted = " or ".join(in_words(t) for t in wrong_type.group(3).split(" or "))
+        quotes = " (text goes in quotes)" if wanted == "text" else ""
+        return f"it returned {in_words(wrong_type.group(1))}{wrong_type.group(2)}, not {wanted}{quotes}"
+    return f"it raised {plain_error(error)}"
+
+
+def _stopped_with_error() -> str:
+    """' If that cell showed a red error (the last one here was: ...), fix the line it names and run it again.'"""
+    error = last_error()
+    return (f" If that cell showed a red error (the last one in this notebook was {plain_error(error)[:200]}), fix "
+            "the line the error names and run the cell again." if error else "")
+
+
+def last_error() -> str:
+    """The last error a cell of this notebook stopped with (as IPython recorded it), or ''."""
+    value = getattr(sys, "last_value", None)
+    return f"{type(value).__name__}: {value}" if value is not None else ""
 
 
 def _pointer(entry: dict | None, kind: str) -> str:
@@ -231,7 +302,10 @@ def _pointer(entry: dict | None, kind: str) -> str:
     from billcode.quiz.hints import hint_number_for
 
     number = hint_number_for(entry, kind) if entry else None
-    return f" Hint {number} (open it above) covers this." if number else ""
+    if not number:
+        return ""
+    upto = "hint 1" if number == 1 else f"hints 1 to {number}, one at a time"
+    return f" Hint {number} covers this: open {upto} above."
 
 
 def _example_problem(exercise: Exercise, entry: dict, cases: list[tuple], results: list[dict]) -> str | None:
@@ -260,9 +334,9 @@ def check_function(exercise: Exercise, function: object, entry: dict | None = No
     title = f"Code exercise {name}"
     graded = (entry or {}).get("mode", "graded") == "graded"
     if function is MISSING:
-        not_done(title, f"there is no `{name}` in this notebook yet: run the cell that starts `def {name}(` (if you "
-                        "deleted it, add a code cell, paste the starting code shown under the hints, and run it), "
-                        "then this one." + _pointer(entry, "unwritten"))
+        not_done(title, f"there is no `{name}` in this notebook yet: run the cell that starts `def {name}(`, then this "
+                        "one." + _stopped_with_error() + " If you deleted that cell, add a code cell, paste the starting "
+                        "code shown under the hints, and run it." + _pointer(entry, "unwritten"))
         return
     if function is Ellipsis:
         not_done(title, f"`{name}` is still `...`: write the function in that cell and run it, then this one.")
@@ -285,7 +359,7 @@ def check_function(exercise: Exercise, function: object, entry: dict | None = No
         example = _example_problem(exercise, entry, cases, results) if entry else None
         problem, kind = (shape, "type") if shape else (example, "example")
     if graded:
-        verdict = f"{name} handed in for grading." if problem is None else ""
+        verdict = f"{name} is ready for grading." if problem is None else ""
         display({EXPORT_MIME: {"name": name, "value": {"inputs": label, "results": results}}, "text/plain": verdict},
                 raw=True)
     if record is not None and handed is None and kind != "unwritten":  # running an unwritten scaffold is no try
@@ -296,11 +370,12 @@ def check_function(exercise: Exercise, function: object, entry: dict | None = No
         not_done(title, problem + _pointer(entry, kind))
         return
     first = repr(results[0]["value"]) if results else "nothing"
-    checked = "matches the notebook's worked examples" if entry and entry.get("examples") else f"returned {exercise.shape}"
-    print(f"{name} ran on {len(results)} example(s) and {checked} each time. "
-          f"For example 1 ({_short(exercise.describe(cases[0]), 120)}) it returned {_short(first, 160)}.")
-    if graded:
-        print("Grading runs your function on other inputs, so a function that only fits these examples scores 0.")
+    checked = "matches the notebook's worked examples" if entry and entry.get("examples") else f"returns {exercise.shape}"
+    detail = (f"It ran on {len(results)} example(s). For example 1 ({_short(exercise.describe(cases[0]), 120)}) it "
+              f"returned {_short(first, 160)}.")
+    later = (" Grading runs it on other inputs too, so a function that only fits these examples scores 0. Save the "
+             "notebook before you submit it.") if graded else ""
+    passed(f"{name} {checked}.", detail + later)
 
 
 def _kind_of(value: object) -> str:
@@ -314,7 +389,8 @@ def check_practice_value(name: str, value: object, entry: dict, record: Callable
     title = f"Practice {name}"
     want = entry["examples"][0]
     if value is MISSING:
-        not_done(title, f"there is no `{name}` yet: run the cell that sets it, then this one." + _pointer(entry, "unwritten"))
+        not_done(title, f"there is no `{name}` yet: run the cell that sets it, then this one." + _stopped_with_error()
+                 + _pointer(entry, "unwritten"))
         return
     if value is Ellipsis:
         not_done(title, f"`{name}` is still `...`: replace the ... with your answer and run that cell, then this one."
@@ -339,6 +415,4 @@ def check_practice_value(name: str, value: object, entry: dict, record: Callable
     if problem:
         not_done(title, problem + " Try again." + _pointer(entry, kind))
         return
-    shown = html.escape(_short(repr(got), 120))
-    display({"text/html": f"<p>✔ <strong>Right:</strong> <code>{html.escape(name)}</code> is {shown}.</p>",
-             "text/plain": f"✔ Right: {name} is {_short(repr(got), 120)}."}, raw=True)
+    passed(f"Right: {name} is {_short(repr(got), 120)}.", "")

@@ -61,8 +61,9 @@ def mastery_html(table: pd.DataFrame) -> str:
     return (
         "<table class='bc-mastery'><caption>Your mastery so far, from the first try at each practice check "
         f"you have answered ({answered} so far). Pass line: {PASS_LINE:.0%}. Graded questions are not counted "
-        "here: their results come with grading. Hints opened are for you to see where you needed help; they never "
-        "count in a grade.</caption>"
+        "here: their results come with grading. \u2718 Not yet means: go back over that section before the graded "
+        "questions (the report keeps your first try; later tries show in each check). Hints opened are for you to "
+        "see where you needed help; they never count in a grade.</caption>"
         "<thead><tr><th scope='col'>Objective</th><th scope='col'>What you can do</th>"
         "<th scope='col'>Checks answered</th><th scope='col'>First-try score</th><th scope='col'>Status</th>"
         "<th scope='col'>Hints opened</th></tr></thead><tbody>" + "".join(body) + "</tbody></table>"

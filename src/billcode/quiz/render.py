@@ -70,11 +70,25 @@ def question_notes(item: dict) -> str:
                  "all": " The guidelines fix their order."}.get(item.get("sequence", "none"), "")
         notes.append(f"{item['code_system']}, separated by commas; the dot is optional.{order}")
     if item["mode"] == "graded":
-        notes.append(CREDIT_RULES[kind])
+        notes.append(tolerance_rule(item) if kind == "numeric" else CREDIT_RULES[kind])
         notes.append("Press **Save answer**; right or wrong is shown only after grading.")
     else:
         notes.append("Press **Check answer** for feedback; you can try again.")
     return " ".join(notes)
+
+
+def tolerance_rule(item: dict) -> str:
+    """How close a number must be, in words: 'All or nothing, to the cent.'"""
+    from billcode.quiz.scoring import DEFAULT_TOLERANCE
+
+    unit, tolerance = item["unit"], item.get("tolerance", DEFAULT_TOLERANCE[item["unit"]])
+    if tolerance == 0:
+        return "All or nothing: the exact number."
+    if unit == "USD" and tolerance <= 0.005:
+        return "All or nothing, to the cent."
+    amount = {"USD": f"USD {tolerance:,.2f}", "percent": f"{tolerance:g} percentage points",
+              "months": f"{tolerance:g} months", "count": f"{tolerance:g}"}[unit]
+    return f"All or nothing, within {amount} of the answer."
 
 
 def question_markdown(bank: dict, item_id: str, params: dict | None = None) -> str:
