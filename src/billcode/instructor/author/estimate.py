@@ -22,25 +22,28 @@ import pandas as pd
 
 from billcode.basics.constructs import constructs_in
 
-# Brysbaert, M. (2019). How many words do we read per minute? A review and meta-analysis of reading rate.
-# Journal of Memory and Language 109, 104047: adults read English non-fiction silently at about 238 words a
-# minute. Learners meeting new terms read more slowly; the course plans with 200 (its own assumption).
-WORDS_PER_MINUTE = 200
-# Minutes per task, the course's planning figures, checked against newcomer trials (docs/newcomer-trials.md):
-# a one-click practice check (read the options, the feedback), one whose answer needs a look-up or a sum, a graded
-# question (read twice before saving), an explorer tried with a first guess, a short written answer (about 150 words
-# drafted at a slow 25-30 words a minute, and a reread).
-MINUTES_PER_TASK = {"practice": 1.0, "practice_work": 3.0, "graded": 1.5, "graded_work": 3.5, "explorer": 3.0,
-                    "written": 6.0}
-# A code exercise (graded or practice): reading its prompt and scaffold and running the check, plus each line the
-# learner writes, plus each construct it needs (recalling how it is written, opening a hint).
-CODE_BASE_MINUTES = 3.0
-CODE_LINE_MINUTES = 1.5
-CODE_CONSTRUCT_MINUTES = 0.5
+# Calibrated on the newcomer trials of 2026-12-06 (docs/newcomer-trials.md): two newcomers, one who never programmed
+# and one who uses spreadsheets at work, worked through 00, 01, 02, 04 and 05 (minutes per section logged). The
+# course's first figures (200 words a minute, 5 minutes per code exercise, as planned) gave about half their time;
+# the constants below put every notebook within about 15% of the two newcomers' mean.
+# Reading: Brysbaert (2019, Journal of Memory and Language 109, 104047) gives about 238 words a minute for adults
+# reading English non-fiction; newcomers meeting a new term every few lines, and tables of acronyms, read at about
+# 110 in the trials (01, mostly reading, took them 90 and 112 minutes for 3,656 words and 14 questions).
+WORDS_PER_MINUTE = 110
+# Minutes per task: a one-click practice check (read the options, the feedback, often a second try), one whose answer
+# needs a look-up or a sum, a graded question (read twice before saving), one that needs a sum or a look-up, an
+# explorer tried with a first guess and a few moves, a short written answer (about 150 words, drafted slowly).
+MINUTES_PER_TASK = {"practice": 2.0, "practice_work": 5.0, "graded": 3.0, "graded_work": 6.0, "explorer": 8.0,
+                    "written": 10.0}
+# A code exercise (graded or practice): reading its prompt and scaffold, running the check and reading what it says,
+# plus each line the learner writes (a first try that fails and a fix, in the trials) and each construct it needs.
+CODE_BASE_MINUTES = 6.0
+CODE_LINE_MINUTES = 3.0
+CODE_CONSTRUCT_MINUTES = 1.0
 # Example code a learner reads and runs: each line of a "Python you need here" example (read slowly, the first time),
 # and each line of any other code cell the learner runs (a glance).
-TEACHING_LINE_MINUTES = 0.3
-OTHER_LINE_MINUTES = 0.05
+TEACHING_LINE_MINUTES = 0.4
+OTHER_LINE_MINUTES = 0.1
 TOLERANCE = 0.25
 MAX_MINUTES = 75  # no notebook over an hour and a quarter for a newcomer
 STOP_AFTER = 45  # a notebook longer than this marks a good place to stop
