@@ -150,7 +150,8 @@ def test_submission_status_sees_that_a_function_is_not_done_yet():
     assert function_problem("patient_share", 3) == "it is not a function yet"
     assert "raised ZeroDivisionError" in function_problem("patient_share", lambda *a: 1 / 0)
     assert function_problem("bucket", lambda days: 5) == "on the examples it returned int, not str"
-    assert function_problem("patient_share", lambda a, d, c, p: round(a, 2)) is None  # filled in (not graded here)
+    # Filled in but wrong on a worked example: not done (the trials saw "All tasks done" for such a function).
+    assert "differs from the notebook's" in function_problem("patient_share", lambda a, d, c, p: round(a, 2))
     assert function_problem("coder_steps", ["a list"]) is None  # a value exercise: not checked here
 
 

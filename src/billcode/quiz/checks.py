@@ -308,7 +308,7 @@ def _pointer(entry: dict | None, kind: str) -> str:
     return f" Hint {number} covers this: open {upto} above."
 
 
-def _example_problem(exercise: Exercise, entry: dict, cases: list[tuple], results: list[dict]) -> str | None:
+def example_problem(exercise: Exercise, entry: dict, cases: list[tuple], results: list[dict]) -> str | None:
     """The first worked example the function gets wrong, in words (the examples are the notebook's own)."""
     expected = entry.get("examples")
     if not isinstance(expected, list) or len(expected) != len(results):
@@ -356,7 +356,7 @@ def check_function(exercise: Exercise, function: object, entry: dict | None = No
                    f"{_short(exercise.describe(cases[number]))}: {_explain(error)}. It should return {exercise.shape}.")
     elif handed is None:
         shape = exercise.hint([r["value"] for r in results]) if exercise.hint else None
-        example = _example_problem(exercise, entry, cases, results) if entry else None
+        example = example_problem(exercise, entry, cases, results) if entry else None
         problem, kind = (shape, "type") if shape else (example, "example")
     if graded:
         verdict = f"{name} is ready for grading." if problem is None else ""

@@ -291,18 +291,20 @@ def find_exercise(bank: dict, name: str) -> dict | None:
 
 
 def function_problem(name: str, value: object) -> str | None:
-    """Why a graded function is not done yet (for example it still returns None), or None; other answers: None."""
-    from billcode.exercises import EXERCISES
-    from billcode.quiz.checks import PUBLIC_SEED, run_cases
+    """Why a graded function is not done yet (it still returns None, or a worked example differs), or None."""
+    from billcode.exercises import EXERCISES, exercise_entry
+    from billcode.quiz.checks import PUBLIC_SEED, example_problem, run_cases
 
     if name not in EXERCISES:
         return None
     if not callable(value):
         return "it is not a function yet"
     exercise = EXERCISES[name]
-    results = run_cases(exercise, value, exercise.cases(PUBLIC_SEED))
+    cases = exercise.cases(PUBLIC_SEED)
+    results = run_cases(exercise, value, cases)
     failed = next((r["error"] for r in results if "error" in r), None)
     if failed:
         return "it returns nothing yet" if "NoneType" in failed else f"on the examples it {failed if failed.startswith('returned') else 'raised ' + failed}"
-    return exercise.hint([r["value"] for r in results]) if exercise.hint else None
-
+    shape = exercise.hint([r["value"] for r in results]) if exercise.hint else None
+    found = exercise_entry(name)
+    return shape or (example_problem(exercise, found[1], cases, results) if found else None)
