@@ -443,7 +443,8 @@ def test_laterality_as_the_notebook_states_it_is_the_code_sets():
     assert {k: v for k, v in lids.items() if k.isdigit()} == stye
     assert "1 right upper, 2 right lower, 3 right eye unspecified eyelid, 4 left upper, 5 left lower" in ITEMS["cd-p12"]["explanation"]
     text = next(c.source for c in MASTER.cells if c.source.startswith("### Laterality"))
-    assert "1 right eye, 2 left,\n**3 bilateral**, **9 unspecified eye**" in text and "1-3 displaced" in text
+    text = " ".join(text.split())
+    assert "1 right eye, 2 left, **3 bilateral**, **9 unspecified eye**" in text and "1-3 displaced" in text
 
 
 def test_the_fracture_sevenths_as_the_notebook_states_them_are_the_code_sets():
@@ -459,9 +460,16 @@ def test_the_fracture_sevenths_as_the_notebook_states_them_are_the_code_sets():
         assert all(words in full[k] for k in letters), letters
         assert "closed" in full[letters[0]] and "type I or II" in full[letters[1]] and "IIIA" in full[letters[2]]
     assert list(cm.get_seven_chr_def("S52.52")) == list("ADGKPS")
+    for category in ("S02", "S12", "S22", "S32"):  # skull, spine, ribs, pelvis: no P
+        assert list(cm.get_seven_chr_def(category)) == list("ABDGKS"), category
+    for category in ("S42", "S62", "S92"):  # the other limb bones
+        assert list(cm.get_seven_chr_def(category)) == list("ABDGKPS"), category
+    assert list(cm.get_seven_chr_def("T15")) == list("ADS") == list(cm.get_seven_chr_def("W19"))
     assert details("S52.5")["seventh_characters"] == full and list(details("S52.52")["seventh_characters"]) == list("ADGKPS")
     text = next(c.source for c in MASTER.cells if c.source.startswith("### 7th characters: the fracture set"))
-    for said in ("(categories S52, S72, S82) take 16", "routine (D, E, F), delayed (G, H, J), nonunion (K, M, N), malunion (P, Q, R)",
+    for said in ("A, D and S are the common set (T15, W19)", "Fractures add B (open), G (delayed healing), K (nonunion) and, "
+                 "for limb bones, P (malunion)", "(S52, S72, S82) take 16",
+                 "routine (D, E, F), delayed (G, H, J), nonunion (K, M, N), malunion (P, Q, R)",
                  "torus fractures (S52.52-) take only six letters"):
         assert said in " ".join(text.split()), said
 
