@@ -134,6 +134,20 @@ def check_practice_questions(page: Page, nb, results, axe_js) -> None:
         expect_feedback(page, single, "correct", "Correct.")
         done.add(single["id"])
 
+    # Hints on demand, from the keyboard: the first hint of one practice check opens, is announced, and counts.
+    hinted = next((i for i in practice if i.get("hints")), None)
+    if hinted is not None:
+        q = question(page, hinted)
+        q.locator(".bc-question-notes").click()
+        total = len(hinted["hints"])
+        show = q.get_by_role("button", name=f"Show hint 1 of {total}")
+        tab_to(page, show)
+        page.keyboard.press("Enter")
+        region = q.locator(".bc-hints [role=region][aria-live=polite]")
+        expect(region).to_contain_text(hinted["hints"][0][:40])
+        expect(q.get_by_role("button", name=f"Show hint 2 of {total}")).to_be_visible()
+        expect(region).not_to_contain_text(hinted["hints"][1][:40])  # one at a time
+
     multiple = next((i for i in practice if i["type"] == "multiple"), None)
     if multiple is not None:
         q = question(page, multiple)
@@ -202,6 +216,9 @@ def check_practice_questions(page: Page, nb, results, axe_js) -> None:
         # unwritten scaffolds are not a first try (billcode.quiz.checks), so they are not counted there.
         exercises = [e for e in (nb.bank or {}).get("exercises", []) if e.get("mode") == "practice" and not nb.student]
         expect(report.locator("caption")).to_contain_text(f"({len(practice) + len(exercises)} so far)")
+        if hinted is not None:  # the hint opened above shows in its objective's row, never in a grade
+            row = report.locator("tbody tr", has=page.locator(f"th:text-is('{hinted['objective']}')"))
+            expect(row.locator("td").last).to_have_text("1")
 
     # Feedback of every kind is on screen now: check it for contrast and roles too.
     if wrong_item is not None:
