@@ -140,7 +140,7 @@ def test_student_files_go_to_a_capped_private_folder_not_the_hosts_disk(tmp_path
         "try:\n    open('/input/nb.ipynb', 'a').write('x')\nexcept OSError as e:\n    print('read-only', e.errno)",
         "import os\ntry:\n    for i in range(8):\n        open(f'f{i}', 'wb').write(os.urandom(100 * 1024**2))\n"
         "except OSError as e:\n    print('full', e.errno)",
-    ], forbidden=[tmp_path / "course"])
+    ], forbidden=[tmp_path / "course"], cell_timeout=30)  # 500 MB of random bytes: 6 s on 2 busy cores
     assert "wrote" in out[0] and "read-only" in out[1] and "full" in out[2], out
     assert sorted(p.name for p in (tmp_path / "work").iterdir()) == ["nb.ipynb"]  # nothing reached the host
 

@@ -13,6 +13,7 @@ import argparse
 import os
 import shutil
 import sys
+import threading
 from pathlib import Path
 
 import nbformat
@@ -21,28 +22,130 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 GRACE_SECONDS = 10  # how long an interrupted cell may take to stop before the run is ended
 MAX_OUTPUTS = 100  # per cell: a test cell's export is among its last outputs, so the last ones are kept
+MAX_NOTEBOOK_OUTPUTS = 2_000  # all the outputs of cells that are not graded, together (the course's own: ~100)
 MAX_OUTPUT_BYTES = 2 * 1024**2  # one output larger than this (as JSON) is replaced by a note
 
 
+def graded(cell) -> bool:
+    """Whether a cell is a graded (test) cell: its outputs hold what the grader scores."""
+    role = cell.get("metadata", {}).get("nbgrader", {})
+    return isinstance(role, dict) and bool(role.get("grade"))
+
+
 def trim_outputs(nb: nbformat.NotebookNode) -> int:
-    """Keep the grader's reading of the result small: cap outputs per cell and their size; return how many went."""
+    """Keep the grader's reading of the result small: cap outputs per cell, in the whole notebook (graded cells'
+    own outputs are capped per cell only) and by size; return how many went."""
     import json
 
-    dropped = 0
+    dropped, shared = 0, MAX_NOTEBOOK_OUTPUTS
     for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
         outputs = cell.get("outputs") or []
         if len(outputs) > MAX_OUTPUTS:
             dropped += len(outputs) - MAX_OUTPUTS
             outputs = outputs[:10] + outputs[-(MAX_OUTPUTS - 10):]
+        if not graded(cell):
+            if len(outputs) > shared:
+                dropped += len(outputs) - shared
+                note = nbformat.v4.new_output("stream", name="stdout",
+                                              text=f"(outputs over the notebook's limit of {MAX_NOTEBOOK_OUTPUTS:,}: not kept)\n")
+                outputs = [*outputs[:shared], note]
+            shared = max(0, shared - len(outputs))
         kept = []
         for output in outputs:
             if len(json.dumps(output)) > MAX_OUTPUT_BYTES:
                 dropped += 1
                 output = nbformat.v4.new_output("stream", name="stdout", text="(an output over 2 MB: not kept)\n")
             kept.append(output)
-        if cell.cell_type == "code":
-            cell.outputs = kept
+        cell.outputs = kept
     return dropped
+
+
+MAX_RECORDS = 5_000  # distinct lines from the kernel's record of course code; more means it was flooded
+
+
+class Recorder:
+    """Read, in a thread of the runner, the lines kernel_trace writes into a FIFO from inside the kernel."""
+
+    def __init__(self):
+        import tempfile
+
+        self.folder = Path(tempfile.mkdtemp(prefix="billcode-trace-"))
+        self.path = self.folder / "channel"
+        os.mkfifo(self.path, 0o600)
+        self.read_fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK)
+        self.keep_open = os.open(self.path, os.O_WRONLY)  # no end of file while the kernel has not opened it yet
+        self.lines: list[str] = []
+        self.flooded = False
+        self.channel = "missing"  # until the kernel says hello
+        self._seen: set[str] = set()
+        self._stop = False
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def exec_line(self) -> str:
+        """The kernel's start-up line: run kernel_trace.install on this channel (no name is left in the namespace)."""
+        tracer = Path(__file__).with_name("kernel_trace.py")
+        package = Path(__file__).resolve().parents[2]
+        return (f"__import__('runpy').run_path({str(tracer)!r}, run_name='billcode_grading_trace')['install']"
+                f"({str(self.path)!r}, {str(package)!r})")
+
+    def _read(self) -> None:
+        import select
+
+        pending = b""
+        while True:
+            ready, _, _ = select.select([self.read_fd], [], [], 0.1)
+            chunk = os.read(self.read_fd, 1 << 16) if ready else b""
+            if not chunk and self._stop:
+                break
+            *lines, pending = (pending + chunk).split(b"\n")
+            pending = pending[-4096:]  # a line without end cannot grow without limit
+            for raw in lines:
+                line = raw.decode("utf-8", "replace")[:1000]
+                if line in self._seen:
+                    continue
+                if len(self._seen) >= MAX_RECORDS:
+                    self.flooded = True
+                    continue
+                self._seen.add(line)
+                self.lines.append(line)
+
+    def check_channel(self) -> None:
+        """Before the kernel stops: is the descriptor it said hello from still this FIFO? (closed or replaced: no)"""
+        hello = next((l.split("\t") for l in self.lines if l.startswith("hello\t")), None)
+        if hello is None or len(hello) < 3:
+            return
+        try:
+            theirs, mine = os.stat(f"/proc/{int(hello[1])}/fd/{int(hello[2])}"), os.stat(self.path)
+            same = (theirs.st_dev, theirs.st_ino) == (mine.st_dev, mine.st_ino)
+        except (OSError, ValueError):
+            same = False
+        self.channel = "ok" if same else "closed"
+
+    def finish(self, nb: nbformat.NotebookNode) -> dict:
+        """Stop reading; the records, each with the indexes of the cells whose file it names."""
+        from ipykernel.compiler import get_tmp_hash_seed, murmur2_x86
+
+        os.close(self.keep_open)
+        self._stop = True
+        self._thread.join(timeout=5)
+        os.close(self.read_fd)
+        shutil.rmtree(self.folder, ignore_errors=True)
+        hello = next((l.split("\t") for l in self.lines if l.startswith("hello\t")), None)
+        cells_dir = hello[3] if hello and len(hello) > 3 else ""
+        where: dict[str, list[int]] = {}
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type == "code":
+                name = f"{cells_dir}{murmur2_x86(cell.source, get_tmp_hash_seed())}.py"
+                where.setdefault(name, []).append(index)
+        records = []
+        for line in self.lines:
+            fields = line.split("\t")
+            if len(fields) == 4 and fields[0] in ("call", "import", "hidden"):
+                records.append([*fields[:3], where.get(fields[3], [])])
+        return {"channel": self.channel if hello else "missing", "flooded": self.flooded, "records": records}
 
 
 class GradingClient(NotebookClient):
@@ -50,16 +153,24 @@ class GradingClient(NotebookClient):
     grace time (it ignores SIGINT) ends the run, instead of making every later cell wait out its own limit."""
 
     timeouts = 0
+    recorder: Recorder | None = None
 
     async def _async_handle_timeout(self, timeout, cell=None):
         self.timeouts += 1
         return await super()._async_handle_timeout(timeout, cell)
 
+    async def _async_cleanup_kernel(self):
+        if self.recorder is not None:
+            self.recorder.check_channel()
+        return await super()._async_cleanup_kernel()
+
 
 def run(path: Path, cell_timeout: int) -> tuple[nbformat.NotebookNode, dict]:
-    """Execute every cell (errors allowed, runaway cells interrupted); return the notebook and how the run went."""
+    """Execute every cell (errors allowed, runaway cells interrupted); return the notebook and how the run went,
+    with the record of the course code the cells loaded and called (kernel_trace)."""
     nb = nbformat.read(path, as_version=4)
     stopped = f"The cell ran for more than {cell_timeout} s and was stopped."
+    recorder = Recorder()
     client = GradingClient(
         nb, timeout=cell_timeout, kernel_name="python3", allow_errors=True, interrupt_on_timeout=True,
         error_on_timeout={"ename": "CellTimeoutError", "evalue": stopped, "traceback": [f"CellTimeoutError: {stopped}"]},
@@ -67,7 +178,9 @@ def run(path: Path, cell_timeout: int) -> tuple[nbformat.NotebookNode, dict]:
         record_timing=False, store_widget_state=False, startup_timeout=120,
         shutdown_kernel="immediate",  # the sandbox ends with the run: no need to wait for a polite exit
         resources={"metadata": {"path": str(path.parent)}},
+        extra_arguments=[f"--IPKernelApp.exec_lines={recorder.exec_line()}"],
     )
+    client.recorder = recorder
     try:
         client.execute()
         ending = "finished"
@@ -77,7 +190,7 @@ def run(path: Path, cell_timeout: int) -> tuple[nbformat.NotebookNode, dict]:
         ending = "interrupt-ignored"
     except Exception as err:  # the run itself failed; the grader still scores what it can
         ending = f"failed: {type(err).__name__}"
-    return nb, {"ending": ending, "timeouts": client.timeouts}
+    return nb, {"ending": ending, "timeouts": client.timeouts, "course_code": recorder.finish(nb)}
 
 
 def _not_dumpable() -> None:
