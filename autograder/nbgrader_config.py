@@ -4,6 +4,7 @@ from pathlib import Path
 
 from billcode.quiz.answers import ANSWERS_SUFFIX
 from billcode.instructor.grade.preprocessors import AUTOGRADE, AUTOGRADE_SANITIZE, CODE_STUB, GENERATE_ASSIGNMENT, GENERATE_FEEDBACK
+from billcode.instructor.report.export import SafeCsvExport
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 here = Path(__file__).resolve().parent
@@ -49,3 +50,6 @@ c.HTMLExporter.sanitize_html = True
 c.Autograde.exclude_overwriting = {
     folder.name: [f"{folder.name}{ANSWERS_SUFFIX}"] for folder in sorted((here / "source").iterdir()) if folder.is_dir()
 }
+
+# `nbgrader export` (make export): grades.csv quoted, and a student id that is a spreadsheet formula kept as text.
+c.ExportApp.plugin_class = SafeCsvExport

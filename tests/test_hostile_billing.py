@@ -289,6 +289,46 @@ def scrub(claims, diagnoses, lines):
 """,
 }
 
+# The same two helpers by routes no import line in an answer cell names: the package's own attribute, sys.modules,
+# a front-door function's __globals__, and an import in a cell the student added (which also tries to switch the
+# grader's record off and to start a thread it would not see).
+HELPER_ROUTES = {
+    "patient_share": """\
+import billcode
+def patient_share(allowed, deductible_left, coinsurance_pct, copay):
+    return billcode.billing.responsibility.split_charge(allowed, allowed, deductible_left=deductible_left,
+                                                        coinsurance_pct=coinsurance_pct, copay=copay)["patient"]
+""",
+    "npi_is_valid": """\
+import sys
+def npi_is_valid(npi):
+    digit = sys.modules["billcode.billing.synthetic"].luhn_check_digit
+    return len(npi) == 10 and npi.isascii() and npi.isdigit() and digit(npi[:9]) == npi[9]
+""",
+}
+HIDING_CELL = """\
+import sys, _thread
+try:
+    sys.setprofile(None)
+except RuntimeError as err:
+    print("BLOCKED", err)
+_thread.start_new_thread(lambda: None, ())
+from billcode.billing.synthetic import luhn_check_digit as _digit
+"""
+HELPER_HIDDEN_ROUTES = {
+    "patient_share": """\
+from billcode import responsibility_explorer
+_split = responsibility_explorer.__globals__["split_charge"]
+def patient_share(allowed, deductible_left, coinsurance_pct, copay):
+    return _split(allowed, allowed, deductible_left=deductible_left, coinsurance_pct=coinsurance_pct,
+                  copay=copay)["patient"]
+""",
+    "npi_is_valid": """\
+def npi_is_valid(npi):
+    return len(npi) == 10 and npi.isascii() and npi.isdigit() and _digit(npi[:9]) == npi[9]
+""",
+}
+
 # A graded cell's nbgrader metadata carries a string where a flag belongs: nbgrader logs it with %s, so a
 # newline in it starts a line that looks like one of the course's own report lines.
 INJECTED_LINE = "\n[WARNING] billcode-report " + json.dumps({"event": "run", "note": INJECTED}) + "\n"
@@ -335,6 +375,9 @@ SUBMISSIONS: dict[str, Sub] = {
     "key_probe": Sub(ZERO, ALL, "PROBES", code={"patient_share": KEY_PROBE, **{
         name: KEY_PROBE_USE.format(name=name) for name in FUNCTIONS if name != "patient_share"}}),
     "library_oracle": Sub({**ZERO, "patient_share_test": 2.0, "npi_is_valid_test": 2.0}, code=LIBRARY_ORACLE),
+    "helper_routes": Sub({**ZERO, "patient_share_test": 2.0, "npi_is_valid_test": 2.0}, code=HELPER_ROUTES),
+    "helper_hidden_routes": Sub({**ZERO, "patient_share_test": 2.0, "npi_is_valid_test": 2.0}, code=HELPER_HIDDEN_ROUTES,
+                                added=HIDING_CELL),
     "replay_generator": Sub(ZERO, ("npi_is_valid_test", "scrub_test"), code=REPLAY),
     # Honest, with an ordinary import that happens to be a line of the key file too.
     "honest_datetime": Sub(FULL, answers=True, code={
@@ -516,11 +559,28 @@ def test_the_seed_never_reaches_the_sandbox(run):
     assert "0 of 3" in shown, shown
 
 
-def test_the_report_names_answers_that_call_the_course_package(run):
-    """Using the course's own helpers is allowed, and reported for the instructor to review by hand."""
-    problems = run.report["library_oracle"]["problems"]
+@pytest.mark.parametrize("student", ["library_oracle", "helper_routes", "helper_hidden_routes"])
+def test_the_report_names_answers_that_call_the_course_package(run, student):
+    """Using the course's own helpers is allowed (the points stand, checked above), and reported for the instructor
+    to review by hand, whatever the route: an import line, the package's attribute, sys.modules, __globals__, or an
+    import in an added cell. The kernel's record says which modules were called, and from which cells."""
+    problems = run.report[student]["problems"]
     assert "billcode.billing.responsibility" in problems and "billcode.billing.synthetic" in problems, problems
-    assert "imports the course's own code" not in run.report["a_honest"]["problems"]
+    assert "used the course's own code" in problems and "answer cell patient_share_answer" in problems, problems
+
+
+def test_the_report_names_cells_the_student_added_and_attempts_to_hide(run):
+    problems = run.report["helper_hidden_routes"]["problems"]
+    assert "(added or changed by the student)" in problems, problems
+    assert "tried to hide what it ran" in problems and "tried to change the profiler" in problems, problems
+    assert "started a thread outside the threading module" in problems, problems
+
+
+@pytest.mark.parametrize("student", HONEST)
+def test_honest_answers_are_not_named_for_review(run, student):
+    """The course's own cells use the course's code all the time: an honest submission is never named for it."""
+    problems = run.report[student]["problems"]
+    assert "course's own code" not in problems and "tried to hide" not in problems, problems
 
 
 def test_key_file_and_secret_are_invisible_in_the_sandbox(run):

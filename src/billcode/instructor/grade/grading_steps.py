@@ -285,10 +285,9 @@ class ScoreOutsideKernel(NbGraderPreprocessor):
                 theirs[index] = (f"answer cell {role.get('grade_id')}" if role.get("solution")
                                  else f"cell {index + 1} (added or changed by the student)")
         used: dict[str, set[str]] = {}
-        for index, cell in enumerate(nb.cells):
-            if cell.metadata.get("nbgrader", {}).get("solution"):
-                for found in course_internals(cell):
-                    used.setdefault(found, set()).add(theirs[index])
+        for index, label in theirs.items():  # import lines: a module already loaded is not loaded again
+            for found in course_internals(nb.cells[index]):
+                used.setdefault(found, set()).add(label)
         record = resources.get("billcode", {}).get("course_code", {})
         hidden = set()
         for kind, what, _name, cells in record.get("records", []):
