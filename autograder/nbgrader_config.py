@@ -4,6 +4,7 @@ from pathlib import Path
 
 from billcode.quiz.answers import ANSWERS_SUFFIX
 from billcode.instructor.grade.preprocessors import AUTOGRADE, AUTOGRADE_SANITIZE, CODE_STUB, GENERATE_ASSIGNMENT, GENERATE_FEEDBACK
+from billcode.instructor.grade.collect import SafeExchangeCollect
 from billcode.instructor.report.export import SafeCsvExport
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
@@ -53,3 +54,8 @@ c.Autograde.exclude_overwriting = {
 
 # `nbgrader export` (make export): grades.csv quoted, and a student id that is a spreadsheet formula kept as text.
 c.ExportApp.plugin_class = SafeCsvExport
+
+# `nbgrader collect` (and the formgrader's Collect button): a folder in the exchange's inbound/ is collected only if
+# the student it names handed it in (its owner), and one whose name or time does not parse is skipped and named,
+# instead of stopping everyone's collection (billcode/instructor/grade/collect.py).
+c.ExchangeFactory.collect = SafeExchangeCollect
