@@ -313,7 +313,19 @@ try:
 except RuntimeError as err:
     print("BLOCKED", err)
 _thread.start_new_thread(lambda: None, ())
+try:
+    import gc
+    gc.get_objects()
+except RuntimeError as err:
+    print("BLOCKED", err)
 from billcode.billing.synthetic import luhn_check_digit as _digit
+# The course's own setup cell, run from here: the recorder is off while the kernel runs that cell at the top level,
+# and must stay on for what this cell does next in the same statement (a call no import line names).
+import billcode
+def _quietly():
+    get_ipython().run_cell(@SETUP@)
+    return billcode.amounts.parse_amount("1.00")
+_quietly()
 """
 HELPER_HIDDEN_ROUTES = {
     "patient_share": """\
@@ -393,7 +405,9 @@ ATTACKERS = sorted(s for s, sub in SUBMISSIONS.items() if sub.attacked)
 # --- building and grading the corpus -------------------------------------------------------------------------
 
 def fill(source: str, root: Path, student: str, empty: Path) -> str:
+    setup = cell_by_id(nbformat.read(root / "release" / A / NOTEBOOK, 4), "setup").source
     text = (source.replace("@ROOT@", str(root)).replace("@REPO_KEYS@", str(AUTOGRADER / "keys" / f"{A}.py"))
+            .replace("@SETUP@", repr(setup))
             .replace("@EXAMPLES@", repr(EXAMPLES)).replace("@INJECTED@", INJECTED))
     if "@GUESS@" in text:
         guess = public_seed_guess(student, empty)
@@ -570,10 +584,14 @@ def test_the_report_names_answers_that_call_the_course_package(run, student):
 
 
 def test_the_report_names_cells_the_student_added_and_attempts_to_hide(run):
+    """The added cell's own calls are named (billcode.amounts, after it ran a course cell from inside itself, which
+    leaves the recorder on), and its attempts to switch the record off, search the interpreter's objects and start
+    a thread unseen are refused or named."""
     problems = run.report["helper_hidden_routes"]["problems"]
-    assert "(added or changed by the student)" in problems, problems
+    assert "(added or changed by the student)" in problems and "billcode.amounts" in problems, problems
     assert "tried to hide what it ran" in problems and "tried to change the profiler" in problems, problems
     assert "started a thread outside the threading module" in problems, problems
+    assert "searched the interpreter's objects" in problems, problems
 
 
 @pytest.mark.parametrize("student", HONEST)

@@ -169,8 +169,9 @@ class SandboxedExecute(NbGraderPreprocessor):
             handed = {"label": resources["billcode"]["label"], "cases": resources["billcode"]["encoded"]}
             (work / GRADING_FILE).write_text(json.dumps(handed), encoding="utf-8")
             result = run_isolated(
-                work, [sys.executable, "-m", "billcode.instructor.grade.run_notebook", f"{{folder}}/{name}.ipynb", "--out-fd", "{out_fd}",
-                       "--cell-timeout", str(self.cell_timeout), "--copy-from", "{input}"],
+                work, [sys.executable, "-m", "billcode.instructor.grade.run_notebook", f"{{folder}}/{name}.ipynb",
+                       "--out-fd", "{out_fd}", "--cell-timeout", str(self.cell_timeout), "--copy-from", "{input}",
+                       "--quiet-cells", ",".join(map(str, self._quiet_cells(nb, resources)))],
                 timeout=self.notebook_timeout, forbidden=[Path(self.course_root or folder)],
             )
         how = self._merge(nb, result.output) if not result.timed_out else {"ending": "notebook-timeout"}
@@ -179,6 +180,14 @@ class SandboxedExecute(NbGraderPreprocessor):
                timeouts=how.get("timeouts", 0), cell_timeout=self.cell_timeout,
                dropped_outputs=how.get("dropped_outputs", 0))
         return nb, resources
+
+    def _quiet_cells(self, nb, resources: dict) -> list[int]:
+        """The course's own code cells, as released, that are neither answers nor tests: the kernel's record of the
+        course code is off while they run (it is the course using itself, and recording slows every line)."""
+        root = Path(self.course_root or resources["metadata"]["path"])
+        released = released_sources(root, resources["nbgrader"]["assignment"], resources["nbgrader"]["notebook"])
+        return [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code" and ("code", cell.source) in released
+                and not any(cell.metadata.get("nbgrader", {}).get(role) for role in ("solution", "grade"))]
 
     def _function_inputs(self, name: str, resources: dict) -> dict:
         """This student's inputs for each graded function of the notebook, encoded for the sandbox and decoded here."""

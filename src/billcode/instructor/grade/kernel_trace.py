@@ -11,8 +11,10 @@ the modules in the report when the cell is the student's.
 
 Student code runs in the same process, so the record is made hard to hide rather than impossible: the profiler
 cannot be replaced (sys.setprofile and sys.settrace are refused by an audit hook, which Python cannot remove),
-threads get it too, and code compiled under the name of a course, library or cell file, a program started from a
-cell, a thread started outside `threading` and a closed or replaced channel are all reported as attempts to hide.
+threads get it too, searching the interpreter's objects (gc) is refused, and code compiled under the name of a
+course, library or cell file, ctypes, a program started from a cell, a thread started outside `threading` and a
+closed or replaced channel are all reported as attempts to hide. What it cannot see: code that rewrites the
+interpreter's memory (ctypes), which is named but not stopped.
 
 Only the standard library: it runs in the student's kernel, which must not import the instructor's tools.
 """
@@ -24,8 +26,13 @@ import threading
 SEP = "\t"
 
 
-def install(channel: str, package: str) -> None:
-    """Start recording into the FIFO `channel` what cells run of the course package at `package` (its folder)."""
+def install(channel: str, package: str, quiet: tuple = ()) -> None:
+    """Start recording into the FIFO `channel` what cells run of the course package at `package` (its folder).
+
+    `quiet` names (by ipykernel's cell file name) the course's own cells that are neither answers nor tests: while
+    the kernel runs one of them at the top level, the recorder is off (Python 3.11 runs every line slower while a
+    profiler is set: 03's search index took 65% longer). A cell run from inside another keeps it on.
+    """
     import _thread
     import weakref
 
@@ -127,9 +134,19 @@ def install(channel: str, package: str) -> None:
             frame = frame.f_back
         return frame
 
+    hooks: dict = {}
+
     def audit(event: str, args: tuple) -> None:
+        if event == "exec":
+            code = args[0] if args else None
+            if getattr(code, "co_filename", "").startswith(cells):
+                hooks["at_cell"](code)
+            return
         if event in ("sys.setprofile", "sys.settrace"):
-            if sys._getframe(1).f_code is bootstrap and threading._profile_hook is profile:
+            caller = sys._getframe(1).f_code
+            if event == "sys.setprofile" and caller is hooks["switching"]:
+                return  # the recorder itself, around a quiet course cell
+            if caller is bootstrap and threading._profile_hook is profile:
                 return  # threading giving a new thread the recorder
             emit("hidden", f"tried to change the profiler ({event})", "", responsible(sys._getframe(1))[1])
             raise RuntimeError("grading: the grader's profiler stays in place while the notebook is graded")
@@ -143,12 +160,36 @@ def install(channel: str, package: str) -> None:
                 frame = first_outside_stdlib(sys._getframe(1))
                 if frame is not None and kind(frame.f_code.co_filename) == "cell":
                     emit("hidden", "compiled code under the name of another file", "", frame.f_code.co_filename)
+        elif event in ("gc.get_objects", "gc.get_referrers", "gc.get_referents"):
+            frame = first_outside_stdlib(sys._getframe(1))
+            if frame is not None and kind(frame.f_code.co_filename) == "cell":
+                emit("hidden", "searched the interpreter's objects", "", frame.f_code.co_filename)
+                raise RuntimeError("grading: the interpreter's objects cannot be searched while the notebook is graded")
+        elif event.startswith("ctypes."):
+            frame = first_outside_stdlib(sys._getframe(1))
+            if frame is not None and kind(frame.f_code.co_filename) == "cell":
+                emit("hidden", "used ctypes", "", frame.f_code.co_filename)
         elif event in ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn"):
             frame = first_outside_stdlib(sys._getframe(1))
             if frame is not None and kind(frame.f_code.co_filename) == "cell":
                 emit("hidden", "started another program", "", frame.f_code.co_filename)
 
+    quiet_files = frozenset(cells + name for name in quiet)
+
+    def switch(on: bool) -> None:
+        sys.setprofile(profile if on else None)
+
+    switching = switch.__code__
+
+    def at_cell(code) -> None:
+        """The kernel is about to run a cell's code: the recorder off for a quiet course cell run at the top level."""
+        if code.co_filename in quiet_files and responsible(sys._getframe(2))[0] != "cell":
+            switch(False)
+        elif sys.getprofile() is not profile:
+            switch(True)
+
     emit("hello", str(os.getpid()), str(fd), cells)
     sys.setprofile(profile)
     threading.setprofile(profile)
+    hooks.update(switching=switching, at_cell=at_cell)
     sys.addaudithook(audit)  # last: from here on, nothing can set another profiler

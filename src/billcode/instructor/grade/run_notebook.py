@@ -1,6 +1,7 @@
 """Run a submitted notebook's cells and hand the executed notebook back on a file descriptor.
 
     python -m billcode.instructor.grade.run_notebook NOTEBOOK --out-fd N [--cell-timeout S] [--copy-from DIR]
+        [--quiet-cells I,J,...]
 
 The grader starts this inside the grading sandbox (billcode.instructor.grade.sandbox). The kernel it starts does not
 inherit the descriptor, so student code cannot write to it; the grader treats what comes back as untrusted
@@ -84,12 +85,13 @@ class Recorder:
         self._thread = threading.Thread(target=self._read, daemon=True)
         self._thread.start()
 
-    def exec_line(self) -> str:
-        """The kernel's start-up line: run kernel_trace.install on this channel (no name is left in the namespace)."""
+    def exec_line(self, quiet: tuple[str, ...] = ()) -> str:
+        """The kernel's start-up line: run kernel_trace.install on this channel (no name is left in the namespace),
+        with the file names of the quiet course cells (kernel_trace.install)."""
         tracer = Path(__file__).with_name("kernel_trace.py")
         package = Path(__file__).resolve().parents[2]
         return (f"__import__('runpy').run_path({str(tracer)!r}, run_name='billcode_grading_trace')['install']"
-                f"({str(self.path)!r}, {str(package)!r})")
+                f"({str(self.path)!r}, {str(package)!r}, {quiet!r})")
 
     def _read(self) -> None:
         import select
@@ -126,8 +128,6 @@ class Recorder:
 
     def finish(self, nb: nbformat.NotebookNode) -> dict:
         """Stop reading; the records, each with the indexes of the cells whose file it names."""
-        from ipykernel.compiler import get_tmp_hash_seed, murmur2_x86
-
         os.close(self.keep_open)
         self._stop = True
         self._thread.join(timeout=5)
@@ -138,7 +138,7 @@ class Recorder:
         where: dict[str, list[int]] = {}
         for index, cell in enumerate(nb.cells):
             if cell.cell_type == "code":
-                name = f"{cells_dir}{murmur2_x86(cell.source, get_tmp_hash_seed())}.py"
+                name = f"{cells_dir}{cell_file(cell.source)}"
                 where.setdefault(name, []).append(index)
         records = []
         for line in self.lines:
@@ -165,10 +165,19 @@ class GradingClient(NotebookClient):
         return await super()._async_cleanup_kernel()
 
 
-def run(path: Path, cell_timeout: int) -> tuple[nbformat.NotebookNode, dict]:
+def cell_file(source: str) -> str:
+    """The name ipykernel gives the file of a cell with this source (in its folder of cells)."""
+    from ipykernel.compiler import get_tmp_hash_seed, murmur2_x86
+
+    return f"{murmur2_x86(source, get_tmp_hash_seed())}.py"
+
+
+def run(path: Path, cell_timeout: int, quiet: list[int] = ()) -> tuple[nbformat.NotebookNode, dict]:
     """Execute every cell (errors allowed, runaway cells interrupted); return the notebook and how the run went,
-    with the record of the course code the cells loaded and called (kernel_trace)."""
+    with the record of the course code the cells loaded and called (kernel_trace; not while the kernel runs one of
+    the `quiet` cells, the course's own that are neither answers nor tests)."""
     nb = nbformat.read(path, as_version=4)
+    quiet_files = tuple(sorted({cell_file(nb.cells[i].source) for i in quiet if 0 <= i < len(nb.cells)}))
     stopped = f"The cell ran for more than {cell_timeout} s and was stopped."
     recorder = Recorder()
     client = GradingClient(
@@ -178,7 +187,7 @@ def run(path: Path, cell_timeout: int) -> tuple[nbformat.NotebookNode, dict]:
         record_timing=False, store_widget_state=False, startup_timeout=120,
         shutdown_kernel="immediate",  # the sandbox ends with the run: no need to wait for a polite exit
         resources={"metadata": {"path": str(path.parent)}},
-        extra_arguments=[f"--IPKernelApp.exec_lines={recorder.exec_line()}"],
+        extra_arguments=[f"--IPKernelApp.exec_lines={recorder.exec_line(quiet_files)}"],
     )
     client.recorder = recorder
     try:
@@ -210,6 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out-fd", type=int, required=True)
     parser.add_argument("--cell-timeout", type=int, default=30)
     parser.add_argument("--copy-from", type=Path, help="copy this folder's files next to the notebook first")
+    parser.add_argument("--quiet-cells", default="", help="indexes of the course's own cells the recorder skips")
     args = parser.parse_args(argv)
     if args.copy_from and args.copy_from.resolve() != args.notebook.parent.resolve():
         for item in args.copy_from.iterdir():
@@ -218,7 +228,8 @@ def main(argv: list[str] | None = None) -> int:
     os.set_inheritable(args.out_fd, False)
     _not_dumpable()
     out = os.fdopen(args.out_fd, "w", encoding="utf-8")
-    nb, how = run(args.notebook, args.cell_timeout)
+    quiet = [int(i) for i in args.quiet_cells.split(",") if i.strip().isdigit()]
+    nb, how = run(args.notebook, args.cell_timeout, quiet)
     how["dropped_outputs"] = trim_outputs(nb)
     nb.metadata["billcode_run"] = how
     out.write(nbformat.writes(nb))
