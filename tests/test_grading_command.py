@@ -28,13 +28,17 @@ def test_report_events_come_only_from_the_course_steps_never_from_a_log():
     mine = {"nbgrader": {"assignment": "01_overview", "student": "sam"}}
     other = {"nbgrader": {"assignment": "01_overview", "student": "kim"}}
     take_events("01_overview", "sam")
+    report(log, other, event="run", isolated=False, note="kim's note")  # another submission's: never sam's
     report(log, mine, event="run", isolated=True, ending="finished", timeouts=2, cell_timeout=30)
-    report(log, other, event="run", isolated=False, note="kim's note")  # another submission's: not sam's
     outcome = Outcome("01_overview", "sam")
     read_events(take_events("01_overview", "sam"), outcome)
     assert outcome.isolated is True
     assert outcome.problems == ["2 cell(s) ran past the 30 s time limit and were interrupted"]
     assert take_events("01_overview", "kim") == []  # taken events are gone, the rest dropped with them
+    for _ in range(3):  # nobody takes them (the formgrader's own autograde): one submission's at most are kept
+        report(log, other, event="run")
+        report(log, mine, event="run")
+    assert len(take_events("01_overview", "sam")) == 1
     assert not hasattr(autograde, "read_log")
 
 
