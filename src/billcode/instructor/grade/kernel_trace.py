@@ -102,7 +102,7 @@ def install(channel: str, package: str, quiet: tuple = ()) -> None:
         return name.removesuffix(".py").removesuffix(os.sep + "__init__").replace(os.sep, ".")
 
     def thread_started(frame) -> None:
-        """Thread.start: remember which cell started the thread, and keep the recorder in the new thread."""
+        """Thread.start (the recorder is on): remember which cell started the thread, and give it the recorder."""
         origins[frame.f_locals.get("self")] = responsible(frame.f_back)
         if threading._profile_hook is not profile or threading.Thread._bootstrap_inner.__code__ is not bootstrap:
             threading._profile_hook = profile
@@ -177,6 +177,7 @@ def install(channel: str, package: str, quiet: tuple = ()) -> None:
     quiet_files = frozenset(cells + name for name in quiet)
 
     def switch(on: bool) -> None:
+        threading.setprofile(profile if on else None)  # threads a course cell starts (03's search index) too
         sys.setprofile(profile if on else None)
 
     switching = switch.__code__
