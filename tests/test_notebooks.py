@@ -231,9 +231,10 @@ def test_nbgrader_lists_are_nbgraders_defaults_plus_ours():
     default = GenerateAssignment.class_traits()["preprocessors"].default()
     assert ext.GENERATE_ASSIGNMENT == [ext.RemoveInstructorCells, ext.ApplyClassParams, ext.ClearRunMetadata, *default]
     ours = {"OverwriteCells": "RestoreCellsFromGradebook", "DeduplicateIds": "KeepFirstOfEachCell", "Execute": "SandboxedExecute",
-            "CheckCellMetadata": "CheckCellMetadataCompiled"}
+            "CheckCellMetadata": "CheckCellMetadataCompiled", "ClearMetadataPreprocessor": "KeepGradingMetadata"}
     sanitize = Autograde.class_traits()["sanitize_preprocessors"].default()
-    assert [p.__name__ for p in ext.AUTOGRADE_SANITIZE] == [ours.get(p.__name__, p.__name__) for p in sanitize]
+    assert [p.__name__ for p in ext.AUTOGRADE_SANITIZE] == [sanitize[0].__name__, "KeepGradingMetadata",
+                                                            *(ours.get(p.__name__, p.__name__) for p in sanitize[1:])]
     autograde = [ours.get(p.__name__, p.__name__) for p in Autograde.class_traits()["autograde_preprocessors"].default()]
     at = autograde.index("SaveAutoGrades")
     assert [p.__name__ for p in ext.AUTOGRADE] == [*autograde[:at], "ScoreOutsideKernel", "DropAddedCellOutputs",
