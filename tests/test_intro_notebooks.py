@@ -329,3 +329,15 @@ def test_01_contradictions_and_quotes_are_the_articles_own_words():
     assert len(quoted) >= 8
     for phrase in quoted:
         assert phrase.lower() in text, phrase
+
+
+def test_01_tuition_explorer_speaks_of_a_single_figure_as_one_price():
+    """'about USD 3,460' is one price: the explorer does not talk of its 'low end' or its 'whole range'."""
+    from billcode.careers.tuition import budget_fit, fit_table
+
+    assert budget_fit(3000, 3460, 3460) == "Short by $460.00"
+    assert budget_fit(3460, 3460, 3460) == "Covers it"
+    single = fit_table(3000).set_index("program").loc["Community college certificate", "your_budget"]
+    assert single == "Short by $460.00"
+    assert budget_fit(3000, 1200, 3000) == "Covers the whole range"  # a range keeps its wording
+
