@@ -341,3 +341,13 @@ def test_01_tuition_explorer_speaks_of_a_single_figure_as_one_price():
     assert single == "Short by $460.00"
     assert budget_fit(3000, 1200, 3000) == "Covers the whole range"  # a range keeps its wording
 
+
+
+def test_01_coder_steps_check_gives_a_message_when_the_answer_cell_is_lost(monkeypatch, tmp_path):
+    """The graded check finds coder_steps by name: with no such name (a lost or failed cell) it says so, no NameError."""
+    cell = next(c for c in master(OVERVIEW).cells if grade_id(c) == "coder_steps_test")
+    assert "lookup=True" in cell.source and not re.search(r"\bcoder_steps\b(?!\")", cell.source)
+    shown = _notices(monkeypatch, tmp_path)
+    exec(compile(cell.source, "coder_steps_test", "exec"), {})  # a fresh namespace: no coder_steps anywhere
+    notice = " ".join(shown)
+    assert "not done yet" in notice and "no coder_steps" in notice.replace("`", ""), notice
