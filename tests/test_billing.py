@@ -601,6 +601,9 @@ MISTAKES = [
     ("bucket", ["if days <= 120:", "    return 91-120"], "returned a whole number, not text", 1, "in quotes"),
     ("bucket", ["if days <= 120:", '    return "91 - 120"'], "example", 3, "no spaces"),
     ("bucket", ["if days < 100:", '    return "91-120"'], "example", 3, "`<=` keeps it"),
+    ("npi_is_valid", ["if double:", "    value = value * 2"], "example", 2, "take 9 away"),
+    ("npi_is_valid", ["if double:", "    value * 2", "    if value > 9:", "        value - 9"], "example", 2,
+     "on its own changes nothing"),  # the spreadsheet habit: a formula with no name, which does nothing
 ]
 
 
