@@ -6,8 +6,8 @@ One entry per graded cell of the master, named by its nbgrader grade_id:
 - FunctionCheck(name, reference, explanation) for a function exercise: the student's function is run, in the
   sandbox, on inputs the grader picks for that student; each result must equal reference(*inputs), computed here.
 
-npi_is_valid is the reference of the notebook's optional stretch exercise (practice, never graded): the tests
-check the notebook's worked examples against it.
+bucket and npi_is_valid are the references of the notebook's optional stretch exercises (practice, never graded):
+the tests check the notebook's worked examples against them.
 """
 
 from billcode.instructor.keys import FunctionCheck, QuizKey
@@ -26,17 +26,12 @@ def pointer_problem(pointers, letters):
     return pointers == "" or len(pointers) > 4 or any(p not in letters for p in pointers)
 
 
-def patient_part(group, amount):
-    """Only patient-responsibility (PR) adjustments go to the patient."""
-    return amount if group == "PR" else 0.0
-
-
 def bucket(days):
-    """The aging bucket of a balance `days` old: 0-30, 31-60, 61-90, 91-120 or 120+."""
+    """The aging bucket of a balance `days` old: 0-30, 31-60, 61-90, 91-120 or 121+."""
     for upper, label in ((30, "0-30"), (60, "31-60"), (90, "61-90"), (120, "91-120")):
         if days <= upper:
             return label
-    return "120+"
+    return "121+"
 
 
 def npi_is_valid(npi):
@@ -71,8 +66,9 @@ def graded(params: dict) -> dict:
         ),
         "test_bl_g3": QuizKey(
             "bl-g3", round(payments / 600, 1),
-            f"Net collection rate = payments ÷ (charges − contractual adjustments) = {payments:,.0f} ÷ "
-            f"(100,000 − 40,000) = {payments / 600:.1f}%. The benchmark commonly quoted (attributed to MGMA) is 95% or more.",
+            f"Net collection rate = payments / (charges - contractual adjustments) * 100 = {payments:,.0f} / "
+            f"(100,000 - 40,000) * 100 = {payments / 600:.1f}%. The benchmark commonly quoted (attributed to MGMA) is "
+            "95% or more.",
         ),
         "patient_share_test": FunctionCheck(
             "patient_share", patient_share,
@@ -82,17 +78,7 @@ def graded(params: dict) -> dict:
         ),
         "pointer_problem_test": FunctionCheck(
             "pointer_problem", pointer_problem,
-            "A line's box 24E is a problem when it is blank, when it has more than four pointers (the rule you "
-            "write: if len(pointers) > 4: return True), or when a pointer names a letter box 21 does not fill.",
-        ),
-        "patient_part_test": FunctionCheck(
-            "patient_part", patient_part,
-            "Only group PR (patient responsibility) goes to the patient: return the amount for PR, 0.0 for CO, OA "
-            "and PI.", tolerance=0.01,
-        ),
-        "bucket_test": FunctionCheck(
-            "bucket", bucket,
-            "After the rules for 0-30, 31-60 and 61-90: if days <= 120, return \"91-120\"; anything older falls "
-            "through to \"120+\".",
+            "A line's box 24E is a problem when it is blank, when it has more than four pointers (the line you "
+            "write: too_many = len(pointers) > 4), or when a pointer names a letter box 21 does not fill.",
         ),
     }
