@@ -9,6 +9,7 @@ import math
 import re
 import runpy
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -308,8 +309,12 @@ def test_the_course_835_posts_and_balances():
     c1007 = era[era["claim_id"] == "C1007"]
     assert round(c1007.loc[c1007["group"] == "PR", "amount"].sum(), 2) == 12.81
     assert round(c1007.loc[c1007["group"] == "CO", "amount"].sum(), 2) == 54.90
-    bank = {i["id"]: i for i in load_bank("02_billing")["items"]}
-    assert bank["bl-p12"]["key"] == 12.81
+    from billcode.instructor.keys import load_graded
+    from billcode.quiz.params import choose_params
+
+    graded = load_graded(Path(__file__).resolve().parents[1] / "autograder", "02_billing",
+                         choose_params(load_bank("02_billing"), None))
+    assert graded["test_bl_g4"].key == 12.81  # Question 2: posting C1007 by hand, graded
 
 
 def test_remittance_and_posting_tables_show_money_to_the_cent():

@@ -46,6 +46,16 @@ def npi_is_valid(npi):
     return (10 - total % 10) % 10 == int(npi[9])
 
 
+def patient_rows(claim_id: str) -> float:
+    """What a claim's 835 rows put on the patient's statement: its PR adjustments (computed from the course's 835)."""
+    from billcode.billing.x12 import read_835
+    from billcode.data import data_path
+
+    era = read_835(data_path("billing/remittance_835.x12").read_text())
+    rows = era[(era["claim_id"] == claim_id) & (era["group"] == "PR")]
+    return round(float(rows["amount"].sum()), 2)
+
+
 def graded(params: dict) -> dict:
     """What each graded cell checks, for this class's numbers (params, chosen at release)."""
     payments = params["bl-g3"]["payments"]
@@ -63,6 +73,12 @@ def graded(params: dict) -> dict:
             "acceptance report); without it, write it off, and the patient may not be billed. PR-1 (deductible): "
             "bill the patient. CO-16 with M76 (missing or invalid diagnosis): correct the claim and resubmit. "
             "OA-18 (exact duplicate): nothing to do, the first claim is the one being paid.",
+        ),
+        "test_bl_g4": QuizKey(
+            "bl-g4", patient_rows("C1007"),
+            "Only the rows whose group code is PR (patient responsibility) go on the patient's statement: C1007's three "
+            "PR-2 coinsurance rows, 9.80 + 2.45 + 0.56 = 12.81. Its CO-45 rows are the contractual write-off, which "
+            "the patient may not be billed.",
         ),
         "test_bl_g3": QuizKey(
             "bl-g3", round(payments / 600, 1),
