@@ -408,7 +408,11 @@ def test_the_plan_builder_explains_a_bad_date_and_keeps_the_fields(tmp_path):
     assert "Saved" in builder.save() and "Download my_plan.md" in builder.status.value
     assert "Your answers point to billing" in (tmp_path / PLAN_FILE).read_text()
     assert json.loads((tmp_path / PLAN_DATA).read_text())["assessment"]["reasons"]
-    assert PlanBuilder(None, tmp_path).texts["program"].value == "Sample College"  # filled in next time
+    assert "earlier plan is kept" not in builder.status.value  # nothing was there before
+    builder.texts["program"].value = "Other College"
+    assert "Your earlier plan is kept as my_plan.previous.md" in builder.save()  # the trials missed it on screen
+    assert "Sample College" in (tmp_path / "my_plan.previous.md").read_text()
+    assert PlanBuilder(None, tmp_path).texts["program"].value == "Other College"  # filled in next time
 
 
 def test_written_answers_form_no_links_or_html():
