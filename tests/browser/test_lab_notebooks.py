@@ -199,7 +199,7 @@ def check_practice_questions(page: Page, nb, results, axe_js) -> None:
         report = page.locator(".bc-mastery-report")
         report.get_by_role("button", name="Update report").click()
         # Practice code exercises count too: Run All ran their checks (the master's solutions, the release's stubs).
-        exercises = [e for e in (nb.bank or {}).get("exercises", []) if e.get("mode") == "practice"]
+        exercises = tried_on_run_all(nb, [e for e in (nb.bank or {}).get("exercises", []) if e.get("mode") == "practice"])
         expect(report.locator("caption")).to_contain_text(f"({len(practice) + len(exercises)} so far)")
 
     # Feedback of every kind is on screen now: check it for contrast and roles too.
@@ -209,6 +209,31 @@ def check_practice_questions(page: Page, nb, results, axe_js) -> None:
         violations = run_axe(page, axe_js)
     save_axe_report(results / f"{nb.id}-practice-axe.json", violations)
     assert not serious(violations), f"axe (serious/critical) in {nb.id}:\n{describe(serious(violations))}"
+
+
+def tried_on_run_all(nb, exercises: list[dict]) -> list[dict]:
+    """The practice code exercises whose check, run by Run All, records a first try: every one in a master (its
+    solutions run); in a student copy only those whose starting code returns an answer, since a stub that leaves a
+    name unset (an unwritten scaffold) is no try."""
+    if not nb.student:
+        return exercises
+    from billcode.exercises import EXERCISES
+    from billcode.quiz.checks import problem_kind, run_cases
+
+    tried = []
+    for entry in exercises:
+        if entry["name"] not in EXERCISES:  # a practice value (check_value): counted as before
+            tried.append(entry)
+            continue
+        cell = next(c for _, c in nb.code()
+                    if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == f"{entry['name']}_answer")
+        namespace: dict = {}
+        exec("".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"], namespace)
+        exercise = EXERCISES[entry["name"]]
+        errors = [r["error"] for r in run_cases(exercise, namespace[entry["name"]], exercise.cases("example")) if "error" in r]
+        if not errors or problem_kind(errors[0]) != "unwritten":
+            tried.append(entry)
+    return tried
 
 
 # Rendering problems reported to the course author, per notebook stem: while listed here they give a
