@@ -40,9 +40,14 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
-	# Pin the notebook kernel to this environment's Python, so it always finds the course package.
-	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)" >/dev/null
 	touch $(STAMP)
+
+# Pin the notebook kernel to this environment's Python, so it always finds the course package. Its display name is
+# the one the notebooks carry, so opening a notebook does not change it (an older .venv is re-registered too).
+KERNEL := $(VENV)/.kernel-python3
+$(KERNEL): $(STAMP) Makefile
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)" >/dev/null
+	touch $(KERNEL)
 
 # axe-core for the browser accessibility checks (npm). Without it the axe checks are skipped with a warning
 # (and fail under CI=true, where .ci/run installs npm).
@@ -52,7 +57,7 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 	  cd tests/browser && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/axe-core/axe.min.js; \
 	else echo "npm not found: the browser accessibility checks will be skipped (apt-get install npm)"; fi
 
-install: $(STAMP)
+install: $(STAMP) $(KERNEL)
 
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 

@@ -7,6 +7,7 @@ import json
 import re
 import runpy
 
+import nbformat
 import pytest
 
 from billcode.coding.codes import icd10cm_billable, icd10cm_exists, normalize_code
@@ -132,10 +133,10 @@ def test_x_fills_a_place_only_where_the_code_set_has_nothing_more(subcategory, s
 @pytest.mark.parametrize("seed", ["example", "s1", "another student"])
 def test_with_seventh_is_only_given_codes_that_go_as_far_as_the_code_set(seed):
     """Every code with_seventh gets has only 7th-character codes below it (its 6th character, if any, chosen)."""
-    from billcode.coding.codes import _icd
+    import simple_icd_10_cm as cm
 
     for code, _seventh in EXERCISES["with_seventh"].cases(seed):
-        children = _icd().get_children(code)
+        children = cm.get_children(code)
         assert children and all(len(c.replace(".", "")) == 7 for c in children), (code, children)
 
 
@@ -197,6 +198,8 @@ def test_the_visit_time_table_gives_each_level_a_range_without_gaps():
 
 BANK = load_bank("03_coding")
 ENTRIES = {e["name"]: e for e in BANK["exercises"]}
+MASTER_PATH = AUTOGRADER / "source" / "03_coding" / "03_coding.ipynb"
+MASTER = nbformat.read(MASTER_PATH, 4)
 
 
 @pytest.mark.parametrize("name", sorted(ENTRIES))
@@ -205,18 +208,19 @@ def test_the_banks_worked_answers_are_the_keys(name):
 
     cases = EXERCISES[name].cases("example")
     assert ENTRIES[name]["examples"] == [plain(KEYS[name](*args)) for args in cases]
-    assert EXERCISES[name].notebook == "03_coding" and ENTRIES[name].get("mode", "graded") == "graded"
+    stretch = ENTRIES[name].get("stretch", False)  # an optional stretch exercise is practice, never graded
+    assert EXERCISES[name].notebook == "03_coding"
+    assert ENTRIES[name].get("mode", "graded") == ("practice" if stretch else "graded")
     assert 2 <= len(ENTRIES[name]["hints"]) <= 3
 
 
 def test_the_worked_examples_stated_in_the_notebook_are_the_banks():
     """Each exercise's prompt states its worked examples' answers: they must be what the check compares with."""
-    import nbformat
-
-    master = nbformat.read(AUTOGRADER / "source" / "03_coding" / "03_coding.ipynb", 4)
+    master = MASTER
     prompts = {}
     for cell in master.cells:
-        found = re.match(r"### Exercise \d+ \(\d+ points?\): .*", cell.source) if cell.cell_type == "markdown" else None
+        found = re.match(r"### (Exercise \d+ \(\d+ points?\)|Stretch exercise): .*", cell.source) \
+            if cell.cell_type == "markdown" else None
         if found:
             current = cell.source
         if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
@@ -235,7 +239,26 @@ def _example_only(name):
     return lambda *args: answers.get(repr(args), fallback)
 
 
-@pytest.mark.parametrize("name", sorted(ENTRIES))
+GRADED = sorted(n for n, e in ENTRIES.items() if e.get("mode", "graded") == "graded")
+
+
+def test_the_stretch_exercise_is_off_the_clock_and_not_graded():
+    """apply_ptp moved to an optional stretch section: no points, no graded cell, no check in the key file."""
+    from billcode.instructor.keys import FunctionCheck, load_graded
+    from billcode.quiz.params import choose_params
+
+    assert ENTRIES["apply_ptp"]["stretch"] and "points" not in ENTRIES["apply_ptp"] and "apply_ptp" not in GRADED
+    checks = load_graded(AUTOGRADER, "03_coding", choose_params(BANK, None)).values()
+    assert "apply_ptp" not in {c.name for c in checks if isinstance(c, FunctionCheck)}
+    cells = MASTER.cells
+    start = next(i for i, c in enumerate(cells) if c.source.startswith("## Stretch (optional): NCCI"))
+    end = next(i for i, c in enumerate(cells) if c.source.startswith("## Check your notebook"))
+    ptp = [i for i, c in enumerate(cells) if "apply_ptp" in c.source or "ncci_ptp" in c.source]
+    assert ptp and all(start < i < end for i in ptp)
+    assert not any(cells[i].metadata.get("nbgrader", {}).get("grade") for i in ptp)
+
+
+@pytest.mark.parametrize("name", GRADED)
 def test_a_function_that_only_knows_the_examples_scores_zero(name):
     from billcode.instructor.keys import FunctionCheck, load_graded
     from billcode.instructor.grade.marking import score_function
@@ -286,3 +309,269 @@ def test_the_scaffold_run_unchanged_gets_a_message_and_a_hint_not_a_traceback(na
     notices = [o["text/plain"] for o in shown if isinstance(o, dict) and "text/plain" in o and o["text/plain"]]
     assert len(notices) == 1 and "not done yet" in notices[0] and "(open it above) covers this" in notices[0], notices
     assert "Traceback" not in notices[0]
+
+
+# Issue 21's teaching part: Index first, several codes graded as a set, laterality and the fracture 7th characters
+
+ITEMS = {i["id"]: i for i in BANK["items"]}
+
+
+def graded_keys() -> dict[str, object]:
+    from billcode.instructor.keys import QuizKey, load_graded
+    from billcode.quiz.params import choose_params
+
+    return {c.item: c.key for c in load_graded(AUTOGRADER, "03_coding", choose_params(BANK, None)).values()
+            if isinstance(c, QuizKey)}
+
+
+def key_codes() -> dict[str, list[str]]:
+    """Every code a code question wants (practice keys from the bank, graded keys from the key file), by item."""
+    keys = {**{i: item["key"] for i, item in ITEMS.items() if "key" in item}, **graded_keys()}
+    return {i: [k] if isinstance(k, str) else list(k) for i, k in keys.items()
+            if ITEMS[i]["type"] in ("code", "codes")}
+
+
+def bare(code: str) -> str:
+    return code.replace(".", "").upper()
+
+
+def test_the_worked_example_reads_the_index_as_the_notebook_says():
+    """Throat: see condition; Pharyngitis > streptococcal J02.0; Sore > throat: see also Pharyngitis; the dash on
+    Sprain > ankle; Sty: see Hordeolum; and J02.0's inclusion term in the Tabular List."""
+    from billcode.coding.reading import index_entry
+
+    throat = index_entry("Throat")
+    assert throat.lines[0].see == "condition" and not throat.lines[0].code
+    pharyngitis = {line.title: line.code for line in index_entry("Pharyngitis").lines}
+    assert pharyngitis["Pharyngitis"] == "J02.9" and pharyngitis["streptococcal"] == "J02.0"
+    sore = index_entry("Sore", "throat")
+    assert sore.path == ["Sore", "throat"] and sore.lines[1].see_also == "Pharyngitis"
+    assert index_entry("Sprain", "ankle").lines[1].code == "S93.40-"  # the dash: more characters in the Tabular List
+    sty = index_entry("Sty").lines[0]
+    assert sty.see == "Hordeolum" and sty.via_see and sty.code == "H00.019"
+    assert "Streptococcal sore throat" in details("J02.0")["inclusion_terms"]
+    text = "\n".join(c.source for c in MASTER.cells if c.cell_type == "markdown")
+    for said in ("*Throat* only says *see condition*", "*Sty*: see *Hordeolum*",
+                 "*Sore > throat*: see also *Pharyngitis*",
+                 "*Sprain > ankle* **S93.40-**", "subterm *streptococcal* gives **J02.0**", "our Index is **FY2025**"):
+        assert said in text, said
+
+
+def test_every_code_the_index_shows_in_03_is_in_the_official_set():
+    """The Index is FY2025: each code it gives in the notebook's calls and hints is in FY2026 (a dash: not a leaf)."""
+    import simple_icd_10_cm as cm
+
+    from billcode.coding.reading import index_entry
+
+    calls = [re.findall(r'"([^"]*)"', m) for c in MASTER.cells for m in re.findall(r"show_index\(([^)]*)\)", c.source)]
+    calls += [["Fracture, traumatic", "radius", "lower end"], ["Sty"], ["Hordeolum"], ["Diabetes", "with"],
+              ["Bite", "forearm"]]  # the paths the hints send learners down
+    for call in calls:
+        entry = index_entry(*call)
+        assert entry.lines and not entry.note.startswith(("The Index has no", "“")), (call, entry.note)
+        for line in entry.lines:
+            if line.code:
+                code = line.code.rstrip("-")
+                assert cm.is_valid_item(code), (call, line)
+                assert not line.code.endswith("-") or not cm.is_leaf(code), (call, line)  # a dash: more to choose
+
+
+def test_the_index_is_stored_in_document_order():
+    """show_index reads a term's subterms as the run of terms after it (one range query): each term's parent is the
+    nearest term before it at a shallower level."""
+    from billcode.coding import codeset
+
+    stack: list[tuple[int, int]] = []
+    for term_id, parent, level in codeset.query("SELECT id, parent, level FROM index_terms ORDER BY id"):
+        while stack and stack[-1][1] >= level:
+            stack.pop()
+        assert parent == (stack[-1][0] if stack else None), term_id
+        stack.append((term_id, level))
+
+
+@pytest.mark.parametrize("args, words", [
+    ((), "Type a main term"), (("",), "Type a main term"), ((None,), "Type a main term"),
+    (("Throatt",), "no main term"), (("Fracture",), "main terms start with"),
+    (("Pharyngitis", "zzz"), "has no subterm"), (("x" * 10_000,), "longer than any"),
+    (("'; DROP TABLE index_terms; --",), "no main term"), (("\"NEAR\" OR *",), "no main term"),
+    (("🦷",), "no main term"), (("<img src=x onerror=alert(1)>",), "no main term"), ((42,), "no main term"),
+])
+def test_show_index_answers_bad_input_with_a_message(args, words):
+    from billcode.coding.reading import show_index
+
+    view = show_index(*args) if args else show_index("")
+    bundle = view._repr_mimebundle_()
+    assert words in bundle["text/plain"] and "Source: ICD-10-CM Alphabetic Index FY2025" in bundle["text/plain"]
+    assert "<img" not in bundle["text/html"]  # the learner's text is escaped, never markup
+
+
+def test_show_index_shows_levels_as_nested_lists_and_narrows_long_entries():
+    from billcode.coding.reading import MAX_LINES, index_entry, show_index
+
+    html = show_index("Hordeolum").html()
+    assert html.count("<ul>") == html.count("</ul>") and "<li>left <strong>H00.016</strong><ul><li>lower" in html
+    long = index_entry("Fracture, traumatic")
+    assert len(long.lines) <= MAX_LINES + 1 and long.more > 1000 and "not shown" in long.note
+    assert index_entry("fracture, TRAUMATIC", "Radius", "lower").path == ["Fracture, traumatic", "radius", "lower end"]
+
+
+@pytest.mark.parametrize("typed, words", [("", "Type a code"), ("E11.99", "not in the official code set"),
+                                          ("<b>x</b>", "An ICD-10-CM code is"), ("x" * 10_000, "An ICD-10-CM code is"),
+                                          (None, "Type a code")])
+def test_show_tabular_answers_bad_input_with_a_message(typed, words):
+    from billcode.coding.reading import show_tabular
+
+    bundle = show_tabular(typed)._repr_mimebundle_()
+    assert words in bundle["text/plain"] and "<b>" not in bundle["text/html"]
+
+
+def test_laterality_as_the_notebook_states_it_is_the_code_sets():
+    """H10.02-: 1 right, 2 left, 3 bilateral, 9 unspecified; S82.22-: 1-3 displaced, 4-6 nondisplaced; eyelids:
+    H01.00- and H00.01- name the eye and the lid (1-6, 9, and H01.00's A and B), as the text and cd-p12 say."""
+    import simple_icd_10_cm as cm
+
+    pink = {c[-1]: cm.get_description(c) for c in cm.get_children("H10.02")}
+    assert sorted(pink) == ["1", "2", "3", "9"]
+    assert [pink[k].rsplit(", ", 1)[1] for k in "1239"] == ["right eye", "left eye", "bilateral", "unspecified eye"]
+    tibia = [cm.get_description(c) for c in cm.get_children("S82.22")]
+    assert all(d.startswith("Displaced") for d in tibia[:3]) and all(d.startswith("Nondisplaced") for d in tibia[3:])
+    assert [d.split("shaft of ")[1].split()[0] for d in tibia] == ["right", "left", "unspecified"] * 2
+    lids = {c[-1]: cm.get_description(c).split("blepharitis ")[1] for c in cm.get_children("H01.00")}
+    assert lids == {"1": "right upper eyelid", "2": "right lower eyelid", "3": "right eye, unspecified eyelid",
+                    "4": "left upper eyelid", "5": "left lower eyelid", "6": "left eye, unspecified eyelid",
+                    "9": "unspecified eye, unspecified eyelid", "A": "right eye, upper and lower eyelids",
+                    "B": "left eye, upper and lower eyelids"}
+    stye = {c[-1]: cm.get_description(c).split("externum ")[1] for c in cm.get_children("H00.01")}
+    assert {k: v for k, v in lids.items() if k.isdigit()} == stye
+    pattern = "1 right upper, 2 right lower, 3 right eye unspecified eyelid, 4 left upper, 5 left lower"
+    assert pattern in ITEMS["cd-p12"]["explanation"]
+    text = next(c.source for c in MASTER.cells if c.source.startswith("### Laterality"))
+    text = " ".join(text.split())
+    assert "1 right eye, 2 left, **3 bilateral**, **9 unspecified eye**" in text and "1-3 displaced" in text
+
+
+def test_the_fracture_sevenths_as_the_notebook_states_them_are_the_code_sets():
+    """S52, S72 and S82 take 16 letters (A, B, C first encounter; D-F routine, G-J delayed, K-N nonunion, P-R malunion
+    healing; S); torus fractures (S52.52) only six; the look-up and show_tabular read them from the data file."""
+    import simple_icd_10_cm as cm
+
+    full = cm.get_seven_chr_def("S52")
+    assert list(full) == list("ABCDEFGHJKMNPQRS")
+    assert cm.get_seven_chr_def("S72") == full == cm.get_seven_chr_def("S82")
+    for letters, words in (("ABC", "initial encounter"), ("DEF", "routine healing"), ("GHJ", "delayed healing"),
+                           ("KMN", "nonunion"), ("PQR", "malunion")):
+        assert all(words in full[k] for k in letters), letters
+        assert "closed" in full[letters[0]] and "type I or II" in full[letters[1]] and "IIIA" in full[letters[2]]
+    assert list(cm.get_seven_chr_def("S52.52")) == list("ADGKPS")
+    for category in ("S02", "S12", "S22", "S32"):  # skull, spine, ribs, pelvis: no P
+        assert list(cm.get_seven_chr_def(category)) == list("ABDGKS"), category
+    for category in ("S42", "S62", "S92"):  # the other limb bones
+        assert list(cm.get_seven_chr_def(category)) == list("ABDGKPS"), category
+    assert list(cm.get_seven_chr_def("T15")) == list("ADS") == list(cm.get_seven_chr_def("W19"))
+    assert details("S52.5")["seventh_characters"] == full  # what show_tabular and the look-up show
+    assert list(details("S52.52")["seventh_characters"]) == list("ADGKPS")
+    text = next(c.source for c in MASTER.cells if c.source.startswith("### 7th characters: the fracture set"))
+    for said in ("A, D and S are the common set (T15, W19)",
+                 "Fractures add B (open), G (delayed healing), K (nonunion) and, "
+                 "for limb bones, P (malunion)", "(S52, S72, S82) take 16",
+                 "routine (D, E, F), delayed (G, H, J), nonunion (K, M, N), malunion (P, Q, R)",
+                 "torus fractures (S52.52-) take only six letters"):
+        assert said in " ".join(text.split()), said
+
+
+def test_the_several_code_keys_follow_the_code_sets_notes():
+    """cd-p14: E11.22's note asks for the CKD stage (N18.1-N18.6) and N18.3's says code the diabetic CKD first;
+    cd-g4: the injury (chapter 19) first, then its external cause (chapter 20, V00-Y99), both complete codes."""
+    keys = key_codes()
+    assert ITEMS["cd-p14"]["type"] == ITEMS["cd-g4"]["type"] == "codes"
+    assert keys["cd-p14"] == ["E11.22", "N18.31"] and ITEMS["cd-p14"]["sequence"] == "all"
+    assert "N18.1-N18.6" in details("E11.22")["use_additional"][0] and "E11.22" in details("N18.31")["code_first"][0]
+    assert keys["cd-g4"] == ["S51.851A", "W54.0XXA"] and ITEMS["cd-g4"]["sequence"] == "first"
+    assert keys["cd-g4"][0][0] == "S" and keys["cd-g4"][1][0] in "VWXY"
+    for codes in keys.values():
+        assert all(icd10cm_billable(c) for c in codes), codes
+
+
+def answers_file(value: object) -> bytes:
+    return json.dumps({"bank": "03_coding", "graded": {"cd-g4": {"answer": value}}}).encode()
+
+
+@pytest.mark.parametrize("typed, points, said", [
+    (["S51.851A", "W54.0XXA"], 2.0, "2 of 2"), (["s51851a", "w540xxa"], 2.0, "2 of 2"),
+    ("S51.851A, W54.0XXA", 2.0, "2 of 2"), ("s51.851a w540xxa", 2.0, "2 of 2"),  # dots or not, any case, , or space
+    (["W54.0XXA", "S51.851A"], 1.0, "S51.851A is listed first"),  # both right, the external cause listed first
+    (["S51.851A", "W54.0XXA", "Y92.009"], 1.0, "1 code(s) that do not belong"),  # an extra code (the place)
+    (["S51.851A"], 1.0, "1 of 2 codes found"),  # a single code: the injury alone
+    (["W54.0XXA"], 0.0, "S51.851A is listed first"),  # the external cause alone is listed first
+    (["S51.852A", "W54.0XXA"], 0.0, "1 code(s) that do not belong"),  # the wrong side does not belong
+    (["S51.851", "W54.0"], 0.0, "0 of 2 codes found"),  # no 7th characters: not the codes asked for
+    ([], 0.0, "cannot be graded"), ("", 0.0, "cannot be graded"),
+    (["S51.851A", "s51851a", "W54.0XXA"], 0.0, "more than once"),
+    ([["S51.851A"], "W54.0XXA"], 0.0, "cannot be graded"), ({"0": "S51.851A"}, 0.0, "cannot be graded"),
+    (["S51.851A"] + [f"I{n}" for n in range(10, 22)], 0.0, "at most 12"), (7, 0.0, "cannot be graded"),
+])
+def test_the_graded_set_of_codes_is_scored_in_the_graders_process(typed, points, said):
+    """cd-g4 as the grader scores it from the submitted answers file: a share per right code, one off per code that
+    does not belong and for the external cause listed first; bad or forged answers score 0 with a message."""
+    from billcode.instructor.grade.marking import score_quiz
+    from billcode.instructor.keys import QuizKey
+    from billcode.quiz.answers import parse_answers
+
+    check = QuizKey("cd-g4", graded_keys()["cd-g4"], "Because.")
+    earned, message = score_quiz(BANK, check, parse_answers(answers_file(typed), "03_coding"), 2)
+    assert earned == points and (said in message or points == 2.0), message
+    assert f"{earned:g} of 2 point(s)" in message or "Scored 0 of 2" in message
+
+
+def test_the_practice_set_of_codes_gives_feedback_and_hints_not_the_key(tmp_path):
+    """cd-p14 in the learner's kernel: right in order, partial when the order or a code is missing; the new checks'
+    hints teach the method and never hold the answer."""
+    from billcode.quiz.engine import Quiz
+
+    quiz = Quiz("03_coding", folder=tmp_path)
+    assert quiz.answer("cd-p14", "e11.22, n18.31").startswith("correct")
+    swapped = quiz.answer("cd-p14", "N18.31, E11.22")
+    assert swapped.startswith("partial") and "in which order" in swapped  # the item's feedback says what to check
+    assert quiz.answer("cd-p14", "E11.22").startswith("partial")
+    assert quiz.answer("cd-p14", "E11.9").startswith("incorrect")
+    assert "at least one" in quiz.answer("cd-p14", "")
+    for item_id in ("cd-p12", "cd-p13", "cd-p14", "cd-p2"):
+        hints = " ".join(ITEMS[item_id]["hints"])
+        assert 2 <= len(ITEMS[item_id]["hints"]) <= 3
+        assert not any(bare(k) in bare(hints).replace(" ", "") for k in key_codes()[item_id]), item_id
+
+
+def _prose_before(item_id: str) -> str:
+    """Every markdown cell a learner reads before an item is asked (question cells left out)."""
+    text = []
+    for cell in MASTER.cells:
+        if cell.cell_type == "code" and re.search(rf'quiz\.ask\("{item_id}"\)', cell.source):
+            return "\n".join(text)
+        if cell.cell_type == "markdown" and "question" not in cell.metadata.get("billcode", {}):
+            text.append(cell.source)
+    raise AssertionError(f"{item_id} is not asked")
+
+
+def test_no_code_key_is_in_the_prose_above_its_question():
+    """tests/test_giveaways.py checks single codes; this covers the 'codes' items too (every code of the set)."""
+    for item_id, codes in key_codes().items():
+        words = {bare(w) for w in re.findall(r"[A-Za-z0-9.]+", _prose_before(item_id))}
+        assert not [c for c in codes if bare(c) in words], item_id
+
+
+def test_what_03_shows_before_a_check_never_holds_its_answer():
+    """The pre-filled look-up and every Index or Tabular entry 03 shows: none lists a code question's exact answer
+    (issue 21: the learner does the look-up)."""
+    from billcode.coding.reading import show_index, show_tabular
+
+    answers = {bare(c) for codes in key_codes().values() for c in codes}
+    shown = []
+    for cell in MASTER.cells:
+        for query in re.findall(r'lookup_explorer\("([^"]*)"\)', cell.source):
+            for code in search(query)["code"]:  # each result, and what picking it shows below it
+                shown += [code, *details(code)["children"]]
+        for call in re.findall(r"show_index\(([^)]*)\)", cell.source):
+            shown += [line.code.rstrip("-") for line in show_index(*re.findall(r'"([^"]*)"', call)).entry.lines]
+        for code in re.findall(r'show_tabular\("([^"]*)"\)', cell.source):
+            shown += re.findall(r"\b[A-Z][0-9][0-9A-Z]\.?[0-9A-Z]*\b", show_tabular(code).text())
+    assert shown and not answers & {bare(c) for c in shown if c}

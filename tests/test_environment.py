@@ -45,3 +45,14 @@ def test_binder_links_all_point_at_one_repository():
     readme = (ROOT / "README.md").read_text()
     slugs = set(re.findall(r"mybinder\.org/v2/gh/([^/]+/[^/]+)/", readme))
     assert len(slugs) == 1, f"the README's Binder links point at {sorted(slugs)}: run make binder-links REPO=owner/name"
+
+
+def test_the_kernel_make_install_registers_is_the_one_the_notebooks_name():
+    """Opening a notebook must not change it: its kernelspec names the kernel make install registers."""
+    import json
+
+    makefile = (ROOT / "Makefile").read_text()
+    name = re.search(r'ipykernel install --sys-prefix --name (\S+) --display-name "([^"]+)"', makefile).groups()
+    for notebook in sorted((ROOT / "course").glob("*.ipynb")) + sorted((ROOT / "autograder" / "source").glob("*/*.ipynb")):
+        spec = json.loads(notebook.read_text())["metadata"]["kernelspec"]
+        assert (spec["name"], spec["display_name"]) == name, notebook.name

@@ -172,3 +172,24 @@ def test_running_an_unwritten_exercise_is_not_a_first_try(shown):
     assert scores == []  # the mastery report keeps no zero for a cell the learner has not written yet
     check_practice_value("owed", 40, {**ENTRY, "mode": "practice", "examples": [65.0], "start": 0}, scores.append)
     assert scores == [0.0]
+
+
+def test_an_unchanged_scaffold_is_not_a_first_try(shown, tmp_path):
+    """A practice function still as the notebook gave it (its loop and return already there) is no try yet."""
+    import linecache
+
+    source = "def double(x):\n    # YOUR CODE HERE: write your answer\n    return 0\n"
+    filename = str(tmp_path / "cell.py")
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    namespace: dict = {}
+    exec(compile(source, filename, "exec"), namespace)
+    scores = []
+    entry = {**ENTRY, "mode": "practice", "scaffold": "limits = {}\n\n\n" + source}
+    check_function(DOUBLE, namespace["double"], entry, scores.append)
+    assert scores == []  # the learner has not written anything yet
+    written = source.replace("return 0", "return x * 3")
+    linecache.cache[filename] = (len(written), None, written.splitlines(True), filename)
+    namespace = {}
+    exec(compile(written, filename, "exec"), namespace)
+    check_function(DOUBLE, namespace["double"], entry, scores.append)
+    assert scores == [0.0]

@@ -8,6 +8,8 @@ its answer cell, scaffold included, must have been taught before it.
 
 from __future__ import annotations
 
+import re
+
 import nbformat
 import pytest
 
@@ -108,3 +110,22 @@ def test_constructs_are_read_from_code():
     assert needed("def f():\n    ### BEGIN SOLUTION\n    if x:\n    ### END SOLUTION\n        pass") >= {"if"}
     assert not unknown(CONSTRUCTS)
     assert SOLUTION.pattern
+
+
+def test_the_banks_know_which_tasks_are_optional_stretch():
+    """make masters writes `stretch` into the banks from the masters' stretch sections (the mastery report skips them)."""
+    from billcode.instructor.author.estimate import stretch_cells
+
+    for master in MASTERS:
+        nb = nbformat.read(master, as_version=4)
+        inside = stretch_cells(nb)
+        bank = load_bank(master.stem)
+        flagged = {e.get("name", e.get("id")) for e in [*bank["items"], *bank.get("exercises", [])] if e.get("stretch")}
+        asked = {m for i, c in enumerate(nb.cells) if i in inside and c.cell_type == "code"
+                 for m in re.findall(r"""quiz\.ask\(\s*["']([\w-]+)["']""", c.source)}
+        answers = {_exercise_name(c) for i, c in enumerate(nb.cells) if i in inside and c.cell_type == "code"
+                   and c.metadata.get("nbgrader", {}).get("solution")}
+        assert flagged == asked | answers, f"{master.stem}: run make masters ONLY={master.stem}"
+        graded = {e.get("name", e.get("id")) for e in [*bank["items"], *bank.get("exercises", [])]
+                  if e.get("mode", "graded") == "graded"}
+        assert not flagged & graded, f"{master.stem}: a stretch section is never graded: {sorted(flagged & graded)}"

@@ -38,7 +38,8 @@ def em_level(patient, minutes):
 
 
 def apply_ptp(lines, edits):
-    """Column-two lines that an edit in effect denies: indicator 0 always, 1 unless the line has 59/XE/XP/XS/XU."""
+    """The stretch exercise's reference (practice, not graded; tests check the bank's worked example with it).
+    Column-two lines that an edit in effect denies: indicator 0 always, 1 unless the line has 59/XE/XP/XS/XU."""
     denied = set()
     for claim_id, claim in lines.groupby("claim_id"):
         dos = claim["dos"].iloc[0].replace("-", "")
@@ -85,6 +86,13 @@ def graded(params: dict) -> dict:
             "has both gets both codes. Use additional code: add a second code. Code first: the underlying "
             "condition's code goes before this one.",
         ),
+        "test_cd_g4": QuizKey(
+            "cd-g4", ["S51.851A", "W54.0XXA"],
+            "The injury first: Index Bite(s) > forearm, S51.85- (open bite of forearm); the Tabular List gives 1 for the "
+            "right forearm and the 7th character A for the first visit: S51.851A. Then the external cause, which is "
+            "never listed first (Guidelines I.C.20): W54.0 (bitten by dog) has nothing below it, so X fills the empty "
+            "places before its 7th character: W54.0XXA.",
+        ),
         "normalize_icd_test": FunctionCheck(
             "normalize_icd", normalize_icd,
             "A code longer than three characters gets its dot after the third: bare[:3], then \".\", then "
@@ -101,13 +109,6 @@ def graded(params: dict) -> dict:
             "A row is met when it is for this kind of patient and the minutes reach its minimum: new patients 15, 30, "
             "45 or 60 minutes for levels 2-5, established patients 10, 20, 30 or 40 (AMA E/M guidelines, 2021: "
             "each level's range starts there). The highest level met; below level 2's minimum, None.",
-        ),
-        "apply_ptp_test": FunctionCheck(
-            "apply_ptp", apply_ptp,
-            "For an edit in effect (both codes billed, the date from the effective date to the day before the "
-            "deletion date, indicator not 9): indicator 0 denies the column-two line whatever its modifier; 1 "
-            "denies it unless it carries 59, XE, XP, XS or XU. So: denies = indicator is 0, or the line is not "
-            "bypassed.",
         ),
         "claim_ready_test": FunctionCheck(
             "claim_ready", claim_ready,

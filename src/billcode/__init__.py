@@ -19,6 +19,7 @@ from billcode.careers.tuition import tuition_explorer
 from billcode.coding.billable import is_billable
 from billcode.coding.codes import is_code
 from billcode.coding.lookup import lookup_explorer
+from billcode.coding.reading import show_index, show_tabular
 from billcode.data import load_json, load_table
 from billcode.exercises import check_function, check_value
 from billcode.quiz.self_check import check_my_work
@@ -31,5 +32,5 @@ __all__ = ["aging_chart", "aging_report", "check_answer", "check_function", "che
            "lookup_explorer", "open_quiz", "plan_builder", "post_remittance", "quiet", "rank_paths", "read_835",
            "responsibility_explorer", "salary_chart", "salary_evidence", "salary_table", "scrub_batch", "segment_table",
            "self_assessment",
-           "show_claim", "show_table", "tuition_explorer", "validate_x12"]
+           "show_claim", "show_index", "show_table", "show_tabular", "tuition_explorer", "validate_x12"]
 __version__ = "0.1.0"

@@ -130,7 +130,7 @@ def expect_feedback(page: Page, item: dict, kind: str, word: str) -> None:
     """The question shows one feedback message of this kind, announced (role=alert), starting with
     an icon (aria-hidden) and then the word that carries the meaning."""
     box = question(page, item).locator(f".bc-feedback.bc-{kind}[role=alert]")
-    wait = CODE_SET_LOAD_MS if item["type"] == "code" else 5_000
+    wait = CODE_SET_LOAD_MS if item["type"] in ("code", "codes") else 5_000
     expect(box).to_have_text(re.compile(rf"^\W*{re.escape(word)}"), timeout=wait)
     expect(feedback(page, item)).to_have_count(1)
 
@@ -139,6 +139,8 @@ def typed_text(item: dict, value: object) -> str:
     if item["type"] == "numeric":
         number = float(value)
         return f"{int(number)}" if number.is_integer() else f"{number}"
+    if item["type"] == "codes" and isinstance(value, list):  # several codes typed in one box
+        return ", ".join(value)
     return str(value)
 
 
@@ -146,6 +148,8 @@ def shown_text(item: dict, value: object) -> str:
     """How the controls show a saved answer after a restart (Controls.fill in widgets.py)."""
     if item["type"] == "numeric":
         return format_amount(float(value), item["unit"]).replace(" months", "")
+    if item["type"] == "codes" and isinstance(value, list):
+        return ", ".join(value)
     return str(value)
 
 
@@ -162,6 +166,8 @@ def any_valid_answer(item: dict) -> object:
         return 1234 if item["unit"] == "USD" else 7
     if kind == "code":
         return "E11.9"
+    if kind == "codes":
+        return ["E11.9", "I10"]
     if kind == "matching":
         return {left["id"]: item["right"][n % len(item["right"])]["id"] for n, left in enumerate(item["left"])}
     if kind == "ordering":
@@ -223,7 +229,7 @@ def fill_with_mouse(page: Page, item: dict, value: object) -> None:
             want = option["id"] in value
             if want != box.is_checked():
                 click_until(box, lambda: expect(box).to_be_checked(checked=want, timeout=MISSED_CLICK_MS))
-    elif kind in ("numeric", "code"):
+    elif kind in ("numeric", "code", "codes"):
         box = q.get_by_role("textbox")
         box.click()
         box.fill(typed_text(item, value))  # the value is sent when the box loses focus (the click below)
@@ -253,7 +259,7 @@ def expect_controls_hold(page: Page, item: dict, value: object) -> None:
         for option in item["options"]:
             expect(q.get_by_role("checkbox", name=option["text"], exact=True)).to_be_checked(
                 checked=option["id"] in value)
-    elif kind in ("numeric", "code"):
+    elif kind in ("numeric", "code", "codes"):
         expect(q.get_by_role("textbox")).to_have_value(shown_text(item, value))
     elif kind == "matching":
         for left in item["left"]:

@@ -134,6 +134,20 @@ def check_practice_questions(page: Page, nb, results, axe_js) -> None:
         expect_feedback(page, single, "correct", "Correct.")
         done.add(single["id"])
 
+    # Hints on demand, from the keyboard: the first hint of one practice check opens, is announced, and counts.
+    hinted = next((i for i in practice if i.get("hints")), None)
+    if hinted is not None:
+        q = question(page, hinted)
+        q.locator(".bc-question-notes").click()
+        total = len(hinted["hints"])
+        show = q.get_by_role("button", name=f"Show hint 1 of {total}")
+        tab_to(page, show)
+        page.keyboard.press("Enter")
+        region = q.locator(".bc-hints [role=region][aria-live=polite]")
+        expect(region).to_contain_text(hinted["hints"][0][:40])
+        expect(q.get_by_role("button", name=f"Show hint 2 of {total}")).to_be_visible()
+        expect(region).not_to_contain_text(hinted["hints"][1][:40])  # one at a time
+
     multiple = next((i for i in practice if i["type"] == "multiple"), None)
     if multiple is not None:
         q = question(page, multiple)
@@ -198,9 +212,13 @@ def check_practice_questions(page: Page, nb, results, axe_js) -> None:
     if nb.has_mastery:
         report = page.locator(".bc-mastery-report")
         report.get_by_role("button", name="Update report").click()
-        # Practice code exercises count too: Run All ran their checks (the master's solutions, the release's stubs).
-        exercises = tried_on_run_all(nb, [e for e in (nb.bank or {}).get("exercises", []) if e.get("mode") == "practice"])
+        # Practice code exercises count too once written: Run All ran the master's solutions. A student copy's
+        # unwritten scaffolds are not a first try (billcode.quiz.checks), so they are not counted there.
+        exercises = [e for e in (nb.bank or {}).get("exercises", []) if e.get("mode") == "practice" and not nb.student]
         expect(report.locator("caption")).to_contain_text(f"({len(practice) + len(exercises)} so far)")
+        if hinted is not None:  # the hint opened above shows in its objective's row, never in a grade
+            row = report.locator("tbody tr", has=page.locator(f"th:text-is('{hinted['objective']}')"))
+            expect(row.locator("td").last).to_have_text("1")
 
     # Feedback of every kind is on screen now: check it for contrast and roles too.
     if wrong_item is not None:
@@ -209,31 +227,6 @@ def check_practice_questions(page: Page, nb, results, axe_js) -> None:
         violations = run_axe(page, axe_js)
     save_axe_report(results / f"{nb.id}-practice-axe.json", violations)
     assert not serious(violations), f"axe (serious/critical) in {nb.id}:\n{describe(serious(violations))}"
-
-
-def tried_on_run_all(nb, exercises: list[dict]) -> list[dict]:
-    """The practice code exercises whose check, run by Run All, records a first try: every one in a master (its
-    solutions run); in a student copy only those whose starting code returns an answer, since a stub that leaves a
-    name unset (an unwritten scaffold) is no try."""
-    if not nb.student:
-        return exercises
-    from billcode.exercises import EXERCISES
-    from billcode.quiz.checks import problem_kind, run_cases
-
-    tried = []
-    for entry in exercises:
-        if entry["name"] not in EXERCISES:  # a practice value (check_value): counted as before
-            tried.append(entry)
-            continue
-        cell = next(c for _, c in nb.code()
-                    if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == f"{entry['name']}_answer")
-        namespace: dict = {}
-        exec("".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"], namespace)
-        exercise = EXERCISES[entry["name"]]
-        errors = [r["error"] for r in run_cases(exercise, namespace[entry["name"]], exercise.cases("example")) if "error" in r]
-        if not errors or problem_kind(errors[0]) != "unwritten":
-            tried.append(entry)
-    return tried
 
 
 # Rendering problems reported to the course author, per notebook stem: while listed here they give a
@@ -343,7 +336,7 @@ def check_self_grading_gives_full_marks(page: Page, nb, lab_root, answers: dict)
     finally:
         beside.unlink()
     expect(status).to_contain_text(f"{sum(expected.values()):g} of {most:g} points")
-    expect(status.locator("caption")).to_have_text("Points per graded cell")
+    expect(status.locator("caption")).to_have_text("Points per graded question and exercise")
     expect(status.locator("tbody tr")).to_have_count(len(graded))
     for grade_id, points in expected.items():
         row = status.locator("tbody tr").filter(has=page.get_by_role("cell", name=grade_id, exact=True))

@@ -322,6 +322,19 @@ def example_problem(exercise: Exercise, entry: dict, cases: list[tuple], results
             f"the notebook's answer is {_short(repr(expected[first]), 120)}.")
 
 
+def unchanged(function: object, entry: dict | None) -> bool:
+    """Tell whether a function is still its exercise's starting code (running that is no first try)."""
+    import inspect
+
+    scaffold = (entry or {}).get("scaffold")
+    try:
+        source = inspect.getsource(function)
+    except (OSError, TypeError):  # no source to compare (a lambda in a test, a built-in): treat it as written
+        return False
+    squeeze = lambda text: " ".join(text.split())  # noqa: E731 - whitespace does not make code different
+    return bool(scaffold) and squeeze(source) in squeeze(scaffold)
+
+
 def check_function(exercise: Exercise, function: object, entry: dict | None = None,
                    record: Callable[[float], None] | None = None) -> None:
     """Visible check of a function exercise: runs it on the examples, points to a hint, hands the results in.
@@ -362,7 +375,7 @@ def check_function(exercise: Exercise, function: object, entry: dict | None = No
         verdict = f"{name} is ready for grading." if problem is None else ""
         display({EXPORT_MIME: {"name": name, "value": {"inputs": label, "results": results}}, "text/plain": verdict},
                 raw=True)
-    if record is not None and handed is None and kind != "unwritten":  # running an unwritten scaffold is no try
+    if record is not None and handed is None and kind != "unwritten" and not unchanged(function, entry):
         expected = (entry or {}).get("examples") or []
         right = sum(1 for r, want in zip(results, expected) if "value" in r and same_value(r["value"], want))
         record(right / len(expected) if expected else 0.0)
@@ -396,6 +409,10 @@ def check_practice_value(name: str, value: object, entry: dict, record: Callable
         not_done(title, f"`{name}` is still `...`: replace the ... with your answer and run that cell, then this one."
                  + _pointer(entry, "unwritten"))
         return
+    if "start" in entry and value == entry["start"] and type(value) is type(entry["start"]):
+        not_done(title, f"`{name}` is still its starting value ({_short(repr(value), 60)}): write your lines where the "
+                 "cell says YOUR CODE HERE, run that cell, then this one." + _pointer(entry, "unwritten"))
+        return
     try:
         got = plain(value)
     except NotPlainData as err:
@@ -410,8 +427,7 @@ def check_practice_value(name: str, value: object, entry: dict, record: Callable
             problem, kind = f"`{name}` is {_short(repr(got), 120)}, not the value this exercise asks for.", "example"
     else:
         kind = "type"
-    if value != entry.get("start", MISSING):  # a value still at its scaffold's starting value is not a try yet
-        record(0.0 if problem else 1.0)
+    record(0.0 if problem else 1.0)
     if problem:
         not_done(title, problem + " Try again." + _pointer(entry, kind))
         return

@@ -166,7 +166,7 @@ class Question:
             parts.append(item["feedback"]["correct" if score.correct else "incorrect"])
         if score.correct:
             return "correct", parts
-        if item["type"] in ("multiple", "matching", "ordering") and score.message:
+        if item["type"] in ("multiple", "matching", "ordering", "codes") and score.message:
             parts.insert(0, score.message)
         parts += hints
         retry = "Try again." if attempts < EXPLAIN_AFTER else "Read the explanation, then try again."

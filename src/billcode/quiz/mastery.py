@@ -27,9 +27,9 @@ def mastery_table(bank: dict, practice: dict, hints: dict | None = None) -> pd.D
     hints = hints or {}
     rows = []
     for objective, text in bank["objectives"].items():
-        items = [i["id"] for i in bank["items"] if i["objective"] == objective and i["mode"] == "practice"]
-        items += [e["name"] for e in bank.get("exercises", []) if e["objective"] == objective
-                  and e.get("mode") == "practice"]
+        core = [i for i in [*bank["items"], *bank.get("exercises", [])] if not i.get("stretch")]  # stretch: optional
+        items = [i["id"] for i in core if "id" in i and i["objective"] == objective and i["mode"] == "practice"]
+        items += [e["name"] for e in core if "name" in e and e["objective"] == objective and e.get("mode") == "practice"]
         tasks = items + [e["name"] for e in bank.get("exercises", []) if e["objective"] == objective
                          and e.get("mode", "graded") == "graded"]
         scores = [s for s in (_first_score(practice.get(i)) for i in items) if s is not None]

@@ -73,17 +73,29 @@ def student_source(source: str) -> str:
 
 
 def sync_scaffolds(nb: nbformat.NotebookNode, name: str) -> int:
-    """Write each exercise's starting code (its answer cell as released) into the bank; return how many changed."""
+    """Write into the bank what the master says of its tasks: each exercise's starting code (its answer cell as
+    released) and which items and exercises sit in an optional stretch section; return how many entries changed."""
+    from billcode.instructor.author.estimate import stretch_cells
+
     path = data_path(f"quiz/{name}.json")
     bank = json.loads(path.read_text(encoding="utf-8"))
     cells = {c.metadata["nbgrader"]["grade_id"].removesuffix("_answer"): c.source for c in nb.cells
              if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")}
+    inside = stretch_cells(nb)
+    in_stretch = {c.metadata["nbgrader"]["grade_id"].removesuffix("_answer") for i, c in enumerate(nb.cells)
+                  if i in inside and c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")}
+    in_stretch |= {item for i, c in enumerate(nb.cells) if i in inside for item in ([asked_item(c)] if asked_item(c) else [])}
     changed = 0
-    for entry in bank.get("exercises", []):
-        scaffold = student_source(cells[entry["name"]]) if entry["name"] in cells else None
-        if scaffold is not None and entry.get("scaffold") != scaffold:
-            entry["scaffold"] = scaffold
-            changed += 1
+    for entry in bank.get("exercises", []) + bank["items"]:
+        key = entry.get("name", entry.get("id"))
+        before = dict(entry)
+        if "name" in entry and entry["name"] in cells:
+            entry["scaffold"] = student_source(cells[entry["name"]])
+        if key in in_stretch:
+            entry["stretch"] = True
+        else:
+            entry.pop("stretch", None)
+        changed += entry != before
     if changed:
         path.write_text(json.dumps(bank, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return changed
@@ -127,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
             changed = sync_notebook(nb, load_bank(path.stem))
             print(f"{path}: {changed} question cell(s) updated")
             scaffolds = sync_scaffolds(nb, path.stem)
-            print(f"data/quiz/{path.stem}.json: {scaffolds} exercise scaffold(s) updated")
+            print(f"data/quiz/{path.stem}.json: {scaffolds} exercise scaffold(s) or stretch flag(s) updated")
         else:
             nb = execute_master(path)
             print(f"{path}: executed")

@@ -112,7 +112,7 @@ def _master_of(path: Path) -> Path:
     path = Path(path)
     if path.parent.name == path.stem:
         return path
-    master = Path(__file__).resolve().parents[3] / "autograder" / "source" / path.stem / path.name
+    master = Path(__file__).resolve().parents[4] / "autograder" / "source" / path.stem / path.name
     return master if master.is_file() else path
 
 
@@ -126,6 +126,21 @@ def _solutions(path: Path) -> dict[str, str]:
 def is_stretch(heading: str) -> bool:
     """An optional stretch section's heading ("Stretch (optional): ...")."""
     return heading.strip().lower().startswith("stretch")
+
+
+def stretch_cells(nb: nbformat.NotebookNode) -> set[int]:
+    """The indexes of the cells inside optional stretch sections (from a "Stretch" heading to the next of its level)."""
+    inside, level = set(), None
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown":
+            for hashes, title in HEADING.findall(cell.source):
+                if level is not None and len(hashes) <= level and not is_stretch(title):
+                    level = None
+                if level is None and is_stretch(title):
+                    level = len(hashes)
+        if level is not None:
+            inside.add(index)
+    return inside
 
 
 def _bank_entries(path: Path) -> tuple[dict, dict]:
@@ -149,20 +164,15 @@ def estimate(path: Path) -> Estimate:
     items, exercises = _bank_entries(path)
     solutions = _solutions(path)
     found = Estimate(0, dict.fromkeys(MINUTES_PER_TASK, 0))
-    stretch_level: int | None = None
+    stretch = stretch_cells(nb)
     teaching = False
-    for cell in nb.cells:
+    for index, cell in enumerate(nb.cells):
         if "instructor-only" in cell.metadata.get("tags", []):
             continue
         role = cell.metadata.get("nbgrader", {})
         if cell.cell_type == "markdown":
-            for hashes, title in HEADING.findall(cell.source):
-                if stretch_level is not None and len(hashes) <= stretch_level and not is_stretch(title):
-                    stretch_level = None
-                if stretch_level is None and is_stretch(title):
-                    stretch_level = len(hashes)
             teaching = bool(cell.metadata.get("billcode", {}).get("teaches"))
-        if stretch_level is not None:
+        if index in stretch:
             continue
         if cell.cell_type == "markdown":
             if STOP_MARK.search(cell.source):
