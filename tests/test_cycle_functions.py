@@ -31,8 +31,8 @@ pytestmark = pytest.mark.slow
 WRONG = {
     "02_billing": ("patient_share", "(allowed - deductible) * coinsurance_pct", "allowed * coinsurance_pct"),
     "03_coding": ("normalize_icd", 'bare[:3] + "." + bare[3:]', 'bare[:3] + bare[3:]'),
-    "04_costs_and_careers": ("annual_pay", "hours_per_week * 52", "hours_per_week * 50"),
-    "05_choosing_a_path": ("lean", "abs(score) < 0.25 * strongest", "abs(score) <= 0.25 * strongest"),
+    "04_costs_and_careers": ("payback_months", "months + cost / gain", "months + cost / gain / 2"),
+    "05_choosing_a_path": ("red_flags", 'program["externship"] or program["practice_set"]', 'program["externship"]'),
 }
 FAKE_INPUTS = """
 import billcode.quiz.checks as checks
