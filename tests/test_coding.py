@@ -575,3 +575,87 @@ def test_what_03_shows_before_a_check_never_holds_its_answer():
         for code in re.findall(r'show_tabular\("([^"]*)"\)', cell.source):
             shown += re.findall(r"\b[A-Z][0-9][0-9A-Z]\.?[0-9A-Z]*\b", show_tabular(code).text())
     assert shown and not answers & {bare(c) for c in shown if c}
+
+
+# The look-up's round-2 fixes (newcomer trials of 03): word forms, the words an Index match hid, 7th-character
+# titles without the tabular file's notes, and a side left unspecified
+
+def test_a_word_matches_its_irregular_forms():
+    """"dog bite" found only A28.0 (Pasteurella, from an Index note "(dog bite)"): bite now also matches bitten,
+    so the external cause W54.0 (Bitten by dog) comes first; the same rule ties fell to Fall, torn to Tear."""
+    from billcode.coding.finder import word_forms
+
+    bite = search("dog bite", 5)
+    assert bite["code"].tolist()[:2] == ["W54.0", "W54.0XXA"] and "A28.0" in bite["code"].tolist()
+    assert search("fell off ladder", 3)["code"].iloc[0] == "W11"
+    assert search("torn meniscus", 3)["code"].iloc[0].startswith("S83.2")
+    assert search("bitten by dog", 2)["code"].tolist() == ["W54.0", "W54.0XXA"]  # the title's own words still work
+    assert word_forms()["bitten"] == word_forms()["bite"] == ["bite", "bitten"]
+
+
+def test_every_word_form_row_is_documented_and_its_example_uses_a_form():
+    import csv
+
+    from billcode.coding import codeset
+    from billcode.coding.finder import word_forms
+
+    with (data_dir() / "coding" / "word_forms.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    forms = [f for row in rows for f in row["forms"].split()]
+    assert len(forms) == len(set(forms)) == len(word_forms()), "a form in two rows"
+    for row in rows:
+        assert row["source"].strip() and all(f.isalpha() and f.islower() for f in row["forms"].split())
+        title = set(re.findall(r"[a-z]+", codeset.description(row["example"]).lower()))
+        assert title & set(row["forms"].split()) or any(w.startswith(row["forms"].split()[0]) for w in title), row
+
+
+def test_a_match_hidden_in_nonessential_modifiers_says_so():
+    """A28.0's Index path (Infection > Pasteurella NEC > septica) has neither word of "dog bite": its why names the
+    nonessential modifiers that matched; a path that shows the words stays as it was."""
+    why = dict(zip(*[search("dog bite", 5)[c].tolist() for c in ("code", "why")]))
+    assert "(dog bite)" in why["A28.0"] and "nonessential modifiers" in why["A28.0"]
+    assert search("pneumonia")["why"].iloc[0] == "Index: Pneumonia, J18.9"
+
+
+def test_seventh_character_titles_leave_out_the_tabular_files_notes():
+    """The package joins a 7th character's note to its title with "/" (S52's B: "... type I or II/<tab>initial
+    encounter for open fracture NOS"; W08's S: "sequela/Fall from stool"); the course shows the title alone, as the
+    official code titles read."""
+    from billcode.coding import codeset
+    from billcode.coding.codes import code_title, seventh_characters
+    from billcode.coding.reading import show_tabular
+
+    assert seventh_characters("S52.5")["B"] == "initial encounter for open fracture type I or II"
+    assert code_title("S82.221B").endswith("initial encounter for open fracture type I or II")
+    assert code_title("W08.XXXS") == "Fall from other furniture, sequela"
+    assert code_title("C84.90") == codeset.description("C84.90")  # a "/" inside a title (T/NK-cell) stays
+    for (code,) in codeset.query("SELECT DISTINCT code FROM sevenths"):
+        assert not any("/" in v or "\t" in v for v in seventh_characters(code).values()), code
+    for code in ("S52.5", "S82.221", "S72.0"):
+        text = show_tabular(code).text()
+        assert "/" not in text and "\t" not in text, code
+    assert "/" not in search("S82.221B")["description"].iloc[0]
+
+
+def test_a_side_left_unspecified_is_named_when_the_codes_beside_it_name_one():
+    """Guidelines I.B.13: the look-up lists H00.019 (unspecified eye and eyelid) first for "stye"; a learner who
+    types it is told what it leaves out, and the look-up's panel says so too. No note where the side is named or
+    where no code names one."""
+    from billcode.coding.codes import code_hints, unspecified_side
+    from billcode.coding.lookup import details_html
+
+    for code in ("H00.019", "H10.029", "S52.509A", "S51.859A"):
+        assert "side is unspecified" in unspecified_side(code) and "I.B.13" in unspecified_side(code), code
+    for code in ("H00.015", "H00.013", "S52.501A", "R10.9", "I10", "E11.9", "W54.0XXA", "H00.01", "E11.99"):
+        assert unspecified_side(code) is None, code
+    assert "side is unspecified" in " ".join(code_hints("h00019", "ICD-10-CM"))
+    assert code_hints("H00.015", "ICD-10-CM") == [] and code_hints("H00.01", "ICD-10-CM")  # incomplete: that hint
+    assert "side is unspecified" in details_html("H00.019")
+
+
+def test_the_seventh_character_panel_says_when_x_is_needed():
+    """The panel said "the placeholder X fills any empty place" for S82.221 too, where no place is empty."""
+    from billcode.coding.lookup import details_html
+
+    assert "follows the 6th character directly" in details_html("S82.221") and "S82.221F" in details_html("S82.221")
+    assert "placeholder X fills the places up to the 6th" in details_html("T15.01")
