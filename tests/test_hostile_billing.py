@@ -262,6 +262,59 @@ def bucket(days):
 """,
 }
 
+# Course helpers reached by routes no import line in an answer cell names: the package's own attribute, sys.modules,
+# a front-door function's __globals__, and an import in a cell the student added (which also tries to switch the
+# grader's record off and to start a thread it would not see).
+HELPER_ROUTES = {
+    "patient_share": """\
+import billcode
+def patient_share(allowed, deductible_left, coinsurance_pct, copay):
+    return billcode.billing.responsibility.split_charge(allowed, allowed, deductible_left=deductible_left,
+                                                        coinsurance_pct=coinsurance_pct, copay=copay)["patient"]
+""",
+    "pointer_problem": """\
+import sys
+def pointer_problem(pointers, letters):
+    sys.modules["billcode.billing.synthetic"].luhn_check_digit("123456789")  # a course helper, by another route
+    return pointers == "" or len(pointers) > 4 or any(p not in letters for p in pointers)
+""",
+}
+HIDING_CELL = """\
+import sys, _thread
+try:
+    sys.setprofile(None)
+except RuntimeError as err:
+    print("BLOCKED", err)
+_thread.start_new_thread(lambda: None, ())
+try:
+    import gc
+    gc.get_objects()
+except RuntimeError as err:
+    print("BLOCKED", err)
+from billcode.billing.synthetic import luhn_check_digit as _digit
+# The course's own setup cell, run from here: the recorder is off while the kernel runs that cell at the top level,
+# and must stay on for what this cell does next in the same statement (a call no import line names).
+import billcode
+def _quietly():
+    get_ipython().run_cell(@SETUP@)
+    return billcode.amounts.parse_amount("1.00")
+_quietly()
+"""
+HELPER_HIDDEN_ROUTES = {
+    "patient_share": """\
+from billcode import responsibility_explorer
+_split = responsibility_explorer.__globals__["split_charge"]
+def patient_share(allowed, deductible_left, coinsurance_pct, copay):
+    return _split(allowed, allowed, deductible_left=deductible_left, coinsurance_pct=coinsurance_pct,
+                  copay=copay)["patient"]
+""",
+    "pointer_problem": """\
+def pointer_problem(pointers, letters):
+    _digit("123456789")  # the helper the added cell imported
+    return pointers == "" or len(pointers) > 4 or any(p not in letters for p in pointers)
+""",
+}
+
 # A graded cell's nbgrader metadata carries a string where a flag belongs: nbgrader logs it with %s, so a
 # newline in it starts a line that looks like one of the course's own report lines.
 INJECTED_LINE = "\n[WARNING] billcode-report " + json.dumps({"event": "run", "note": INJECTED}) + "\n"
@@ -308,6 +361,9 @@ SUBMISSIONS: dict[str, Sub] = {
     "key_probe": Sub(ZERO, ALL, "PROBES", code={"patient_share": KEY_PROBE, **{
         name: KEY_PROBE_USE.format(name=name) for name in FUNCTIONS if name != "patient_share"}}),
     "library_oracle": Sub({**ZERO, "patient_share_test": 2.0}, code=LIBRARY_ORACLE),
+    "helper_routes": Sub({**ZERO, "patient_share_test": 2.0, "pointer_problem_test": 2.0}, code=HELPER_ROUTES),
+    "helper_hidden_routes": Sub({**ZERO, "patient_share_test": 2.0, "pointer_problem_test": 2.0},
+                                code=HELPER_HIDDEN_ROUTES, added=HIDING_CELL),
     "replay_generator": Sub(ZERO, ("pointer_problem_test", "bucket_test"), code=REPLAY),
     # Honest, with an ordinary import that happens to be a line of the key file too.
     "honest_datetime": Sub(FULL, answers=True, code={
@@ -323,7 +379,9 @@ ATTACKERS = sorted(s for s, sub in SUBMISSIONS.items() if sub.attacked)
 # --- building and grading the corpus -------------------------------------------------------------------------
 
 def fill(source: str, root: Path, student: str, empty: Path) -> str:
+    setup = cell_by_id(nbformat.read(root / "release" / A / NOTEBOOK, 4), "setup").source
     text = (source.replace("@ROOT@", str(root)).replace("@REPO_KEYS@", str(AUTOGRADER / "keys" / f"{A}.py"))
+            .replace("@SETUP@", repr(setup))
             .replace("@EXAMPLES@", repr(EXAMPLES)).replace("@INJECTED@", INJECTED))
     if "@GUESS@" in text:
         guess = public_seed_guess(student, empty)
@@ -490,11 +548,34 @@ def test_the_seed_never_reaches_the_sandbox(run):
         assert f"{name}: 0 of 2 point(s): right on" in shown, shown
 
 
-def test_the_report_names_answers_that_call_the_course_package(run):
-    """Using the course's own helpers is allowed, and reported for the instructor to review by hand."""
-    problems = run.report["library_oracle"]["problems"]
+@pytest.mark.parametrize("student", ["library_oracle", "helper_routes", "helper_hidden_routes"])
+def test_the_report_names_answers_that_call_the_course_package(run, student):
+    """Using the course's own helpers is allowed (the points stand, checked above), and reported for the instructor
+    to review by hand, whatever the route: an import line, the package's attribute, sys.modules, __globals__, or an
+    import in an added cell. The kernel's record says which modules were called, and from which cells."""
+    problems = run.report[student]["problems"]
     assert "billcode.billing.responsibility" in problems, problems
-    assert "imports the course's own code" not in run.report["a_honest"]["problems"]
+    if student != "library_oracle":  # its second helper, by sys.modules or an added cell's import
+        assert "billcode.billing.synthetic" in problems and "answer cell pointer_problem_answer" in problems, problems
+    assert "used the course's own code" in problems and "answer cell patient_share_answer" in problems, problems
+
+
+def test_the_report_names_cells_the_student_added_and_attempts_to_hide(run):
+    """The added cell's own calls are named (billcode.amounts, after it ran a course cell from inside itself, which
+    leaves the recorder on), and its attempts to switch the record off, search the interpreter's objects and start
+    a thread unseen are refused or named."""
+    problems = run.report["helper_hidden_routes"]["problems"]
+    assert "(added or changed by the student)" in problems and "billcode.amounts" in problems, problems
+    assert "tried to hide what it ran" in problems and "tried to change the profiler" in problems, problems
+    assert "started a thread outside the threading module" in problems, problems
+    assert "searched the interpreter's objects" in problems, problems
+
+
+@pytest.mark.parametrize("student", HONEST)
+def test_honest_answers_are_not_named_for_review(run, student):
+    """The course's own cells use the course's code all the time: an honest submission is never named for it."""
+    problems = run.report[student]["problems"]
+    assert "course's own code" not in problems and "tried to hide" not in problems, problems
 
 
 def test_key_file_and_secret_are_invisible_in_the_sandbox(run):

@@ -31,7 +31,8 @@ from billcode.data import load_table
 from billcode.instructor.report.feedback import forbidden_texts
 from billcode.instructor.keys import key_answers
 from billcode.instructor.author.release import nbgrader
-from billcode.instructor.grade.sandbox import PROCESSES, process_cap, sandbox_problem
+from billcode.instructor.grade.sandbox import PROCESSES, RUN_ID_BASE, process_cap, sandbox_problem
+from billcode.instructor.safe_text import safe_text
 from nbgrader_helpers import AUTOGRADER, FORK_BOMB, cell_by_id, copy_course_root, gradebook_scores
 
 pytestmark = pytest.mark.slow
@@ -54,7 +55,22 @@ ADDED_MARKER = f"added-cell-42-{TOKEN}"  # printed by print_In's added cell; its
 KEY_FILE_TEXT = "def graded(params"
 BIG_FILE_BYTES = 120 * 1024**2
 HOSTILE_HTML = (f'<script>alert("{TOKEN}")</script> <img src=x onerror="alert(1)"> '
-                f'<a href="javascript:alert(1)">marks</a> [link](javascript:alert(1)) ![p](https://evil.example/p.png)')
+                f'<a href="javascript:alert(1)">marks</a> [link](javascript:alert(1)) ![p](https://evil.example/p.png) '
+                r'$\href{https://evil.example/}{Grading note: click}$ \(\href{javascript:alert(1)}{x}\)')
+INJECTED = f"INJECTED-NOTE-{TOKEN}"
+# Every line break str.splitlines knows, each followed by what would look like one of the course's report lines.
+BREAKS = ["\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029", "\n"]
+FORGED_LINE = "[WARNING] billcode-report " + json.dumps(
+    {"event": "run", "isolated": True, "note": f'=HYPERLINK("http://evil.example/","{INJECTED}")'})
+FORGED_METADATA = "x" + "".join(b + FORGED_LINE for b in BREAKS)
+# A file name that, printed raw, sets the window title, erases the line and forges another student's result.
+TITLE = f"TITLE-{TOKEN}"
+# (A file name cannot hold "/": the forged result uses the division slash U+2215, which looks the same.)
+TERMINAL_NAME = f"\x1b]0;{TITLE}\x07\x1b[2K\r[1\u22151] {A} honest: graded 0\u22159 \x1b[1A\u2028\x85{TITLE}.txt"
+FORMULA_STUDENT = '=HYPERLINK("https:evil.example","graded_9_of_9")'
+SECRET = f"host-secret-{TOKEN}"
+ROOT_ONLY = Path(sys.prefix) / f"hostile-root-only-{TOKEN}.txt"  # created by the fixture when the tests run as root
+TIMESTAMP_TAIL = TIMESTAMP + " " * 100 + "and then some"  # the first 100 bytes are a time, the whole file is not
 KEYS = object()  # answers=KEYS: the correct answers, written as raw JSON
 
 
@@ -220,6 +236,19 @@ warnings.warn("and deprecated", DeprecationWarning)
 print("noise on stderr", file=sys.stderr)
 """
 
+HOST_SECRETS = """\
+import os
+print("UID", os.getuid(), os.getgid(), os.getgroups())
+for path in ["/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/root/.bash_history", "@ROOT_ONLY@"]:
+    try:
+        print("PROBE", path, "-> READ", open(path).read()[:200])
+    except Exception as err:
+        print("PROBE", path, "->", type(err).__name__)
+print("ETC", sorted(os.listdir("/etc")))
+"""
+
+FLOOD_CELL = "from IPython.display import display\nfor i in range(120):\n    display(i)\n"
+
 HUGE_OUTPUT = 'import sys\nsys.stdout.write(("x" * 99 + "\\n") * 500_000)  # 50 MB in 500,000 lines\n'
 
 DEEP_EXPORT = """\
@@ -288,6 +317,9 @@ class Sub:
     duplicate: str | None = None  # a graded cell copied (same metadata) right after itself
     timestamp: str | None = TIMESTAMP
     markdown: str | None = None  # HTML written into the first prose cell and into an added markdown cell
+    metadata: dict[str, dict] = field(default_factory=dict)  # extra metadata on named graded cells (nbgrader: merged)
+    saved_outputs: int = 0  # tiny outputs saved in the first code cell (as a notebook saved after a long loop)
+    appended: tuple[str, ...] = ()  # code cells added at the end of the notebook
 
 
 def armed_if(condition: str, code: str = "") -> str:
@@ -347,6 +379,20 @@ SUBMISSIONS: dict[str, Sub] = {
     # HTML in prose the student edited or added would run in the instructor's formgrader and in feedback.
     "html_in_markdown": Sub(FULL, answers=KEYS, code=CORRECT_CODE, markdown=HOSTILE_HTML),
     "bad_timestamp": Sub(FULL, answers=KEYS, code=CORRECT_CODE, timestamp="submitted on time, promise"),
+    # Report lines forged through every line break in a graded cell's metadata, and metadata nbconvert chokes on.
+    "metadata_attack": Sub(FULL, answers=KEYS, code=CORRECT_CODE, metadata={
+        "test_ov_g1": {"nbgrader": {"solution": FORGED_METADATA}, "magics_language": 5, INJECTED: {"note": FORGED_LINE}},
+        "test_ov_g2": {"nbgrader": {"solution": FORGED_METADATA}},
+        "coder_steps_answer": {"magics_language": 5}}),
+    # Escape sequences in a submitted file's name (printed and written to the report), a timestamp whose first
+    # 100 bytes are a time but not the whole file.
+    "terminal_name": Sub(FULL, answers=KEYS, code=CORRECT_CODE, files={TERMINAL_NAME: "x"}, timestamp=TIMESTAMP_TAIL),
+    # A student id that is a spreadsheet formula, whose code looks for the host's secrets (root grades in CI).
+    FORMULA_STUDENT: Sub(ZERO, tuple(CELLS), "UID", code=HOST_SECRETS),
+    # 100,000 outputs saved in the notebook, and 25 added cells of 120 outputs each (over the run's cap).
+    "many_outputs": Sub(FULL, answers=KEYS, code=CORRECT_CODE, saved_outputs=100_000, appended=(FLOOD_CELL,) * 25),
+    # Correct, but its graded notebook is damaged after grading (the test does it): its feedback page cannot be made.
+    "broken_feedback": Sub(FULL, answers=KEYS, code=CORRECT_CODE),
 }
 ATTACKERS = sorted(s for s, sub in SUBMISSIONS.items() if sub.attacked)
 
@@ -359,6 +405,7 @@ def fill(source: str, root: Path) -> str:
     # it would kill the whole session running the tests (every process on the machine as root), so it is left out.
     kill_everyone = " lambda: os.kill(-1, signal.SIGKILL)," if sandbox_problem() is None else ""
     return (source.replace("@ROOT@", str(root)).replace("@REPO_KEYS@", str(AUTOGRADER / "keys" / f"{A}.py"))
+            .replace("@ROOT_ONLY@", str(ROOT_ONLY))
             .replace("@MARKER@", DETACHED_MARKER).replace("@TOKEN@", TOKEN).replace("@CORRECT@", repr(correct_value()))
             .replace("@KILL_EVERYONE@", kill_everyone))
 
@@ -388,6 +435,11 @@ def student_notebook(root: Path, sub: Sub) -> nbformat.NotebookNode:
         nb.cells.append(nbformat.v4.new_raw_cell(sub.markdown, metadata={"raw_mimetype": "text/html"}))
     if sub.added:
         nb.cells.insert(nb.cells.index(cell_by_id(nb, "setup")) + 1, new_code_cell(fill(sub.added, root)))
+    for grade_id, extra in sub.metadata.items():
+        cell = cell_by_id(nb, grade_id)
+        cell.metadata["nbgrader"].update(extra.get("nbgrader", {}))
+        cell.metadata.update({k: v for k, v in extra.items() if k != "nbgrader"})
+    nb.cells += [new_code_cell(source) for source in sub.appended]
     return nb
 
 
@@ -397,6 +449,11 @@ def submit(root: Path, student: str, sub: Sub) -> None:
     folder.mkdir(parents=True)
     if sub.notebook:
         nbformat.write(student_notebook(root, sub), folder / sub.notebook)
+    if sub.saved_outputs:  # written as JSON: nbformat would take most of a minute to validate them
+        data = json.loads((folder / sub.notebook).read_text())
+        first = next(c for c in data["cells"] if c["cell_type"] == "code")
+        first["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ""}] * sub.saved_outputs
+        (folder / sub.notebook).write_text(json.dumps(data, separators=(",", ":")))
     if sub.timestamp is not None:
         (folder / "timestamp.txt").write_text(sub.timestamp)
     text = answers_text(sub.answers, root)
@@ -455,6 +512,13 @@ class Run:
     report: dict[str, dict[str, str]]
     seconds: float
     planted: list[Path]
+    csv_students: list[str]  # the student column of grading_report.csv, as written
+    tables: dict[str, str]  # the class report's CSV files (make report), as written
+
+
+def run_root_notebook(root: Path, student: str) -> Path:
+    """A student's autograded notebook in the course root."""
+    return root / "autograded" / student / A / NOTEBOOK
 
 
 @pytest.fixture(scope="module")
@@ -467,10 +531,15 @@ def run(tmp_path_factory) -> Run:
     before = snapshot(root / "submitted")
     start = time.monotonic()
     try:
+        if os.geteuid() == 0:  # a file only root may read, where the sandbox can see it (the environment)
+            ROOT_ONLY.write_text(SECRET)
+            ROOT_ONLY.chmod(0o600)
         done = subprocess.run([sys.executable, "-m", "billcode.instructor.grade.autograde", "--root", str(root)],
                               capture_output=True, text=True, timeout=1200)
         graded_at = time.monotonic()
         after = snapshot(root / "submitted")
+        damaged = run_root_notebook(root, "broken_feedback")  # as if nbconvert could not render this one
+        damaged.write_text(damaged.read_text()[:500])
         feedback = subprocess.run([sys.executable, "-m", "billcode.instructor.report.feedback", "--root", str(root)],
                                   capture_output=True, text=True, timeout=600)
         fed_at = time.monotonic()
@@ -478,10 +547,16 @@ def run(tmp_path_factory) -> Run:
         planted = [p for p in package_probes() if p.exists()]
         for path in planted:  # only if the sandbox let a student write there: never leave it in the package
             path.unlink()
+        ROOT_ONLY.unlink(missing_ok=True)
     with open(root / "reports" / "grading_report.csv", newline="", encoding="utf-8") as handle:
-        report = {row["student"]: row for row in csv.DictReader(handle)}
+        rows = {row["student"]: row for row in csv.DictReader(handle)}
+    report = {s: rows[safe_text(s)] for s in SUBMISSIONS if safe_text(s) in rows}
+    from billcode.instructor.report import analytics
+
+    tables = {name: path.read_text(encoding="utf-8") for name, path in analytics.write_reports(root).items()}
     result = Run(root, done.returncode, done.stdout + done.stderr, feedback.returncode,
-                 feedback.stdout + feedback.stderr, before, after, graded_at, report, graded_at - start, planted)
+                 feedback.stdout + feedback.stderr, before, after, graded_at, report, graded_at - start, planted,
+                 sorted(rows), tables)
     print(f"\nGraded {len(SUBMISSIONS)} submissions in {result.seconds:.0f} s, feedback in {fed_at - graded_at:.0f} s."
           f"\n{result.output}")
     return result
@@ -534,9 +609,10 @@ def test_every_student_has_a_report_row(run):
     """The report has one row per submission, even after kill_grader, and the output one numbered line each
     (numbered in the order they finished: two are graded at a time)."""
     assert sorted(run.report) == sorted(SUBMISSIONS), run.output
+    assert run.csv_students == sorted(safe_text(s) for s in SUBMISSIONS)
     lines = re.findall(rf"^\[(\d+)/{len(SUBMISSIONS)}\] {A} (\S+): ", run.output, re.M)
     assert sorted(int(n) for n, _ in lines) == list(range(1, len(SUBMISSIONS) + 1)), run.output
-    assert sorted(student for _, student in lines) == sorted(SUBMISSIONS), run.output
+    assert sorted(student for _, student in lines) == sorted(safe_text(s) for s in SUBMISSIONS), run.output
 
 
 @pytest.mark.parametrize("student", sorted(SUBMISSIONS))
@@ -575,11 +651,11 @@ def test_student_code_ran_isolated(run):
 
 
 def test_no_feedback_page_shows_key_or_hidden_text(run):
-    """Feedback was written for every graded student and no page (nor autograded notebook) shows key text."""
-    assert run.feedback_status == 0, run.feedback_output
+    """Feedback was written for every graded student (but the one whose notebook the test damaged) and no page (nor
+    autograded notebook) shows key text."""
     texts = forbidden_texts(run.root, A)
     assert KEY_FILE_TEXT in " ".join(texts)  # the scan really covers the key file
-    graded = sorted(s for s, r in run.report.items() if r["status"] == "graded")
+    graded = sorted(s for s, r in run.report.items() if r["status"] == "graded" and s != "broken_feedback")
     for student in graded:
         for where, text in (("feedback", feedback_page(run, student)), ("autograded", autograded_text(run, student))):
             shown = [t for t in texts if t in text]
@@ -595,12 +671,16 @@ def test_no_submitted_file_changed(run):
 
 
 def test_gradebook_still_exports(run):
-    """The gradebook is intact: nbgrader export works and lists honest with 9.0."""
+    """The gradebook is intact: nbgrader export works and lists honest with 9.0; the student id that is a formula
+    (with a comma, which nbgrader's own export would not quote) is one quoted text cell."""
     nbgrader(run.root, "export")
     with open(run.root / "grades.csv", newline="") as handle:
-        totals = {row["student_id"]: float(row["raw_score"]) for row in csv.DictReader(handle)}
+        text = handle.read()
+    totals = {row["student_id"]: float(row["raw_score"]) for row in csv.DictReader(text.splitlines())}
     assert totals.get("honest") == 9.0, totals
     assert totals.get("blank") == 0.0, totals
+    assert totals.get("'" + FORMULA_STUDENT) == 0.0, totals
+    assert control_characters(text) == [] and not any(c.startswith(("=", "+", "@")) for c in csv_cells(text))
 
 
 # --- single attacks ----------------------------------------------------------------------------------------
@@ -752,6 +832,8 @@ def test_student_html_in_markdown_is_shown_as_text(run):
     graded = autograded(run, "html_in_markdown")
     kept = [c.source for c in graded.cells if c.cell_type == "markdown" and "](" in c.source]
     assert kept and all(k in {c.source for c in released.cells} for k in kept)  # course links are kept
+    # MathJax typesets what the Markdown leaves: no TeX command of the student's survives (\href would be a link)
+    assert "\\href" not in page and "href{https://evil.example/}" in page
     assert not [c for c in graded.cells if c.cell_type == "raw"]
     changed = [c.source for c in graded.cells if c.cell_type == "markdown" and c.source not in {r.source for r in released.cells}]
     assert len(changed) == 2 + 1 and not re.search(r"<[a-z]", "\n".join(changed))  # prose, added markdown, raw
@@ -783,3 +865,114 @@ def test_damaged_timestamp_does_not_stop_grading(run):
     assert row["status"] == "graded", (
         f"a damaged timestamp.txt made bad_timestamp's submission ungradable: {row['status']}: {row['problems']}")
     assert "timestamp" in row["problems"], row
+
+
+# --- issue 22: student text is data, least privilege, one student cannot stop the class ---------------------
+
+def test_one_page_that_cannot_be_made_costs_only_that_page(run):
+    """broken_feedback's graded notebook was damaged after grading: the command names it and exits 1, and every
+    other graded student (metadata_attack's numbers where nbconvert wants text included) has a page."""
+    assert run.feedback_status == 1, run.feedback_output
+    problems = [line.strip() for line in run.feedback_output.splitlines() if line.startswith("  ")]
+    assert len(problems) == 1 and problems[0].startswith("broken_feedback: no feedback page"), run.feedback_output
+    graded = [s for s, r in run.report.items() if r["status"] == "graded" and s != "broken_feedback"]
+    assert "metadata_attack" in graded and all(feedback_page(run, s) for s in graded)
+    assert f"{A}: {len(graded)} feedback page(s) written" in run.feedback_output, run.feedback_output
+
+
+def test_metadata_is_reduced_to_what_grading_needs(run):
+    """Only the nbgrader role and tags are left in the graded notebook's cell metadata."""
+    nb = autograded(run, "metadata_attack")
+    assert {key for c in nb.cells for key in c.metadata} <= {"nbgrader", "tags"}
+    assert set(nb.metadata) == {"kernelspec", "language_info"}
+
+
+def test_report_lines_cannot_be_forged_through_any_line_break(run):
+    """A graded cell's metadata with every line break str.splitlines knows, each followed by a forged report line
+    (a note that is a spreadsheet formula): the note is nowhere, and the student is graded as their answers deserve."""
+    row = run.report["metadata_attack"]
+    assert row["status"] == "graded" and INJECTED not in row["problems"], row
+    assert INJECTED not in run.output and not any(INJECTED in table for table in run.tables.values())
+    with open(run.root / "reports" / "grading_report.csv", encoding="utf-8") as handle:
+        assert INJECTED not in handle.read()
+
+
+def csv_cells(text: str) -> list[str]:
+    """Every cell of a CSV file's text."""
+    import io
+
+    return [cell for row in csv.reader(io.StringIO(text, newline="")) for cell in row]
+
+
+def control_characters(text: str) -> list[str]:
+    """The control, formatting and line-separating characters in text (a CSV's own line ends and \\n excepted)."""
+    import unicodedata
+
+    text = text.replace("\r\n", "\n")
+    return sorted({repr(c) for c in text if c != "\n" and unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")})
+
+
+def test_the_terminal_sees_only_escaped_text(run):
+    """The grading and feedback commands' output holds no control character but line ends: the escape sequences
+    of terminal_name's file name, the formula id and the forged lines are shown escaped."""
+    assert control_characters(run.output) == [] and control_characters(run.feedback_output) == []
+    assert safe_text(TERMINAL_NAME) in run.output and TITLE in run.output  # there, but as text
+    lines = [line for line in run.output.splitlines() if TITLE in line]
+    assert lines and all(line.startswith(f"[") and " terminal_name: graded 9/9 " in line for line in lines), lines
+
+
+def test_spreadsheets_see_only_text(run):
+    """No cell of grading_report.csv or of the class report's CSVs is a formula or holds a control character; the
+    formula student id is written with OWASP's leading quote, the file name escaped."""
+    with open(run.root / "reports" / "grading_report.csv", encoding="utf-8", newline="") as handle:
+        files = {"grading_report": handle.read(), **run.tables}
+    for name, text in files.items():
+        assert control_characters(text) == [], name
+        for cell in csv_cells(text):
+            starts = cell.lstrip(" ")[:1]
+            assert starts not in ("=", "+", "@", "\t", "\r") and (starts != "-" or re.fullmatch(r"-[\d.e]+", cell)), (
+                name, cell)
+    assert "'" + FORMULA_STUDENT in csv_cells(files["grading_report"]) and "'" + FORMULA_STUDENT in csv_cells(files["scores"])
+    assert safe_text(TERMINAL_NAME) in run.report["terminal_name"]["problems"]
+    assert "'" + FORMULA_STUDENT in csv_cells(files["flagged"])  # flagged: it handed in no answers file
+
+
+def test_a_timestamp_is_read_whole(run):
+    """A timestamp.txt whose first 100 bytes are a time and the rest is not: refused whole, graded without a time."""
+    row = run.report["terminal_name"]
+    assert row["status"] == "graded" and "timestamp.txt could not be read" in row["problems"], row
+
+
+def test_host_secrets_are_unreadable_from_a_submission(run):
+    """Student code is not root (when the grader is), sees only the /etc files Python needs, cannot read a file only
+    root may read, and none of it reaches the feedback page."""
+    shown = cell_output(run, FORMULA_STUDENT)
+    uid = shown.split("UID")[1].split()[0]
+    if os.geteuid() == 0 and sandbox_problem() is None:
+        assert int(uid) >= RUN_ID_BASE, shown  # a uid of the run's own, not root
+        assert f"PROBE {ROOT_ONLY} -> PermissionError" in shown, shown
+    for path in ("/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/root/.bash_history"):
+        assert f"PROBE {path} -> FileNotFoundError" in shown or f"PROBE {path} -> PermissionError" in shown, shown
+    assert "-> READ" not in shown and "'shadow'" not in shown.split("ETC")[1], shown
+    page = feedback_page(run, FORMULA_STUDENT)
+    assert SECRET not in page and SECRET not in autograded_text(run, FORMULA_STUDENT)
+    for line in open("/etc/shadow").read().splitlines()[:3] if os.access("/etc/shadow", os.R_OK) else []:
+        assert line not in page
+
+
+def test_outputs_are_capped_by_count(run):
+    """100,000 saved outputs never reach nbformat (the graded copy has none of them) and 3,000 run outputs across
+    25 added cells are cut to the run's cap, with a note in the report; the answers keep their points."""
+    nb = autograded(run, "many_outputs")
+    total = sum(len(c.get("outputs", [])) for c in nb.cells)
+    assert total <= 2_000 + 100 * 6 + len(nb.cells), total
+    intake = nbformat.read(run.root / ".intake" / "many_outputs" / A / NOTEBOOK, as_version=4)
+    assert sum(len(c.get("outputs", [])) for c in intake.cells) == 0
+    assert "over the limits" in run.report["many_outputs"]["problems"], run.report["many_outputs"]
+
+
+def test_honest_and_blank_rows_are_untouched(run):
+    """In the same batch as every attack, the honest and blank students' rows say only what is true of them."""
+    assert run.report["honest"]["problems"] == "" and run.report["honest"]["score"] == "9", run.report["honest"]
+    assert run.report["blank"]["problems"].startswith("no readable 01_overview_answers.json"), run.report["blank"]
+    assert ";" not in run.report["blank"]["problems"]

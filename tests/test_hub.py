@@ -1,9 +1,13 @@
 """The course on JupyterHub, end to end: real Unix users, nbgrader's exchange, the PostgreSQL gradebook.
 
-One throwaway deployment (deploy/hub/hubctl.py: its own PostgreSQL cluster, hub, proxy, formgrader service and
+One throwaway deployment (deploy/hub/hubctl.py: its own PostgreSQL cluster, hub, proxy, formgrader services and
 accounts with random names) drives a whole cycle over HTTP, as the Assignments panel and the formgrader do:
 release -> fetch -> answer (honest, blank, hostile) -> submit -> collect -> grade (the course's own command) ->
-feedback -> fetch feedback. Needs root, PostgreSQL, npm and bubblewrap; skipped without them (failed under CI).
+feedback -> fetch feedback. Two courses run side by side on the one hub (the second with a name of its own, sharing
+the honest student and the instructor), and the hostile student plants a folder in the first course's inbound/
+named after the honest student with a later time, and one whose time does not parse: the collect skips and names
+both, and everyone's own work is collected. Needs root, PostgreSQL, npm and bubblewrap; skipped without them
+(failed under CI).
 """
 
 from __future__ import annotations
@@ -231,23 +235,35 @@ def as_user(name: str, code: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, cwd="/", timeout=60)
 
 
-def scores_in_gradebook(cfg: dict) -> dict[str, float]:
-    """Each student's score, read by the grader straight from the PostgreSQL gradebook."""
+def scores_in_gradebook(cfg: dict, one: dict) -> dict[str, float]:
+    """Each student's score, read by the course's grader straight from its PostgreSQL gradebook."""
     code = ("import json; from nbgrader.api import Gradebook; "
-            f"url = open({str(hubctl.course_root(cfg) / 'gradebook_url.txt')!r}).read().strip(); "
+            f"url = open({str(hubctl.course_root(cfg, one) / 'gradebook_url.txt')!r}).read().strip(); "
             "assert url.startswith('postgresql+psycopg2://'), url\n"
-            f"with Gradebook(url, {cfg['course']!r}) as gb:\n"
+            f"with Gradebook(url, {one['name']!r}) as gb:\n"
             f"    print(json.dumps({{s.student.id: s.score for s in gb.assignment_submissions({ASSIGNMENT!r})}}))")
-    done = hubctl.as_grader(cfg, str(hubctl.venv_python(cfg)), "-c", code)
+    done = hubctl.as_grader(cfg, one, str(hubctl.venv_python(cfg)), "-c", code)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def probe(cfg: dict, attacker: str, victims: list[str]) -> list[str]:
+PLANT = """\
+import json, os, shutil, sys
+inbound, outbound, victim, name = sys.argv[1:5]
+for folder, notebook in ((f"{victim}+{name}+2099-01-01 00:00:00.000000 UTC+later", True),
+                         (f"zz+{name}+not a time+x", True)):
+    os.mkdir(os.path.join(inbound, folder))
+    if notebook:  # the released notebook, untouched: handed in as the victim's, it would score 0
+        shutil.copy(os.path.join(outbound, name, name + ".ipynb"), os.path.join(inbound, folder, name + ".ipynb"))
+print("PLANTED")
+"""
+
+
+def probe(cfg: dict, one: dict, attacker: str, victims: list[str]) -> list[str]:
     """What the attacker's own processes can read of other students and the grader: must be nothing."""
-    state, root = Path(cfg["state"]), hubctl.course_root(cfg)
+    state, root = Path(cfg["state"]), hubctl.course_root(cfg, one)
     targets = [str(hubctl.home(v)) for v in victims] + [
-        str(hubctl.home(v) / cfg["course"] / ASSIGNMENT / "feedback") for v in victims] + [
-        str(state / "exchange" / cfg["course"] / "inbound"), str(state / "exchange" / cfg["course"] / "feedback"),
+        str(hubctl.home(v) / one["name"] / ASSIGNMENT / "feedback") for v in victims] + [
+        str(state / "exchange" / one["name"] / "inbound"), str(state / "exchange" / one["name"] / "feedback"),
         str(root), str(root / "gradebook_url.txt"), str(root / "submitted"), str(root / "feedback"),
         str(state / "hub.json"), str(state / "hub"), str(state / "pg")]
     code = ("import os, json\nopened = []\n"
@@ -300,7 +316,7 @@ def deployment(request):
         pytest.skip(why)
     tag = "bh" + secrets.token_hex(2)
     state = Path(tempfile.mkdtemp(prefix="billcode-hub-test-"))
-    port = free_port((0, 1, 81, 199))
+    port = free_port((0, 1, 81, 199, 200))
     args = argparse.Namespace(
         state=state, prefix=hubctl.PREFIX, course=hubctl.COURSE, grader=f"{tag}-grader", instructors=f"{tag}-instr",
         students=f"{tag}-honest,{tag}-blank,{tag}-hostile", assignments=ASSIGNMENT, home_base=str(state / "home"),
@@ -328,15 +344,26 @@ def test_a_whole_cycle_on_the_hub(deployment):
         with Step("setup again (idempotent: nothing new)"):
             args.reinstall_course = False
             again = hubctl.setup(args)
-        assert again["created_users"] == cfg["created_users"] and again["db_password"] == cfg["db_password"]
+        one = hubctl.course(again, hubctl.COURSE)
+        assert again["created_users"] == cfg["created_users"] and one == hubctl.course(cfg, hubctl.COURSE)
+        # A second section beside the first, with a name of its own: its own grader, gradebook and exchange folder;
+        # the instructor and the honest student take both.
+        section = f"{args.grader.split('-')[0]}-section-b.2026"
+        honest_name = args.students.split(",")[0]
+        with Step("setup of a second course on the same hub"):
+            cfg = hubctl.setup(argparse.Namespace(**{**vars(args), "course": section, "grader": "",
+                                                     "students": honest_name}))
+        two = hubctl.course(cfg, section)
+        assert two["grader"] != one["grader"] and two["db_name"] != one["db_name"]
+        assert (hubctl.course_root(cfg, two) / "course_id.txt").read_text().strip() == section
         names = hubctl.everyone(cfg)
         uids = [pwd.getpwnam(n).pw_uid for n in names]
         with Step("start (PostgreSQL, hub, proxy, formgrader service)"):
             hubctl.start(cfg)
-        course, base = cfg["course"], f"http://127.0.0.1:{cfg['port']}"
-        kinds = dict(zip(cfg["students"], ("honest", "blank", "hostile")))
-        instructor = User(base, cfg["instructors"][0])
-        students = {name: User(base, name) for name in cfg["students"]}
+        course, base = one["name"], f"http://127.0.0.1:{cfg['port']}"
+        kinds = dict(zip(one["students"], ("honest", "blank", "hostile")))
+        instructor = User(base, one["instructors"][0])
+        students = {name: User(base, name) for name in one["students"]}
         everybody = [instructor, *students.values()]
         with Step("log in and spawn 4 servers"):
             for user in everybody:
@@ -344,7 +371,7 @@ def test_a_whole_cycle_on_the_hub(deployment):
                 user.spawn()
             for user in everybody:
                 user.wait_ready()
-        bad = User(base, cfg["students"][0])
+        bad = User(base, one["students"][0])
         bad.web.get(f"{base}/hub/login")
         assert bad.web.post(f"{base}/hub/login", data={"username": bad.name, "password": "wrong",
                                                        "_xsrf": bad.web.cookies.get("_xsrf")},
@@ -360,42 +387,60 @@ def test_a_whole_cycle_on_the_hub(deployment):
             assert sorted(page["disabledExtensions"]) == sorted(page["lockedExtensions"]) == sorted(INSTRUCTOR_ONLY)
         assert page_config(instructor)["disabledExtensions"] == []
         courses = instructor.server("GET", "/formgraders").json()["value"]
-        assert [c["course_id"] for c in courses if c["kind"] == "jupyterhub"] == [course]
+        assert sorted(c["course_id"] for c in courses if c["kind"] == "jupyterhub") == sorted([course, section])
 
-        with Step("release (instructor, formgrader API)"):
-            reply = instructor.formgrader("POST", f"assignment/{ASSIGNMENT}/release", course)
-            assert reply.status_code == 200 and reply.json()["success"], reply.text
-        with Step("fetch (3 students, Assignments panel)"):
+        with Step("release (instructor, formgrader API, both courses)"):
+            for name in (course, section):
+                reply = instructor.formgrader("POST", f"assignment/{ASSIGNMENT}/release", name)
+                assert reply.status_code == 200 and reply.json()["success"], reply.text
+        with Step("fetch (3 students, Assignments panel; the honest one from both courses)"):
             for student in students.values():
                 listed = student.server("GET", "/assignments", params={"course_id": course}).json()
                 assert listed["success"] and [a["assignment_id"] for a in listed["value"]] == [ASSIGNMENT], listed
                 student.action("fetch", course)
-        hostile_name = cfg["students"][2]
-        victims = [n for n in cfg["students"] if n != hostile_name]
+            students[honest_name].action("fetch", section)
+        hostile_name = one["students"][2]
+        victims = [n for n in one["students"] if n != hostile_name]
         attack = HOSTILE.format(targets=[str(hubctl.home(v)) for v in victims] + [
-            str(Path(cfg["state"]) / "exchange" / course / "inbound"), str(hubctl.course_root(cfg)),
-            str(hubctl.course_root(cfg) / "gradebook_url.txt"), str(Path(cfg["state"]) / "hub.json")],
+            str(Path(cfg["state"]) / "exchange" / course / "inbound"), str(hubctl.course_root(cfg, one)),
+            str(hubctl.course_root(cfg, one) / "gradebook_url.txt"), str(Path(cfg["state"]) / "hub.json")],
             pg_port=cfg["pg_port"])
-        with Step("answer and submit (3 students)"):
+        with Step("answer and submit (3 students, and the honest one in the second course)"):
             for name, student in students.items():
                 hand_in(student, course, kinds[name], attack if kinds[name] == "hostile" else "")
                 student.action("submit", course)
-        with Step("collect (instructor, formgrader API)"):
-            reply = instructor.formgrader("POST", f"assignment/{ASSIGNMENT}/collect", course)
+            hand_in(students[honest_name], section, "honest", "")
+            students[honest_name].action("submit", section)
+        # The hostile student hands in as the honest one (a later time) and plants a folder nbgrader cannot parse.
+        exchange = Path(cfg["state"]) / "exchange" / course
+        planted = as_user(hostile_name, f"import sys\nsys.argv = ['x', {str(exchange / 'inbound')!r}, "
+                                        f"{str(exchange / 'outbound')!r}, {honest_name!r}, {ASSIGNMENT!r}]\n" + PLANT)
+        assert "PLANTED" in planted.stdout, planted.stderr
+        with Step("collect (hubctl collect, as the grader; the second course by the formgrader API)"):
+            collected = hubctl.collect(cfg, one, ASSIGNMENT)
+            reply = instructor.formgrader("POST", f"assignment/{ASSIGNMENT}/collect", section)
             assert reply.status_code == 200 and reply.json()["success"], reply.text
-        with Step("grade (python -m billcode.instructor.grade.autograde, as the grader)"):
-            graded = hubctl.grade(cfg, ASSIGNMENT)
+        assert collected.returncode == 0, collected.stdout + collected.stderr
+        left = hubctl.skipped(collected)
+        assert len(left) == 2, collected.stderr
+        assert any(f"named after {honest_name} but was handed in by someone else" in line for line in left), left
+        assert any(line.startswith(f"zz+{ASSIGNMENT}+not a time+x: its time does not parse") for line in left), left
+        with Step("grade (python -m billcode.instructor.grade.autograde, as each course's grader)"):
+            graded = hubctl.grade(cfg, one, ASSIGNMENT)
+            graded_two = hubctl.grade(cfg, two, ASSIGNMENT)
         assert graded.returncode == 0, graded.stdout + graded.stderr
+        assert graded_two.returncode == 0, graded_two.stdout + graded_two.stderr
         assert "Student code runs isolated" in graded.stdout, graded.stdout
 
-        scores = scores_in_gradebook(cfg)
-        assert scores == {cfg["students"][0]: FULL_MARKS, cfg["students"][1]: 0.0, hostile_name: 0.0}, scores
+        scores = scores_in_gradebook(cfg, one)
+        assert scores == {one["students"][0]: FULL_MARKS, one["students"][1]: 0.0, hostile_name: 0.0}, scores
+        assert scores_in_gradebook(cfg, two) == {honest_name: FULL_MARKS}
         listed = instructor.formgrader("GET", f"submissions/{ASSIGNMENT}", course).json()
         assert {s["student"]: s["score"] for s in listed} == scores
-        assert not (hubctl.course_root(cfg) / "gradebook.db").exists()
+        assert not (hubctl.course_root(cfg, one) / "gradebook.db").exists()
 
         with Step("feedback (python -m billcode.instructor.report.feedback, as the grader)"):
-            made = hubctl.feedback(cfg, ASSIGNMENT)
+            made = hubctl.feedback(cfg, one, ASSIGNMENT)
         assert made.returncode == 0 and "3 feedback page(s) written" in made.stdout, made.stdout + made.stderr
         with Step("release feedback (instructor, formgrader API)"):
             reply = instructor.formgrader("POST", f"assignment/{ASSIGNMENT}/release_feedback", course)
@@ -416,10 +461,18 @@ def test_a_whole_cycle_on_the_hub(deployment):
         assert students[hostile_name].server("GET", "/api/contents").status_code == 200
         for victim in victims:
             assert students[hostile_name].call("GET", f"/user/{victim}/api/contents").status_code == 403
-        for attacker in cfg["students"]:
-            others = [n for n in cfg["students"] if n != attacker]
-            assert probe(cfg, attacker, others) == [], attacker
-        assert str(hubctl.home(hostile_name)) in probe(cfg, hostile_name, [hostile_name])  # the probe does see
+        for attacker in one["students"]:
+            others = [n for n in one["students"] if n != attacker]
+            assert probe(cfg, one, attacker, others) == [], attacker
+        assert str(hubctl.home(hostile_name)) in probe(cfg, one, hostile_name, [hostile_name])  # the probe does see
+        # A course's grader cannot open the other course's gradebook with its own role (each its own role and
+        # database, and no database lets anyone else connect); with its own database it can.
+        mine = hubctl.gradebook_url(cfg, one)
+        for db, works in ((two["db_name"], False), (one["db_name"], True)):
+            url = mine.rsplit("/", 1)[0] + "/" + db
+            tried = hubctl.as_grader(cfg, one, str(hubctl.venv_python(cfg)), "-c",
+                                     f"import sqlalchemy; sqlalchemy.create_engine({url!r}).connect()", check=False)
+            assert (tried.returncode == 0) is works, (db, tried.stderr[-500:])
     finally:
         with Step("teardown (stop everything, remove accounts)"):
             if (args.state / "hub.json").is_file():

@@ -164,7 +164,12 @@ def test_every_graded_cell_has_a_key_and_every_graded_item_a_cell(master):
         assert cells[grade_id].metadata["nbgrader"]["points"] == exercises[name]["points"]
         assert exercises[name]["objective"] in bank["objectives"]
     for name, grade_id in values.items():
-        assert f'check_answer("{name}", {name},' in cells[grade_id].source
+        source = cells[grade_id].source
+        # The check passes the value (check_answer("x", x, ...)) or finds it by name (lookup=True), so that a lost
+        # answer cell gives a message, not a NameError.
+        assert f'check_answer("{name}", {name},' in source or (
+            f'check_answer("{name}",' in source and "lookup=True" in source and not re.search(rf"\b{name}\b(?!\")", source)
+        ), source
         assert "HIDDEN" not in cells[grade_id].source and len(checks[grade_id].explanation) > 40
         assert cells[grade_id].metadata["nbgrader"]["points"] == exercises[name]["points"]
         assert exercises[name]["objective"] in bank["objectives"]
@@ -215,7 +220,8 @@ def test_icd10cm_codes_in_the_banks_come_from_the_official_set():
         bank = json.loads(path.read_text())
         for item in bank["items"]:
             if item.get("code_system") == "ICD-10-CM" and "key" in item:
-                assert icd10cm_billable(item["key"]), (item["id"], item["key"])
+                keys = item["key"] if isinstance(item["key"], list) else [item["key"]]  # a "codes" item: several
+                assert all(icd10cm_billable(k) for k in keys), (item["id"], item["key"])
             for code, description in ICD_ROW.findall(item["prompt"]):
                 assert icd10cm_description(code) == description, (item["id"], code)
                 checked += 1
@@ -231,9 +237,10 @@ def test_nbgrader_lists_are_nbgraders_defaults_plus_ours():
     default = GenerateAssignment.class_traits()["preprocessors"].default()
     assert ext.GENERATE_ASSIGNMENT == [ext.RemoveInstructorCells, ext.ApplyClassParams, ext.ClearRunMetadata, *default]
     ours = {"OverwriteCells": "RestoreCellsFromGradebook", "DeduplicateIds": "KeepFirstOfEachCell", "Execute": "SandboxedExecute",
-            "CheckCellMetadata": "CheckCellMetadataCompiled"}
+            "CheckCellMetadata": "CheckCellMetadataCompiled", "ClearMetadataPreprocessor": "KeepGradingMetadata"}
     sanitize = Autograde.class_traits()["sanitize_preprocessors"].default()
-    assert [p.__name__ for p in ext.AUTOGRADE_SANITIZE] == [ours.get(p.__name__, p.__name__) for p in sanitize]
+    assert [p.__name__ for p in ext.AUTOGRADE_SANITIZE] == [sanitize[0].__name__, "KeepGradingMetadata",
+                                                            *(ours.get(p.__name__, p.__name__) for p in sanitize[1:])]
     autograde = [ours.get(p.__name__, p.__name__) for p in Autograde.class_traits()["autograde_preprocessors"].default()]
     at = autograde.index("SaveAutoGrades")
     assert [p.__name__ for p in ext.AUTOGRADE] == [*autograde[:at], "ScoreOutsideKernel", "DropAddedCellOutputs",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import signal
 import subprocess
@@ -140,7 +141,7 @@ def test_student_files_go_to_a_capped_private_folder_not_the_hosts_disk(tmp_path
         "try:\n    open('/input/nb.ipynb', 'a').write('x')\nexcept OSError as e:\n    print('read-only', e.errno)",
         "import os\ntry:\n    for i in range(8):\n        open(f'f{i}', 'wb').write(os.urandom(100 * 1024**2))\n"
         "except OSError as e:\n    print('full', e.errno)",
-    ], forbidden=[tmp_path / "course"])
+    ], forbidden=[tmp_path / "course"], cell_timeout=30)  # 500 MB of random bytes: 6 s on 2 busy cores
     assert "wrote" in out[0] and "read-only" in out[1] and "full" in out[2], out
     assert sorted(p.name for p in (tmp_path / "work").iterdir()) == ["nb.ipynb"]  # nothing reached the host
 
@@ -163,7 +164,8 @@ def test_a_fork_bomb_stops_at_the_process_cap_and_the_kernel_goes_on(tmp_path):
     needs_process_cap()
     before = leftover_cgroups()
     cells = [FORK_BOMB, "print('still here')"]
-    result, out = run_cells(tmp_path, cells, forbidden=[tmp_path / "course"])
+    # 256 forks of a kernel and as many kills: 6-20 s when the 2 cores are busy, so the cell gets more than 5 s.
+    result, out = run_cells(tmp_path, cells, forbidden=[tmp_path / "course"], cell_timeout=60)
     forked = int(out[0].split("FORKED")[1].split()[0])
     assert 0 < forked < sandbox.PROCESSES, out[0]
     assert "still here" in out[1] and not result.timed_out
@@ -270,3 +272,27 @@ def test_the_cgroups_of_a_killed_grading_process_are_swept(tmp_path):
     again = sandbox.run_cgroups()
     sandbox._end_cgroups([group for group, _ in again])
     assert not any(group.exists() for group in stale)
+
+
+def test_student_code_is_never_root_and_sees_only_the_etc_files_python_needs(tmp_path):
+    """A root grader's run: a uid and gid of its own, no capability, no supplementary group; /etc holds only the
+    files Python reads (no shadow, no keys), and a file only root may read, in a folder the sandbox sees, is closed."""
+    needs_sandbox()
+    secret = Path(sys.prefix) / f"sandbox-root-only-{os.getpid()}.txt"
+    try:
+        secret.write_text("root's secret")
+        secret.chmod(0o600)
+        _, out = run_cells(tmp_path, [
+            "import os\nprint(os.getuid(), os.getgid(), os.getgroups(), open('/proc/self/status').read().split('CapEff:')[1].split()[0])",
+            "print(sorted(os.listdir('/etc')))",
+            f"try:\n    print(open({str(secret)!r}).read())\nexcept OSError as e:\n    print('closed', type(e).__name__)",
+        ], forbidden=[tmp_path / "course"])
+    finally:
+        secret.unlink(missing_ok=True)
+    uid, gid, groups, caps = out[0].split(maxsplit=3)
+    assert int(caps, 16) == 0, out[0]
+    if os.geteuid() == 0:
+        assert int(uid) == int(gid) >= sandbox.RUN_ID_BASE and groups == "[]", out[0]
+        assert "closed PermissionError" in out[2], out[2]
+    etc = set(ast.literal_eval(out[1]))
+    assert etc <= {*sandbox.ETC_FILES, f"python3.{sys.version_info.minor}"} and "shadow" not in etc, etc

@@ -1,23 +1,29 @@
 """The course on one machine: JupyterHub, real Unix users, the nbgrader exchange and a PostgreSQL gradebook.
 
-    python3 deploy/hub/hubctl.py setup [--state DIR] [--students a,b,c] [--instructors i] [--port 8000] ...
+    python3 deploy/hub/hubctl.py setup [--course NAME] [--state DIR] [--students a,b,c] [--instructors i] ...
     python3 deploy/hub/hubctl.py start | stop | status | teardown [--purge]
-    python3 deploy/hub/hubctl.py collect | grade | feedback | release-feedback ASSIGNMENT
+    python3 deploy/hub/hubctl.py collect | grade | feedback | release-feedback ASSIGNMENT [--course NAME]
 
 Run as root. `setup` is idempotent: it builds the shared venv (PREFIX/venv, readable by every user) and the
 proxy (npm), creates the accounts it is asked for (and remembers which ones it created), a PostgreSQL cluster
 with the gradebook, the exchange, the grader's course root (a copy of autograder/ whose nbgrader_config.py points
-the gradebook at PostgreSQL) and the released assignments. `teardown` stops everything and removes every account,
-process and folder `setup` created (the venv too with --purge). The grading commands run as the grader account:
-`grade` is the course's own `python -m billcode.instructor.grade.autograde`, `feedback` the course's feedback command.
+the gradebook at PostgreSQL and names the course) and the released assignments. `setup --course OTHER` on an
+existing deployment adds a second course (a section) beside the first: its own grader account, formgrader service,
+gradebook database and exchange folder, on the same hub. `teardown` stops everything and removes every account,
+process and folder `setup` created (the venv too with --purge). The grading commands run as the course's grader
+account: `grade` is the course's own `python -m billcode.instructor.grade.autograde`, `feedback` the course's
+feedback command, `collect` nbgrader's collect with the course's checks (a folder in inbound/ is collected only if
+the student it names handed it in; a folder whose name or time does not parse is skipped, named, and stops nothing).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import pwd
+import re
 import secrets
 import shutil
 import signal
@@ -36,6 +42,19 @@ COURSE = "billing-vs-coding"
 STUDENT_PLUGINS = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
                    "@jupyter/nbgrader:course-list")
 STUDENT_SERVER_OFF = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list")
+COURSE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")  # a hub service, a group, a folder and a database name
+
+
+def _safe_text():
+    """The course's safe_text (student text shown escaped), loaded by path: hubctl needs only Debian's Python."""
+    spec = importlib.util.spec_from_file_location("billcode_safe_text", REPO / "src" / "billcode" / "instructor" /
+                                                  "safe_text.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.safe_text
+
+
+safe_text = _safe_text()
 
 
 def log(message: str) -> None:
@@ -52,8 +71,32 @@ def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
 
 
 def load(state: Path) -> dict:
-    """The deployment's settings, as `setup` wrote them."""
-    return json.loads((state / "hub.json").read_text(encoding="utf-8"))
+    """The deployment's settings, as `setup` wrote them (a deployment of one course from before sections is read
+    as one with that course)."""
+    cfg = json.loads((state / "hub.json").read_text(encoding="utf-8"))
+    if "courses" not in cfg:
+        name = cfg.pop("course")
+        cfg["courses"] = {name: {"name": name, **{k: cfg.pop(k) for k in (
+            "grader", "instructors", "students", "assignments", "service_port", "service_token", "db_user", "db_name",
+            "db_password")}}}
+    return cfg
+
+
+def courses(cfg: dict) -> list[dict]:
+    """The deployment's courses, in the order they were set up."""
+    return list(cfg["courses"].values())
+
+
+def course(cfg: dict, name: str | None = None) -> dict:
+    """One course's settings: the named one, or the only one."""
+    if name is None:
+        if len(cfg["courses"]) != 1:
+            raise SystemExit(f"This hub has {len(cfg['courses'])} courses ({', '.join(cfg['courses'])}): say which "
+                             "with --course NAME.")
+        return courses(cfg)[0]
+    if name not in cfg["courses"]:
+        raise SystemExit(f"No course {name!r} on this hub (it has {', '.join(cfg['courses'])}).")
+    return cfg["courses"][name]
 
 
 def save(state: Path, cfg: dict) -> None:
@@ -126,8 +169,8 @@ def create_user(cfg: dict, name: str) -> None:
 
 
 def everyone(cfg: dict) -> list[str]:
-    """Every account of the course: the grader, instructors and students."""
-    return [cfg["grader"], *cfg["instructors"], *cfg["students"]]
+    """Every account of every course: graders, instructors and students (each once)."""
+    return list(dict.fromkeys(name for c in courses(cfg) for name in (c["grader"], *c["instructors"], *c["students"])))
 
 
 # ---------------------------------------------------------------- PostgreSQL
@@ -175,12 +218,13 @@ def psql(cfg: dict, sql: str) -> str:
                        "ON_ERROR_STOP=1", "-c", sql).stdout.strip()
 
 
-def pg_create_gradebook(cfg: dict) -> None:
-    """The gradebook's role and database (once)."""
-    if psql(cfg, f"SELECT 1 FROM pg_roles WHERE rolname = '{cfg['db_user']}'") != "1":
-        psql(cfg, f"CREATE ROLE {cfg['db_user']} LOGIN PASSWORD '{cfg['db_password']}'")
-    if psql(cfg, f"SELECT 1 FROM pg_database WHERE datname = '{cfg['db_name']}'") != "1":
-        psql(cfg, f"CREATE DATABASE {cfg['db_name']} OWNER {cfg['db_user']}")
+def pg_create_gradebook(cfg: dict, one: dict) -> None:
+    """A course's gradebook role and database (once): each course its own, so no grader can open another's."""
+    if psql(cfg, f"SELECT 1 FROM pg_roles WHERE rolname = '{one['db_user']}'") != "1":
+        psql(cfg, f"CREATE ROLE {one['db_user']} LOGIN PASSWORD '{one['db_password']}'")
+    if psql(cfg, f"SELECT 1 FROM pg_database WHERE datname = '{one['db_name']}'") != "1":
+        psql(cfg, f"CREATE DATABASE {one['db_name']} OWNER {one['db_user']}")
+        psql(cfg, f"REVOKE ALL ON DATABASE {one['db_name']} FROM PUBLIC")
 
 
 def pg_stop(cfg: dict) -> None:
@@ -189,10 +233,10 @@ def pg_stop(cfg: dict) -> None:
         as_postgres(pg_bin("pg_ctl"), "-D", str(Path(cfg["state"]) / "pg" / "data"), "-m", "fast", "-w", "stop")
 
 
-def gradebook_url(cfg: dict) -> str:
-    """The gradebook's SQLAlchemy URL (psycopg2: SQLAlchemy 2.1 maps a bare postgresql:// to psycopg 3)."""
-    return (f"postgresql+psycopg2://{cfg['db_user']}:{cfg['db_password']}@127.0.0.1:{cfg['pg_port']}"
-            f"/{cfg['db_name']}")
+def gradebook_url(cfg: dict, one: dict) -> str:
+    """A course's gradebook URL (psycopg2: SQLAlchemy 2.1 maps a bare postgresql:// to psycopg 3)."""
+    return (f"postgresql+psycopg2://{one['db_user']}:{one['db_password']}@127.0.0.1:{cfg['pg_port']}"
+            f"/{one['db_name']}")
 
 
 # ---------------------------------------------------------------- configuration files
@@ -225,27 +269,28 @@ def write_jupyter_config(cfg: dict) -> None:
     (jupyter / "staff").mkdir(exist_ok=True)
 
 
-def make_exchange(cfg: dict) -> None:
+def make_exchange(cfg: dict, one: dict) -> None:
     """nbgrader's exchange with its permissions: root 777 (sticky), course outbound 755, inbound 2733, feedback 711."""
     root = Path(cfg["state"]) / "exchange"
     root.mkdir(exist_ok=True)
     root.chmod(0o1777)
-    course = root / cfg["course"]
+    folder_of_course = root / one["name"]
     for sub, mode in (("", 0o755), ("outbound", 0o755), ("inbound", 0o2733), ("feedback", 0o711)):
-        folder = course / sub
+        folder = folder_of_course / sub
         folder.mkdir(exist_ok=True)
-        shutil.chown(folder, cfg["grader"], cfg["grader"])
+        shutil.chown(folder, one["grader"], one["grader"])
         folder.chmod(mode)
 
 
-def course_root(cfg: dict) -> Path:
-    """The grader's course root (in the grader's private home)."""
-    return home(cfg["grader"]) / cfg["course"]
+def course_root(cfg: dict, one: dict) -> Path:
+    """A course's root (in its grader's private home)."""
+    return home(one["grader"]) / one["name"]
 
 
-def make_course_root(cfg: dict) -> None:
-    """Copy autograder/ (masters, keys, class numbers) to the grader; its nbgrader_config.py adds PostgreSQL."""
-    root = course_root(cfg)
+def make_course_root(cfg: dict, one: dict) -> None:
+    """Copy autograder/ (masters, keys, class numbers) to the grader; its nbgrader_config.py adds PostgreSQL and
+    the course's name (course_id.txt: nbgrader's course_id, which the exchange's folders are named by)."""
+    root = course_root(cfg, one)
     source = REPO / "autograder"
     root.mkdir(exist_ok=True)
     for name in ("source", "keys"):
@@ -256,19 +301,20 @@ def make_course_root(cfg: dict) -> None:
             shutil.copy2(source / name, root / name)
     shutil.copy2(source / "nbgrader_config.py", root / "course_config.py")
     shutil.copy2(HERE / "course_nbgrader_config.py", root / "nbgrader_config.py")
-    (root / "gradebook_url.txt").write_text(gradebook_url(cfg) + "\n", encoding="utf-8")
-    subprocess.run(["chown", "-R", f"{cfg['grader']}:{cfg['grader']}", str(root)], check=True)
+    (root / "gradebook_url.txt").write_text(gradebook_url(cfg, one) + "\n", encoding="utf-8")
+    (root / "course_id.txt").write_text(one["name"] + "\n", encoding="utf-8")
+    subprocess.run(["chown", "-R", f"{one['grader']}:{one['grader']}", str(root)], check=True)
     subprocess.run(["chmod", "-R", "go-rwx", str(root)], check=True)
 
 
 # ---------------------------------------------------------------- running things as the grader
 
-def grader_env(cfg: dict) -> dict[str, str]:
-    """A clean environment for the grader's commands (the hub API for nbgrader's JupyterHub plugin)."""
+def grader_env(cfg: dict, one: dict) -> dict[str, str]:
+    """A clean environment for a course grader's commands (the hub API for nbgrader's JupyterHub plugin)."""
     venv_bin = str(Path(cfg["venv"]) / "bin")
-    env = {"HOME": str(home(cfg["grader"])), "USER": cfg["grader"], "LOGNAME": cfg["grader"], "LANG": "C.UTF-8",
+    env = {"HOME": str(home(one["grader"])), "USER": one["grader"], "LOGNAME": one["grader"], "LANG": "C.UTF-8",
            "PATH": f"{venv_bin}:/usr/local/bin:/usr/bin:/bin", "JUPYTER_CONFIG_PATH": config_path(cfg, staff=True),
-           "JUPYTERHUB_USER": cfg["grader"], "JUPYTERHUB_API_TOKEN": cfg["service_token"],
+           "JUPYTERHUB_USER": one["grader"], "JUPYTERHUB_API_TOKEN": one["service_token"],
            "JUPYTERHUB_API_URL": f"http://127.0.0.1:{cfg['hub_port']}/hub/api"}
     for name in ("BILLCODE_SANDBOX",):
         if name in os.environ:
@@ -276,20 +322,20 @@ def grader_env(cfg: dict) -> dict[str, str]:
     return env
 
 
-def as_grader(cfg: dict, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    """Run a command as the grader, in the course root."""
-    cmd = ["runuser", "-u", cfg["grader"], "--", "env", "-i", *(f"{k}={v}" for k, v in grader_env(cfg).items()),
+def as_grader(cfg: dict, one: dict, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """Run a command as a course's grader, in its course root."""
+    cmd = ["runuser", "-u", one["grader"], "--", "env", "-i", *(f"{k}={v}" for k, v in grader_env(cfg, one).items()),
            *args]
-    done = subprocess.run(cmd, cwd=course_root(cfg), capture_output=True, text=True)
+    done = subprocess.run(cmd, cwd=course_root(cfg, one), capture_output=True, text=True)
     if check and done.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} failed ({done.returncode}):\n{done.stdout[-4000:]}\n"
                            f"{done.stderr[-4000:]}")
     return done
 
 
-def nbgrader(cfg: dict, *args: str) -> subprocess.CompletedProcess:
-    """An nbgrader command as the grader."""
-    return as_grader(cfg, str(venv_python(cfg)), "-m", "nbgrader", *args)
+def nbgrader(cfg: dict, one: dict, *args: str) -> subprocess.CompletedProcess:
+    """An nbgrader command as a course's grader."""
+    return as_grader(cfg, one, str(venv_python(cfg)), "-m", "nbgrader", *args)
 
 
 def config_path(cfg: dict, staff: bool) -> str:
@@ -298,12 +344,12 @@ def config_path(cfg: dict, staff: bool) -> str:
     return f"{jupyter / ('staff' if staff else 'student')}:{jupyter / 'common'}"
 
 
-def generate(cfg: dict) -> None:
-    """nbgrader generate_assignment for each course assignment (writes release/ and the gradebook's cells)."""
-    for name in cfg["assignments"]:
-        if not (course_root(cfg) / "release" / name / f"{name}.ipynb").is_file():
-            log(f"generating {name}")
-            nbgrader(cfg, "generate_assignment", name, "--force")
+def generate(cfg: dict, one: dict) -> None:
+    """nbgrader generate_assignment for each of a course's assignments (writes release/ and the gradebook's cells)."""
+    for name in one["assignments"]:
+        if not (course_root(cfg, one) / "release" / name / f"{name}.ipynb").is_file():
+            log(f"generating {name} for {one['name']}")
+            nbgrader(cfg, one, "generate_assignment", name, "--force")
 
 
 # ---------------------------------------------------------------- the hub process
@@ -366,7 +412,8 @@ def start(cfg: dict) -> None:
     base = f"http://127.0.0.1:{cfg['port']}"
     try:
         wait_http(f"{base}/hub/api", 90)
-        wait_http(f"{base}/services/{cfg['course']}/", 90, ok=(200, 302))
+        for one in courses(cfg):
+            wait_http(f"{base}/services/{one['name']}/", 90, ok=(200, 302))
     except TimeoutError as err:
         raise RuntimeError(f"{err}\n--- hub.log ---\n{(hubdir / 'hub.log').read_text()[-4000:]}") from None
 
@@ -419,22 +466,36 @@ def stop(cfg: dict) -> None:
 # ---------------------------------------------------------------- the commands
 
 def new_settings(args: argparse.Namespace) -> dict:
-    """Settings for a new deployment (secrets drawn once)."""
+    """Settings for a new deployment (secrets drawn once), with no course yet."""
     return {
-        "course": args.course, "grader": args.grader or f"grader-{args.course}"[:32],
-        "instructors": args.instructors.split(","), "students": [s for s in args.students.split(",") if s],
-        "assignments": args.assignments.split(","), "state": str(args.state), "venv": str(args.prefix / "venv"),
-        "proxy": "", "home_base": args.home_base, "port": args.port, "hub_port": args.port + 81,
-        "proxy_api_port": args.port + 1, "service_port": args.port + 199, "pg_port": args.pg_port,
-        "password": args.password or secrets.token_urlsafe(12), "service_token": secrets.token_hex(32),
-        "db_user": "gradebook", "db_name": "gradebook", "db_password": secrets.token_hex(16), "created_users": [],
+        "state": str(args.state), "venv": str(args.prefix / "venv"), "proxy": "", "home_base": args.home_base,
+        "port": args.port, "hub_port": args.port + 81, "proxy_api_port": args.port + 1, "pg_port": args.pg_port,
+        "password": args.password or secrets.token_urlsafe(12), "created_users": [], "courses": {},
+    }
+
+
+def new_course(cfg: dict, args: argparse.Namespace) -> dict:
+    """Settings for one more course (section) of the deployment: its grader, people, service and gradebook."""
+    name = args.course
+    if not COURSE_NAME.fullmatch(name):
+        raise SystemExit(f"{name!r} cannot name a course: use letters, digits, '.', '_' or '-' (at most 40, starting "
+                         "with a letter or digit).")
+    db = "gradebook" if not cfg["courses"] else "gradebook_" + re.sub(r"[^a-z0-9]", "_", name.lower())[:40]
+    return {
+        "name": name, "grader": args.grader or ("grader-" + re.sub(r"[^a-z0-9_-]", "-", name.lower()))[:32],
+        "instructors": args.instructors.split(","),
+        "students": [s for s in args.students.split(",") if s], "assignments": args.assignments.split(","),
+        "service_port": cfg["port"] + 199 + len(cfg["courses"]), "service_token": secrets.token_hex(32),
+        "db_user": db, "db_name": db, "db_password": secrets.token_hex(16),
     }
 
 
 def setup(args: argparse.Namespace) -> dict:
-    """Create (or complete) the deployment; idempotent."""
+    """Create (or complete) the deployment, and add the course it names if it is new; idempotent."""
     state = args.state
     cfg = load(state) if (state / "hub.json").is_file() else new_settings(args)
+    if args.course not in cfg["courses"]:
+        cfg["courses"][args.course] = new_course(cfg, args)
     state.mkdir(parents=True, exist_ok=True)
     state.chmod(0o755)
     (state / "hub").mkdir(exist_ok=True)
@@ -449,12 +510,13 @@ def setup(args: argparse.Namespace) -> dict:
         create_user(cfg, name)
         save(state, cfg)
     write_jupyter_config(cfg)
-    make_exchange(cfg)
     was_running = pg_running(cfg)
     pg_start(cfg)
-    pg_create_gradebook(cfg)
-    make_course_root(cfg)
-    generate(cfg)
+    for one in courses(cfg):
+        make_exchange(cfg, one)
+        pg_create_gradebook(cfg, one)
+        make_course_root(cfg, one)
+        generate(cfg, one)
     if not was_running and not hub_pid(cfg):
         pg_stop(cfg)
     save(state, cfg)
@@ -476,11 +538,23 @@ def teardown(cfg: dict, purge: bool = False) -> None:
         shutil.rmtree(Path(cfg["venv"]).parent / "node", ignore_errors=True)
 
 
-def grade(cfg: dict, assignment: str, jobs: int = 0) -> subprocess.CompletedProcess:
-    """The course's own grading command, as the grader, against the PostgreSQL gradebook."""
+def collect(cfg: dict, one: dict, assignment: str) -> subprocess.CompletedProcess:
+    """nbgrader collect as the course's grader, with the course's checks (billcode.instructor.grade.collect): only
+    folders handed in by the student they name; a folder that does not parse is skipped and named."""
+    return nbgrader(cfg, one, "collect", "--update", assignment)
+
+
+def skipped(done: subprocess.CompletedProcess) -> list[str]:
+    """The inbound folders a collect left where they were, with why (as the collect logged them, escaped)."""
+    return [line.split("Not collected: ", 1)[1] for line in (done.stdout + done.stderr).splitlines()
+            if "Not collected: " in line]
+
+
+def grade(cfg: dict, one: dict, assignment: str, jobs: int = 0) -> subprocess.CompletedProcess:
+    """The course's own grading command, as the course's grader, against its PostgreSQL gradebook."""
     extra = [f"--jobs={jobs}"] if jobs else []
-    return as_grader(cfg, str(venv_python(cfg)), "-m", "billcode.instructor.grade.autograde", "--root",
-                     str(course_root(cfg)), *extra, assignment, check=False)
+    return as_grader(cfg, one, str(venv_python(cfg)), "-m", "billcode.instructor.grade.autograde", "--root",
+                     str(course_root(cfg, one)), *extra, assignment, check=False)
 
 
 # nbgrader's release_feedback names each page by a hash of the submission's secret (written by `nbgrader submit`
@@ -499,12 +573,12 @@ for page in sorted((root / "feedback").glob(f"*/{name}")):
 """
 
 
-def feedback(cfg: dict, assignment: str) -> subprocess.CompletedProcess:
-    """The course's feedback command (it refuses pages that would leak a key), as the grader."""
-    done = as_grader(cfg, str(venv_python(cfg)), "-m", "billcode.instructor.report.feedback", "--root",
-                     str(course_root(cfg)), assignment, check=False)
-    if done.returncode == 0:
-        as_grader(cfg, str(venv_python(cfg)), "-c", KEEP_SECRET, str(course_root(cfg)), assignment)
+def feedback(cfg: dict, one: dict, assignment: str) -> subprocess.CompletedProcess:
+    """The course's feedback command (it refuses pages that would leak a key), as the course's grader."""
+    done = as_grader(cfg, one, str(venv_python(cfg)), "-m", "billcode.instructor.report.feedback", "--root",
+                     str(course_root(cfg, one)), assignment, check=False)
+    if done.returncode in (0, 1):  # 1: some pages held back or not made; the others are released
+        as_grader(cfg, one, str(venv_python(cfg)), "-c", KEEP_SECRET, str(course_root(cfg, one)), assignment)
     return done
 
 
@@ -516,7 +590,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("assignment", nargs="?", default="01_overview")
     p.add_argument("--state", type=Path, default=STATE)
     p.add_argument("--prefix", type=Path, default=PREFIX)
-    p.add_argument("--course", default=COURSE)
+    p.add_argument("--course", default=None, help=f"the course (setup: default {COURSE}; other commands: the "
+                   "only course, else required)")
     p.add_argument("--grader", default="")
     p.add_argument("--instructors", default="instructor1")
     p.add_argument("--students", default="student1,student2,student3")
@@ -538,13 +613,15 @@ def main(argv: list[str] | None = None) -> int:
         print("hubctl must run as root (it creates Unix accounts).", file=sys.stderr)
         return 2
     if args.command == "setup":
+        args.course = args.course or COURSE
         cfg = setup(args)
         print(f"Shared password for the try-out: {cfg['password']}")
         return 0
     cfg = load(args.state)
     if args.command == "start":
         start(cfg)
-        print(f"http://127.0.0.1:{cfg['port']}/  (formgrader: /services/{cfg['course']}/formgrader)")
+        print(f"http://127.0.0.1:{cfg['port']}/  (formgrader: "
+              + ", ".join(f"/services/{c['name']}/formgrader" for c in courses(cfg)) + ")")
     elif args.command == "stop":
         stop(cfg)
     elif args.command == "status":
@@ -552,13 +629,18 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "teardown":
         teardown(cfg, args.purge)
     elif args.command == "collect":
-        print(nbgrader(cfg, "collect", args.assignment).stderr)
+        done = collect(cfg, course(cfg, args.course), args.assignment)
+        print(*(safe_text(line) for line in done.stderr.splitlines()), sep="\n")
+        left = skipped(done)
+        if left:
+            print(f"{len(left)} folder(s) in inbound/ were NOT collected:", *(f"  {line}" for line in left), sep="\n")
     elif args.command in ("grade", "feedback"):
-        done = (grade(cfg, args.assignment, args.jobs) if args.command == "grade" else feedback(cfg, args.assignment))
+        one = course(cfg, args.course)
+        done = grade(cfg, one, args.assignment, args.jobs) if args.command == "grade" else feedback(cfg, one, args.assignment)
         print(done.stdout, done.stderr, sep="")
         return done.returncode
     elif args.command == "release-feedback":
-        print(nbgrader(cfg, "release_feedback", args.assignment).stderr)
+        print(nbgrader(cfg, course(cfg, args.course), "release_feedback", args.assignment).stderr)
     return 0
 
 

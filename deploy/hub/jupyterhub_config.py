@@ -1,7 +1,8 @@
-"""JupyterHub for one course on one machine: real Unix users, the formgrader as a service, nbgrader's exchange.
+"""JupyterHub for the course on one machine: real Unix users, a formgrader service per course (section),
+nbgrader's exchange.
 
 hubctl.py start runs `jupyterhub -f deploy/hub/jupyterhub_config.py` with BILLCODE_HUB_STATE set to the folder
-whose hub.json (written by hubctl.py setup) names the course, the accounts, the ports and the secrets.
+whose hub.json (written by hubctl.py setup) names the courses, the accounts, the ports and the secrets.
 """
 
 import json
@@ -11,10 +12,13 @@ from pathlib import Path
 c = get_config()  # noqa: F821 (provided by JupyterHub when it loads this file)
 state = Path(os.environ["BILLCODE_HUB_STATE"])
 cfg = json.loads((state / "hub.json").read_text(encoding="utf-8"))
-course, grader = cfg["course"], cfg["grader"]
+if "courses" not in cfg:  # a deployment set up before sections: one course, its settings at the top
+    cfg["courses"] = {cfg["course"]: {"name": cfg["course"], **cfg}}
+courses = list(cfg["courses"].values())
 venv_bin = Path(cfg["venv"]) / "bin"
 jupyter = state / "jupyter"
-staff = {grader, *cfg["instructors"]}
+staff = {name for one in courses for name in (one["grader"], *one["instructors"])}
+students = {name for one in courses for name in one["students"]}
 
 # The hub, its database and secrets; the proxy from npm; everything on localhost (TLS belongs in front of it).
 c.JupyterHub.ip = "127.0.0.1"
@@ -32,7 +36,7 @@ c.JupyterHub.cleanup_servers = True
 # The try-out's login: one shared password for the course's accounts (use PAM or OAuth for a real class).
 c.JupyterHub.authenticator_class = "shared-password"
 c.SharedPasswordAuthenticator.user_password = cfg["password"]
-c.Authenticator.allowed_users = set(staff) | set(cfg["students"])
+c.Authenticator.allowed_users = staff | students
 
 # Each user's server runs as that Unix user, from the shared venv (it holds the course package and its kernel).
 c.JupyterHub.spawner_class = "localprocess"
@@ -47,38 +51,41 @@ c.Spawner.environment = {
                                             f":{jupyter / 'common'}"),
 }
 
-# The formgrader: a hub-managed server running as the grader account in the course root.
+# Each course's formgrader: a hub-managed server running as that course's grader account in its course root.
 c.JupyterHub.services = [{
-    "name": course,
-    "url": f"http://127.0.0.1:{cfg['service_port']}",
+    "name": one["name"],
+    "url": f"http://127.0.0.1:{one['service_port']}",
     "command": [str(venv_bin / "jupyterhub-singleuser"), "--ServerApp.default_url=/formgrader"],
-    "user": grader,
-    "cwd": str(Path(cfg["home_base"]) / grader / course),
-    "api_token": cfg["service_token"],
+    "user": one["grader"],
+    "cwd": str(Path(cfg["home_base"]) / one["grader"] / one["name"]),
+    "api_token": one["service_token"],
     "oauth_no_confirm": True,
     "environment": {
         "PATH": f"{venv_bin}:/usr/local/bin:/usr/bin:/bin",
         "JUPYTER_CONFIG_PATH": f"{jupyter / 'staff'}:{jupyter / 'common'}",
-        "HOME": str(Path(cfg["home_base"]) / grader),
+        "HOME": str(Path(cfg["home_base"]) / one["grader"]),
         "LANG": "C.UTF-8",
         **({"BILLCODE_SANDBOX": os.environ["BILLCODE_SANDBOX"]} if "BILLCODE_SANDBOX" in os.environ else {}),
     },
-}]
+} for one in courses]
 
-# Groups: who may use the formgrader, who takes the course (nbgrader's JupyterHubAuthPlugin reads these).
-c.JupyterHub.load_groups = {
-    f"formgrade-{course}": {"users": sorted({grader, *cfg["instructors"]})},
-    f"nbgrader-{course}": {"users": sorted({*cfg["instructors"], *cfg["students"]})},
-}
+# Groups: who may use each formgrader, who takes each course (nbgrader's JupyterHubAuthPlugin reads these).
+c.JupyterHub.load_groups = {}
 c.JupyterHub.load_roles = [
     # nbgrader's server extensions call the hub with the server's own token: let it act as its user.
     {"name": "server", "scopes": ["inherit"]},
-    {"name": f"formgrade-{course}", "groups": [f"formgrade-{course}"],
-     "scopes": [f"access:services!service={course}"]},
-    # The course list and Assignments panel look the course's service up (nbgrader#1831 without read:services).
-    {"name": f"nbgrader-{course}", "groups": [f"nbgrader-{course}"],
-     "scopes": ["list:services", f"read:services!service={course}"]},
-    {"name": f"{course}-service", "services": [course],
-     "scopes": ["list:users", "read:users", "read:users:groups", "list:groups", "read:groups", "groups",
-                "admin:groups", "list:services"]},
 ]
+for one in courses:
+    course = one["name"]
+    c.JupyterHub.load_groups[f"formgrade-{course}"] = {"users": sorted({one["grader"], *one["instructors"]})}
+    c.JupyterHub.load_groups[f"nbgrader-{course}"] = {"users": sorted({*one["instructors"], *one["students"]})}
+    c.JupyterHub.load_roles += [
+        {"name": f"formgrade-{course}", "groups": [f"formgrade-{course}"],
+         "scopes": [f"access:services!service={course}"]},
+        # The course list and Assignments panel look the course's service up (nbgrader#1831 without read:services).
+        {"name": f"nbgrader-{course}", "groups": [f"nbgrader-{course}"],
+         "scopes": ["list:services", f"read:services!service={course}"]},
+        {"name": f"{course}-service", "services": [course],
+         "scopes": ["list:users", "read:users", "read:users:groups", "list:groups", "read:groups", "groups",
+                    "admin:groups", "list:services"]},
+    ]

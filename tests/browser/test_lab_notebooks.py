@@ -336,7 +336,7 @@ def check_self_grading_gives_full_marks(page: Page, nb, lab_root, answers: dict)
     finally:
         beside.unlink()
     expect(status).to_contain_text(f"{sum(expected.values()):g} of {most:g} points")
-    expect(status.locator("caption")).to_have_text("Points per graded cell")
+    expect(status.locator("caption")).to_have_text("Points per graded question and exercise")
     expect(status.locator("tbody tr")).to_have_count(len(graded))
     for grade_id, points in expected.items():
         row = status.locator("tbody tr").filter(has=page.get_by_role("cell", name=grade_id, exact=True))

@@ -409,6 +409,10 @@ def check_practice_value(name: str, value: object, entry: dict, record: Callable
         not_done(title, f"`{name}` is still `...`: replace the ... with your answer and run that cell, then this one."
                  + _pointer(entry, "unwritten"))
         return
+    if "start" in entry and value == entry["start"] and type(value) is type(entry["start"]):
+        not_done(title, f"`{name}` is still its starting value ({_short(repr(value), 60)}): write your lines where the "
+                 "cell says YOUR CODE HERE, run that cell, then this one." + _pointer(entry, "unwritten"))
+        return
     try:
         got = plain(value)
     except NotPlainData as err:
@@ -423,8 +427,7 @@ def check_practice_value(name: str, value: object, entry: dict, record: Callable
             problem, kind = f"`{name}` is {_short(repr(got), 120)}, not the value this exercise asks for.", "example"
     else:
         kind = "type"
-    if value != entry.get("start", MISSING):  # a value still at its scaffold's starting value is not a try yet
-        record(0.0 if problem else 1.0)
+    record(0.0 if problem else 1.0)
     if problem:
         not_done(title, problem + " Try again." + _pointer(entry, kind))
         return

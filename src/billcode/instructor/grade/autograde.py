@@ -33,9 +33,10 @@ from jupyter_client.kernelspec import KernelSpecManager
 
 from billcode.quiz.answers import ANSWERS_SUFFIX, MAX_ANSWERS_BYTES
 from billcode.instructor.grade.gradebook_wait import wait_for_gradebook
-from billcode.instructor.grade.grading_steps import REPORT
+from billcode.instructor.grade.grading_steps import take_events
 from billcode.instructor.grade.progress import Progress
 from billcode.instructor.keys import preload_keys
+from billcode.instructor.safe_text import safe_row, safe_text
 from billcode.instructor.author.release import ReleaseError, assignments, nbgrader_env
 from billcode.instructor.grade.sandbox import sandbox_problem
 
@@ -43,6 +44,7 @@ INTAKE = ".intake"  # what is graded: a clean copy of each submission, inside th
 REPORTS = "reports"
 IN_PROGRESS = ".grading-in-progress"
 MAX_NOTEBOOK_BYTES = 20 * 1024**2
+MAX_CELLS = 2_000  # the course's longest notebook has under 100
 MAX_RESTARTS = 3  # grading processes started again after one died, per run
 
 
@@ -75,8 +77,8 @@ def preflight(kernel: str = "python3") -> str:
 
 
 def shown(name: str) -> str:
-    """A file name as text that can always be printed and written (odd bytes spelled as escapes)."""
-    return name.encode("utf-8", "backslashreplace").decode("utf-8")
+    """A submitted file name as text that can always be printed and written (odd bytes and controls escaped)."""
+    return safe_text(name)
 
 
 def _size(path: Path) -> int:
@@ -85,30 +87,50 @@ def _size(path: Path) -> int:
     return sum(p.lstat().st_size for p in path.rglob("*"))
 
 
-def notebook_problem(path: Path) -> str | None:
-    """Why a submitted notebook cannot be graded, or None."""
+def read_notebook(path: Path):
+    """The submitted notebook without its saved outputs, or why it cannot be graded: (notebook, None) or (None, why).
+
+    The saved outputs are never graded (autograde clears them and runs the notebook again), so they are dropped
+    here, read as plain JSON, before nbformat or nbgrader parse anything: 450,000 tiny saved outputs cost the
+    grading process 25 s and 1 GB through nbformat, and well under a second this way. A notebook of more than
+    MAX_CELLS cells is refused (nbgrader's steps take time per cell).
+    """
     import nbformat
 
-    if path.stat().st_size > MAX_NOTEBOOK_BYTES:
-        return f"{path.name} is {path.stat().st_size / 1024**2:.0f} MB, over the {MAX_NOTEBOOK_BYTES // 1024**2} MB limit"
+    size = path.stat().st_size
+    if size > MAX_NOTEBOOK_BYTES:
+        return None, f"{path.name} is {size / 1024**2:.0f} MB, over the {MAX_NOTEBOOK_BYTES // 1024**2} MB limit"
     try:
-        nb = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
-    except Exception:
-        return f"{path.name} is not a readable notebook (not valid JSON: damaged or cut short)"
+        data = json.loads(path.read_bytes())
+    except (ValueError, RecursionError, MemoryError):
+        return None, f"{path.name} is not a readable notebook (not valid JSON: damaged or cut short)"
+    cells = data.get("cells") if isinstance(data, dict) else None
+    if not isinstance(cells, list) or data.get("nbformat") != 4:
+        return None, f"{path.name} does not follow the notebook format (version 4, with a list of cells)"
+    if len(cells) > MAX_CELLS:
+        return None, f"{path.name} has {len(cells):,} cells, over the limit of {MAX_CELLS:,}"
+    for cell in cells:
+        if isinstance(cell, dict) and cell.get("cell_type") == "code":
+            cell["outputs"], cell["execution_count"] = [], None
     try:
+        nb = nbformat.from_dict(data)
         nbformat.validate(nb)
     except Exception as err:
-        return f"{path.name} does not follow the notebook format ({str(err).splitlines()[0][:160]})"
-    return None
+        return None, f"{path.name} does not follow the notebook format ({str(err).splitlines()[0][:160]})"
+    return nb, None
 
 
 def readable_timestamp(path: Path) -> bool:
-    """Whether nbgrader can read a submission's timestamp.txt (a damaged one makes nbgrader 0.9.6 crash)."""
+    """Whether nbgrader can read a submission's timestamp.txt, read as nbgrader 0.9.6 reads it: the whole file as
+    text, stripped, then parse_utc (a damaged one makes nbgrader fail the submission). An empty file is readable
+    (nbgrader grades it without a time)."""
     from nbgrader.utils import parse_utc
 
     try:
-        with path.open("rb") as handle:
-            parse_utc(handle.read(100).decode("utf-8").strip())
+        with open(path, "r") as handle:  # noqa: PLW1514 (the same text mode as nbgrader's CourseDirectory)
+            text = handle.read().strip()
+        if text:
+            parse_utc(text)
     except Exception:
         return False
     return True
@@ -149,10 +171,12 @@ def take_in(root: Path, outcome: Outcome) -> str | None:
         outcome.problems.append(f"not graded and not copied next to the notebook: {listed}")
     if chosen is None:
         return f"no notebook named {wanted.name} was submitted"
-    problem = notebook_problem(chosen)
+    nb, problem = read_notebook(chosen)
     if problem:
         return problem
-    shutil.copyfile(chosen, dst / wanted.name)
+    import nbformat
+
+    nbformat.write(nb, dst / wanted.name)
     return None
 
 
@@ -198,23 +222,16 @@ def read_score(api, outcome: Outcome) -> None:
         outcome.score, outcome.max_score = float(submission.score), float(submission.max_score)
 
 
-def read_log(log: str, outcome: Outcome) -> None:
-    """Turn the course steps' report lines and nbgrader's warnings into the outcome's problems."""
-    prefix = f"[WARNING] {REPORT} "  # how capture_log writes our lines; text a student put in a log never starts so
-    for line in log.splitlines():
-        if not line.startswith(prefix):
-            continue
-        try:
-            event = json.loads(line[len(prefix):])
-        except ValueError:
-            continue
-        if not isinstance(event, dict) or not all(isinstance(v, str | int | float | bool | None) for v in event.values()):
-            continue
-        if event.get("event") == "run":
+def read_events(events: list[dict], outcome: Outcome) -> None:
+    """Turn the course steps' events for this submission (kept in this process, never parsed from a log) into the
+    outcome's problems. Every text from them is the student's data: writers pass it through safe_text."""
+    for event in events:
+        kind = event.get("event")
+        if kind == "run":
             outcome.isolated = bool(event.get("isolated"))
             if event.get("note"):
-                outcome.problems.append(event["note"])
-            ending = event.get("ending", "")
+                outcome.problems.append(str(event["note"]))
+            ending = event.get("ending") or ""
             if event.get("timeouts"):
                 outcome.problems.append(f"{event['timeouts']} cell(s) ran past the {event.get('cell_timeout', 30)} s "
                                         "time limit and were interrupted")
@@ -226,11 +243,16 @@ def read_log(log: str, outcome: Outcome) -> None:
                 outcome.problems.append("the notebook ran past the time limit and was stopped")
             elif ending not in ("finished", ""):
                 outcome.problems.append(f"the notebook run ended early ({ending})")
-        elif event.get("event") == "duplicate-cell":
+            if event.get("dropped_outputs"):
+                outcome.problems.append(f"{event['dropped_outputs']} output(s) of the run were over the limits "
+                                        "(count or size) and were not kept")
+        elif kind == "duplicate-cell":
             outcome.problems.append(f"graded cell {event.get('cell')} was duplicated; the first copy was graded")
-        elif event.get("event") == "course-internals":
-            outcome.problems.append(f"answer cell {event.get('cell')} imports the course's own code "
-                                    f"({event.get('modules')}): it may call a helper that does the task; review it")
+        elif kind == "course-internals":
+            outcome.problems.append(f"{event.get('cells')} used the course's own code ({event.get('modules')}): it may "
+                                    "call a helper that does the task; review it")
+        elif kind == "hidden-use":
+            outcome.problems.append(f"student code tried to hide what it ran ({event.get('what')}); review it")
 
 
 def grade_one(api, outcome: Outcome) -> None:
@@ -256,8 +278,9 @@ def _grade(api, outcome: Outcome) -> None:
         outcome.problems.insert(0, reason)
         record_zero(api, outcome)
     else:
+        take_events(outcome.assignment, outcome.student)  # nothing left over from an earlier attempt
         result = api.autograde(outcome.assignment, outcome.student, force=True, create=True)
-        read_log(result.get("log", ""), outcome)
+        read_events(take_events(outcome.assignment, outcome.student), outcome)
         if not result.get("success"):
             outcome.status = "failed"
             detail = (result.get("error") or result.get("log") or "").strip().splitlines()
@@ -293,11 +316,12 @@ def write_report(root: Path, outcomes: list[Outcome]) -> Path:
         writer = csv.writer(handle)
         writer.writerow(REPORT_COLUMNS)
         for row in sorted(kept.values()):
-            writer.writerow(row)
+            writer.writerow(safe_row(row))
         for o in outcomes:
-            writer.writerow([o.assignment, o.student, o.status, "" if o.score is None else f"{o.score:g}",
-                             "" if o.max_score is None else f"{o.max_score:g}",
-                             {True: "yes", False: "NO", None: ""}[o.isolated], "; ".join(o.problems), f"{o.seconds:.1f}"])
+            writer.writerow(safe_row([o.assignment, o.student, o.status, "" if o.score is None else f"{o.score:g}",
+                                      "" if o.max_score is None else f"{o.max_score:g}",
+                                      {True: "yes", False: "NO", None: ""}[o.isolated], "; ".join(o.problems),
+                                      f"{o.seconds:.1f}"]))
     return path
 
 
@@ -367,7 +391,8 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 
 def mark(marker: Path, running: list[Outcome]) -> None:
     """Record which submissions are being graded, so a stopped run can say where it stopped."""
-    marker.write_text(", ".join(f"{shown(o.student)} ({o.assignment})" for o in running) + "\n", encoding="utf-8")
+    marker.write_text(", ".join(f"{safe_text(o.student)} ({safe_text(o.assignment)})" for o in running) + "\n",
+                      encoding="utf-8")
 
 
 def _new_pool(root: Path, jobs: int) -> ProcessPoolExecutor:
@@ -483,7 +508,8 @@ def main(argv: list[str] | None = None) -> int:
           "this batch, so do not trust its results; install bubblewrap and grade again.")
     marker = root / REPORTS / IN_PROGRESS
     if marker.is_file():
-        print(f"The previous grading run stopped while grading {marker.read_text(encoding='utf-8').strip()}; "
+        print(f"The previous grading run stopped while grading "
+              f"{safe_text(marker.read_text(encoding='utf-8', errors='replace').strip())}; "
               "grading everything again.")
     marker.parent.mkdir(exist_ok=True)
     api = load_api(root)
@@ -518,14 +544,14 @@ def main(argv: list[str] | None = None) -> int:
             signal.signal(sig, signal.SIG_IGN)  # a second Ctrl-C must not lose the report
         progress.close()
         write_report(root, [done[i] for i in sorted(done)])
-        where = marker.read_text(encoding="utf-8").strip() if marker.is_file() else "?"
+        where = safe_text(marker.read_text(encoding="utf-8", errors="replace").strip()) if marker.is_file() else "?"
         print(f"Grading STOPPED by {why} while grading {where}: {len(done)} of {len(todo)} done. "
               "Run it again to grade everyone.", file=sys.stderr)
         return 3
     except Exception as err:  # the command itself broke: keep what was graded and say so
         progress.close()
         write_report(root, [done[i] for i in sorted(done)])
-        print(f"Grading FAILED ({type(err).__name__}: {err}): {len(done)} of {len(todo)} done; the report lists them.",
+        print(f"Grading FAILED ({type(err).__name__}: {safe_text(err)}): {len(done)} of {len(todo)} done; the report lists them.",
               file=sys.stderr)
         return 4
     finally:
@@ -541,7 +567,8 @@ def main(argv: list[str] | None = None) -> int:
         print("No submissions found under submitted/.")
     if bad:
         print(f"{len(bad)} of {len(outcomes)} submission(s) were NOT graded from their notebook:",
-              *(f"  {o.student} ({o.assignment}): {o.status}: {o.problems[0]}" for o in bad), sep="\n")
+              *(f"  {safe_text(o.student)} ({safe_text(o.assignment)}): {o.status}: {safe_text(o.problems[0])}"
+                for o in bad), sep="\n")
         return 1
     print(f"All {len(outcomes)} submission(s) graded in {progress.elapsed():.0f} s.")
     return 0

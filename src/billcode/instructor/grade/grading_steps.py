@@ -29,16 +29,33 @@ from billcode.quiz.bank import load_bank
 from billcode.exercises import EXERCISES
 from billcode.instructor.keys import FunctionCheck, KeyFileError, QuizKey, load_graded
 from billcode.instructor.grade.marking import exported_value, score_function, score_quiz, score_value
+from billcode.instructor.grade.run_notebook import MAX_NOTEBOOK_OUTPUTS, MAX_OUTPUTS, MAX_RECORDS, graded
 from billcode.instructor.grade.sandbox import run_isolated
 from billcode.quiz.checks import EXPORT_MIME, GRADING_FILE, decode_args, encode_args
 from billcode.instructor.variants import class_params, grading_seed
 
-REPORT = "billcode-report"  # log lines the course's grading command reads: "billcode-report {json}"
+REPORT = "billcode-report"  # how the events also appear in nbgrader's log, for a person reading it (never parsed)
+
+# The grading report's events, kept in this (the grading) process: nbgrader runs these steps in the process that
+# calls its API, and student code never runs here, so no text a student writes (a cell's metadata, an output, a
+# file name) can add, change or remove an event. nbgrader's log is never read back.
+_events: list[dict] = []
 
 
-def report(log, **fields: object) -> None:
-    """Log one machine-readable line for the grading report."""
-    log.warning("%s %s", REPORT, json.dumps(fields, sort_keys=True))
+def report(log, resources: dict, **fields: object) -> None:
+    """Record one event of this submission for the grading report (and log it for a person reading the log)."""
+    event = {"assignment": resources["nbgrader"]["assignment"], "student": resources["nbgrader"]["student"], **fields}
+    if _events and (_events[-1]["assignment"], _events[-1]["student"]) != (event["assignment"], event["student"]):
+        _events.clear()  # a process grades one submission at a time: in a formgrader nobody takes them, so bounded
+    _events.append(event)
+    log.info("%s %s", REPORT, json.dumps(event, sort_keys=True))
+
+
+def take_events(assignment: str, student: str) -> list[dict]:
+    """The events recorded for one submission since the last call; every other event is dropped."""
+    mine = [e for e in _events if e["assignment"] == assignment and e["student"] == student]
+    _events.clear()
+    return mine
 
 
 SAFE_MIMETYPES = ("text/plain", "image/png", "image/jpeg", EXPORT_MIME)
@@ -83,6 +100,30 @@ def course_internals(cell) -> list[str]:
     return sorted(found)
 
 
+class KeepGradingMetadata(NbGraderPreprocessor):
+    """Reduce the submission's metadata to what grading needs, before any other step reads it: per cell its
+    nbgrader role (a dict, checked by CheckCellMetadata) and its tags (strings); per notebook the kernel (nbgrader
+    overwrites it from the gradebook) and the language's name. A student can write anything into metadata: a number
+    where nbconvert expects a string made feedback fail for the whole class."""
+
+    def preprocess(self, nb, resources):
+        kernel = nb.metadata.get("kernelspec")
+        kept = {"language_info": {"name": "python"}}
+        if isinstance(kernel, dict):
+            kept["kernelspec"] = {k: v for k, v in kernel.items() if k in ("name", "display_name", "language")
+                                  and isinstance(v, str)}
+        nb.metadata = nbformat.from_dict(kept)
+        for cell in nb.cells:
+            role, tags = cell.metadata.get("nbgrader"), cell.metadata.get("tags")
+            clean = {}
+            if isinstance(role, dict):
+                clean["nbgrader"] = role
+            if isinstance(tags, list):
+                clean["tags"] = [tag for tag in tags if isinstance(tag, str)]
+            cell.metadata = nbformat.from_dict(clean)
+        return nb, resources
+
+
 class KeepFirstOfEachCell(NbGraderPreprocessor):
     """Grade each graded cell once: later cells with the same grade_id become ordinary cells."""
 
@@ -97,7 +138,7 @@ class KeepFirstOfEachCell(NbGraderPreprocessor):
                 continue
             if grade_id in seen:
                 self.log.warning("Cell with id %r exists multiple times; only the first is graded", grade_id)
-                report(self.log, event="duplicate-cell", cell=grade_id)
+                report(self.log, resources, event="duplicate-cell", cell=grade_id)
                 del cell.metadata["nbgrader"]
             seen.add(grade_id)
         return nb, resources
@@ -130,14 +171,25 @@ class SandboxedExecute(NbGraderPreprocessor):
             handed = {"label": resources["billcode"]["label"], "cases": resources["billcode"]["encoded"]}
             (work / GRADING_FILE).write_text(json.dumps(handed), encoding="utf-8")
             result = run_isolated(
-                work, [sys.executable, "-m", "billcode.instructor.grade.run_notebook", f"{{folder}}/{name}.ipynb", "--out-fd", "{out_fd}",
-                       "--cell-timeout", str(self.cell_timeout), "--copy-from", "{input}"],
+                work, [sys.executable, "-m", "billcode.instructor.grade.run_notebook", f"{{folder}}/{name}.ipynb",
+                       "--out-fd", "{out_fd}", "--cell-timeout", str(self.cell_timeout), "--copy-from", "{input}",
+                       "--quiet-cells", ",".join(map(str, self._quiet_cells(nb, resources)))],
                 timeout=self.notebook_timeout, forbidden=[Path(self.course_root or folder)],
             )
         how = self._merge(nb, result.output) if not result.timed_out else {"ending": "notebook-timeout"}
-        report(self.log, event="run", isolated=result.isolated, note=result.note, student=resources["nbgrader"]["student"],
-               ending=how.get("ending"), timeouts=how.get("timeouts", 0), cell_timeout=self.cell_timeout)
+        resources["billcode"]["course_code"] = how.pop("course_code", {})
+        report(self.log, resources, event="run", isolated=result.isolated, note=result.note, ending=how.get("ending"),
+               timeouts=how.get("timeouts", 0), cell_timeout=self.cell_timeout,
+               dropped_outputs=how.get("dropped_outputs", 0))
         return nb, resources
+
+    def _quiet_cells(self, nb, resources: dict) -> list[int]:
+        """The course's own code cells, as released, that are neither answers nor tests: the kernel's record of the
+        course code is off while they run (it is the course using itself, and recording slows every line)."""
+        root = Path(self.course_root or resources["metadata"]["path"])
+        released = released_sources(root, resources["nbgrader"]["assignment"], resources["nbgrader"]["notebook"])
+        return [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code" and ("code", cell.source) in released
+                and not any(cell.metadata.get("nbgrader", {}).get(role) for role in ("solution", "grade"))]
 
     def _function_inputs(self, name: str, resources: dict) -> dict:
         """This student's inputs for each graded function of the notebook, encoded for the sandbox and decoded here."""
@@ -150,6 +202,11 @@ class SandboxedExecute(NbGraderPreprocessor):
 
     def _merge(self, nb, output: bytes) -> dict:
         """Copy the outputs of the executed copy into nb, cell by cell; the copy is untrusted data."""
+        # Counted before anything parses it: the runner keeps at most this many outputs (every "output_type" key
+        # is one output; a string that is exactly "output_type" only makes the count larger).
+        limit = MAX_NOTEBOOK_OUTPUTS + (MAX_OUTPUTS + 1) * sum(graded(c) for c in nb.cells) + len(nb.cells)
+        if output.count(b'"output_type"') > limit:
+            return {"ending": "no-outputs: more outputs than the runner keeps"}
         try:
             executed = nbformat.reads(output.decode("utf-8"), as_version=4)
             nbformat.validate(executed)
@@ -162,9 +219,25 @@ class SandboxedExecute(NbGraderPreprocessor):
                 mine.outputs = [safe_output(o) for o in theirs.outputs]
                 mine.execution_count = theirs.execution_count
         how = executed.metadata.get("billcode_run", {})
-        ending, timeouts = how.get("ending"), how.get("timeouts")
+        ending, timeouts, dropped = how.get("ending"), how.get("timeouts"), how.get("dropped_outputs")
         return {"ending": ending if isinstance(ending, str) else "unknown",
-                "timeouts": timeouts if type(timeouts) is int and timeouts >= 0 else 0}
+                "timeouts": timeouts if type(timeouts) is int and timeouts >= 0 else 0,
+                "dropped_outputs": dropped if type(dropped) is int and dropped >= 0 else 0,
+                "course_code": course_code_record(how.get("course_code"), len(nb.cells))}
+
+
+def course_code_record(record: object, cells: int) -> dict:
+    """The runner's record of the course code the cells ran (run_notebook.Recorder), checked field by field."""
+    if not isinstance(record, dict):
+        return {}
+    records = []
+    for entry in record.get("records", [])[:MAX_RECORDS] if isinstance(record.get("records"), list) else []:
+        if (isinstance(entry, list) and len(entry) == 4 and all(isinstance(f, str) for f in entry[:3])
+                and isinstance(entry[3], list) and all(type(i) is int and 0 <= i < cells for i in entry[3])):
+            records.append([entry[0], entry[1][:200], entry[2][:200], entry[3]])
+    channel = record.get("channel")
+    return {"records": records, "channel": channel if isinstance(channel, str) else "missing",
+            "flooded": record.get("flooded") is True}
 
 
 class ScoreOutsideKernel(NbGraderPreprocessor):
@@ -184,11 +257,7 @@ class ScoreOutsideKernel(NbGraderPreprocessor):
         missing = sorted(set(points) - set(checks))
         if missing:
             raise KeyFileError(f"keys/{name}.py has no entry for the graded cell(s) {', '.join(missing)}.")
-        for cell in nb.cells:  # the scores stand; the instructor is told where to look
-            modules = course_internals(cell) if cell.metadata.get("nbgrader", {}).get("solution") else []
-            if modules:
-                report(self.log, event="course-internals", cell=cell.metadata.nbgrader.get("grade_id"),
-                       modules=", ".join(modules))
+        self._course_code(nb, resources, root)  # the scores stand; the instructor is told where to look
         raw = resources.get("billcode", {}).get("answers")
         record = AnswerFile(bank["bank"]) if raw is None else parse_answers(raw, bank["bank"], f"{name}{ANSWERS_SUFFIX}")
         for cell in nb.cells:
@@ -212,8 +281,42 @@ class ScoreOutsideKernel(NbGraderPreprocessor):
                 new_output("stream", name="stdout", text=message + "\n"),
                 new_output("execute_result", data={"text/plain": repr(earned)}, execution_count=cell.execution_count),
             ]
-            report(self.log, event="score", cell=grade_id, points=earned, max=points[grade_id])
+            report(self.log, resources, event="score", cell=grade_id, points=earned, max=points[grade_id])
         return nb, resources
+
+
+    def _course_code(self, nb, resources: dict, root: Path) -> None:
+        """Report the course modules the student's cells loaded or called (the kernel's record, and the answer cells'
+        imports), and any attempt to hide what ran. Course cells using the course's code are not reported."""
+        released = released_sources(root, resources["nbgrader"]["assignment"], resources["nbgrader"]["notebook"])
+        theirs = {}
+        for index, cell in enumerate(nb.cells):
+            role = cell.metadata.get("nbgrader", {})
+            if cell.cell_type == "code" and (role.get("solution") or ("code", cell.source) not in released):
+                theirs[index] = (f"answer cell {role.get('grade_id')}" if role.get("solution")
+                                 else f"cell {index + 1} (added or changed by the student)")
+        used: dict[str, set[str]] = {}
+        for index, label in theirs.items():  # import lines: a module already loaded is not loaded again
+            for found in course_internals(nb.cells[index]):
+                used.setdefault(found, set()).add(label)
+        record = resources.get("billcode", {}).get("course_code", {})
+        hidden = set()
+        for kind, what, _name, cells in record.get("records", []):
+            mine = [theirs[i] for i in cells if i in theirs]
+            if kind in ("call", "import") and mine:
+                used.setdefault(what, set()).update(mine)
+            elif kind == "hidden" and (mine or not cells):
+                hidden.add(what)
+        if record.get("channel") == "closed":
+            hidden.add("closed or replaced the record of the course code it ran")
+        if record.get("flooded"):
+            hidden.add("flooded the record of the course code it ran")
+        if used:
+            where = sorted({w for found in used.values() for w in found})
+            report(self.log, resources, event="course-internals", cells=" and ".join(where) or "an answer cell",
+                   modules=", ".join(sorted(used)))
+        if hidden:
+            report(self.log, resources, event="hidden-use", what="; ".join(sorted(hidden)))
 
 
 class DropAddedCellOutputs(NbGraderPreprocessor):
@@ -227,26 +330,34 @@ class DropAddedCellOutputs(NbGraderPreprocessor):
 
 
 UNSAFE_LINK = re.compile(r"(?i)\b(javascript|vbscript|data)\s*:")
+TEX_COMMAND = "\\\u200b"  # a backslash, then a zero-width space: "\\href" shows as written but is no TeX command
 
 
 def inert_markdown(text: str) -> str:
-    """A student's written answer as plain text in Markdown: no raw HTML, no links or images at all.
+    """A student's written answer as plain text in Markdown: no raw HTML, no links or images at all, no TeX commands.
 
     Escaped characters and entities (javascript\\:, java&#115;cript:) would survive a filter on link targets, so no
-    link is formed: "](" and "]:" lose their meaning, and "<" cannot open an autolink.
+    link is formed: "](" and "]:" lose their meaning, and "<" cannot open an autolink. MathJax typesets the page
+    after the Markdown is rendered (entities are decoded by then), so a `$\\href{...}{...}$` would become a live
+    link: every backslash is followed by a zero-width space, which no TeX command or math delimiter (\\( \\[) starts
+    with, so math without commands still shows and nothing can link.
     """
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\\", TEX_COMMAND)
     return UNSAFE_LINK.sub(r"\1 :", text.replace("](", "] (").replace("]:", "] :"))
 
 
-def released_markdown(root: Path, assignment: str, notebook: str) -> set[tuple[str, str]]:
-    """(cell type, text) of the markdown and raw cells as released to students (release/ first, else the master)."""
+def released_sources(root: Path, assignment: str, notebook: str) -> set[tuple[str, str]]:
+    """(cell type, text) of every cell as released to students (release/ first, else the master)."""
     for folder in ("release", "source"):
         path = root / folder / assignment / f"{notebook}.ipynb"
         if path.is_file():
-            nb = nbformat.read(path, as_version=4)
-            return {(c.cell_type, c.source) for c in nb.cells if c.cell_type in ("markdown", "raw")}
+            return {(c.cell_type, c.source) for c in nbformat.read(path, as_version=4).cells}
     return set()
+
+
+def released_markdown(root: Path, assignment: str, notebook: str) -> set[tuple[str, str]]:
+    """(cell type, text) of the markdown and raw cells as released to students."""
+    return {(kind, text) for kind, text in released_sources(root, assignment, notebook) if kind in ("markdown", "raw")}
 
 
 class InertStudentMarkdown(NbGraderPreprocessor):

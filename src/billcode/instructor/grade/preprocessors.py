@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
@@ -32,7 +31,8 @@ from billcode.instructor.author.authoring import CODE_STUB, question_cell
 from billcode.instructor.grade.metadata_check import CheckCellMetadataCompiled
 from billcode.quiz.bank import load_bank
 from billcode.instructor.grade.grading_steps import (
-    DropAddedCellOutputs, InertStudentMarkdown, KeepFirstOfEachCell, SandboxedExecute, ScoreOutsideKernel,
+    DropAddedCellOutputs, InertStudentMarkdown, KeepFirstOfEachCell, KeepGradingMetadata, SandboxedExecute,
+    ScoreOutsideKernel,
 )
 from billcode.quiz.render import question_markdown
 from billcode.instructor.variants import save_class_params
@@ -152,16 +152,18 @@ class ShortenGradeTracebacks(NbGraderPreprocessor):
         return cell, resources
 
 
-# nbgrader 0.9.6's Autograde sanitizing list, with a duplicate-proof DeduplicateIds and the robust OverwriteCells.
-# Both grading lists check the metadata with the schema compiled once (metadata_check.py): the same checks.
-AUTOGRADE_SANITIZE = [ClearOutput, KeepFirstOfEachCell, OverwriteKernelspec, RestoreCellsFromGradebook,
-                      CheckCellMetadataCompiled]
+# nbgrader 0.9.6's Autograde sanitizing list, with the metadata reduced to what grading needs first, a
+# duplicate-proof DeduplicateIds and the robust OverwriteCells. Both grading lists check the metadata with the
+# schema compiled once (metadata_check.py): the same checks.
+AUTOGRADE_SANITIZE = [ClearOutput, KeepGradingMetadata, KeepFirstOfEachCell, OverwriteKernelspec,
+                      RestoreCellsFromGradebook, CheckCellMetadataCompiled]
 
-# nbgrader 0.9.6's Autograde list, with student code run in the sandbox and every graded cell scored here.
+# nbgrader 0.9.6's Autograde list, with student code run in the sandbox and every graded cell scored here; its
+# ClearMetadataPreprocessor (off unless enabled) is KeepGradingMetadata, always on.
 AUTOGRADE = [
     SandboxedExecute,
     IgnorePattern,
-    ClearMetadataPreprocessor,
+    KeepGradingMetadata,
     LimitOutput,
     ScoreOutsideKernel,
     DropAddedCellOutputs,

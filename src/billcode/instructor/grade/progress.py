@@ -10,6 +10,8 @@ import sys
 import time
 from typing import TextIO
 
+from billcode.instructor.safe_text import safe_text
+
 WIDTH = 24
 
 
@@ -69,8 +71,10 @@ class Progress:
             self.left_per_student[outcome.student] = left - 1
             self.students_done += left == 1
         score = "-" if outcome.score is None else f"{outcome.score:g}/{outcome.max_score:g}"
-        self._write(f"[{self.count}/{self.total}] {outcome.assignment} {outcome.student}: {outcome.status} {score}"
-                    + (f" ({'; '.join(outcome.problems)})" if outcome.problems else "") + "\n")
+        # The student id and the problems hold student text (file names, cell ids): shown escaped, never raw.
+        self._write(f"[{self.count}/{self.total}] {safe_text(outcome.assignment)} {safe_text(outcome.student)}: "
+                    f"{outcome.status} {score}"
+                    + (f" ({safe_text('; '.join(outcome.problems))})" if outcome.problems else "") + "\n")
         self._bar_shown = False
         self.tick()
 

@@ -1,8 +1,9 @@
 """Run student code in a sandbox: its own scratch folder, no network, no view of the course root, capped.
 
-Built on bubblewrap (Debian's `bubblewrap`): new user, PID, network, IPC and UTS namespaces, a read-only view of
-the Python installation and the course package only, a private /tmp, and the submission's scratch copy as the
-only writable folder. Every process it starts dies with it. Where bubblewrap is missing or cannot create
+Built on bubblewrap (Debian's `bubblewrap`): new PID, network, IPC and UTS namespaces, a read-only view of the
+Python installation, the course package and the few files of /etc Python reads, a private /tmp, and a capped
+in-memory folder as the only writable one. Student code never runs as root: an unprivileged grader's own uid (in
+a user namespace), or, when the grader is root, a uid of its own with no capability (run_identity). Every process it starts dies with it. Where bubblewrap is missing or cannot create
 namespaces, the same run happens unisolated in a subprocess and the caller is told so.
 """
 
@@ -36,8 +37,13 @@ RUN_MEMORY_BYTES = 2 * 1024**3  # all the memory of one run: its processes and t
 CGROUP_FS = Path("/sys/fs/cgroup")
 V1_LIMITS = {"pids": ("pids.max", PROCESSES), "memory": ("memory.limit_in_bytes", RUN_MEMORY_BYTES)}
 V2_LIMITS = {"pids": ("pids.max", PROCESSES), "memory": ("memory.max", RUN_MEMORY_BYTES)}
-SYSTEM_DIRS = ("/usr", "/etc")
 USR_LINKS = ("bin", "lib", "lib64", "sbin")
+# The files of /etc the interpreter, the dynamic loader and the kernel read (python3.X is added: Debian's
+# sitecustomize). Nothing else of /etc is in the sandbox: not shadow, not ssh or TLS keys, not the host's accounts.
+ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "timezone", "nsswitch.conf", "host.conf",
+             "hosts", "gai.conf", "mime.types", "os-release", "alternatives", "fonts", "python3")
+RUN_ID_BASE = 2_000_000_000  # + the grading process's id: student code's uid and gid when the grader is root
+SETPRIV = "/usr/bin/setpriv"
 
 
 @dataclass
@@ -68,28 +74,79 @@ def readable_paths(forbidden: list[Path]) -> list[Path]:
     return [p for p in paths if not any(p != q and p.is_relative_to(q) for q in paths)]
 
 
-def bwrap_command(scratch: Path, argv: list[str], forbidden: list[Path]) -> list[str]:
-    """The bubblewrap command line that runs argv with scratch mounted at /submission."""
-    cmd = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
-    for folder in SYSTEM_DIRS:
-        cmd += ["--ro-bind", folder, folder]
+def run_identity() -> int | None:
+    """The unprivileged uid (and gid) student code runs as when the grader is root, or None (it is not root).
+
+    One of its own per grading process (RUN_ID_BASE plus the process id: parallel runs never share one), never an
+    account of the machine: it owns no file outside the run, so RLIMIT_NPROC caps the run's processes even without
+    a cgroup, and root's files (0600 or 0640) are as closed to it as to any other user.
+    """
+    return RUN_ID_BASE + os.getpid() if os.geteuid() == 0 else None
+
+
+def etc_binds() -> list[str]:
+    """bubblewrap arguments for the few files of /etc that Python and the kernel read (never /etc/shadow, keys...)."""
+    cmd = []
+    wanted = [*ETC_FILES, f"python3.{sys.version_info.minor}"]
+    for name in wanted:
+        path = Path("/etc") / name
+        if path.is_symlink():
+            cmd += ["--symlink", os.readlink(path), str(path)]
+        elif path.exists():
+            cmd += ["--ro-bind", str(path), str(path)]
+    return cmd
+
+
+def _folders(paths: list[Path]) -> list[str]:
+    """bubblewrap arguments that create every parent of these paths as a plain 0755 folder (as root, bubblewrap
+    would copy the host's modes: a Python under /root would sit behind a 0700 folder the run's user cannot cross)."""
+    made, cmd = set(), []
+    for path in paths:
+        for parent in reversed(path.parents[:-1]):
+            if parent in made or parent.is_relative_to("/usr") or str(parent) in ("/tmp", "/etc", "/proc", "/dev"):
+                continue  # already there: bound (read-only) or mounted above
+            made.add(parent)
+            cmd += ["--perms", "0755", "--dir", str(parent)]
+    return cmd
+
+
+def bwrap_command(scratch: Path, argv: list[str], forbidden: list[Path], run_as: int | None = None) -> list[str]:
+    """The bubblewrap command line that runs argv with scratch mounted at /submission.
+
+    run_as (the grader is root): bubblewrap, as root, builds the sandbox without a user namespace (so it can bind a
+    Python that lives under root's home) and keeps only the capabilities to change user; setpriv then becomes
+    run_as before anything of the run starts, with no capability left and no way to gain one (no_new_privs, every
+    mount nosuid). Otherwise (an unprivileged grader) a user namespace maps the grader's own uid.
+    """
+    if run_as is None:
+        cmd = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
+    else:
+        cmd = ["bwrap", "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
+               "--die-with-parent", "--new-session", "--cap-drop", "ALL", "--cap-add", "CAP_SETUID",
+               "--cap-add", "CAP_SETGID"]
+    cmd += ["--ro-bind", "/usr", "/usr"]
     for name in USR_LINKS:
         if Path(f"/usr/{name}").is_dir() and Path(f"/{name}").is_symlink():
             cmd += ["--symlink", f"usr/{name}", f"/{name}"]
         elif Path(f"/{name}").is_dir():
             cmd += ["--ro-bind", f"/{name}", f"/{name}"]
+    cmd += ["--perms", "0755", "--dir", "/etc", *etc_binds()]
     # A private /tmp first: the environment itself may live under /tmp (a clone there), and is bound on top.
     # /dev: the usual device nodes on a read-only tmpfs, with a small /dev/shm (bubblewrap's own /dev is a tmpfs
     # as large as half the machine's memory, outside every other cap).
-    cmd += ["--proc", "/proc", "--dev", "/dev", "--size", str(SHM_BYTES), "--tmpfs", "/dev/shm", "--remount-ro", "/dev",
-            "--size", str(TMP_BYTES), "--tmpfs", "/tmp"]
-    for path in readable_paths(forbidden):
+    cmd += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", str(SHM_BYTES), "--tmpfs", "/dev/shm",
+            "--remount-ro", "/dev", "--perms", "1777", "--size", str(TMP_BYTES), "--tmpfs", "/tmp"]
+    paths = readable_paths(forbidden)
+    cmd += _folders(paths)
+    for path in paths:
         cmd += ["--ro-bind", str(path), str(path)]
     # The submission comes in read-only; what student code writes goes to a capped tmpfs, never the host's disk.
-    cmd += ["--ro-bind", str(scratch), str(INPUT), "--size", str(SUBMISSION_BYTES), "--tmpfs", str(INSIDE),
-            "--chdir", str(INSIDE), "--clearenv"]
+    cmd += ["--ro-bind", str(scratch), str(INPUT), "--perms", "1777", "--size", str(SUBMISSION_BYTES), "--tmpfs",
+            str(INSIDE), "--chdir", str(INSIDE), "--clearenv"]
     for name, value in sandbox_env().items():
         cmd += ["--setenv", name, value]
+    if run_as is not None:
+        argv = [SETPRIV, f"--reuid={run_as}", f"--regid={run_as}", "--clear-groups", "--", *argv]
     return [*cmd, "--", *argv]
 
 
@@ -102,6 +159,8 @@ def sandbox_env() -> dict[str, str]:
         "MPLBACKEND": "Agg",
         "JUPYTER_RUNTIME_DIR": "/tmp/jupyter-runtime",
         "PYTHONDONTWRITEBYTECODE": "1",
+        "USER": "student",  # the run's uid has no account: getpass and Jupyter read these first
+        "LOGNAME": "student",
         "NBGRADER_EXECUTION": "autograde",
         # One thread per numeric library: grading runs several kernels at once, and OpenBLAS would start one thread
         # per core in each (on a big server, more than the run's PROCESSES allow).
@@ -111,6 +170,16 @@ def sandbox_env() -> dict[str, str]:
     }
 
 
+def hand_over(scratch: Path, run_as: int | None) -> None:
+    """Give the run's own user the scratch copy it reads (it is mounted read-only; only that user may read it)."""
+    if run_as is None:
+        return
+    for folder, _dirs, files in os.walk(scratch):
+        os.chown(folder, run_as, run_as)
+        for name in files:
+            os.chown(os.path.join(folder, name), run_as, run_as, follow_symlinks=False)
+
+
 @cache
 def sandbox_problem() -> str | None:
     """None when bubblewrap can isolate here; otherwise why not (the caller then runs unisolated)."""
@@ -118,13 +187,24 @@ def sandbox_problem() -> str | None:
         return f"{MODE_ENV}=off"
     if shutil.which("bwrap") is None:
         return "bubblewrap is not installed (apt-get install bubblewrap)"
+    run_as = run_identity()
+    if run_as is not None and not Path(SETPRIV).is_file():
+        return f"{SETPRIV} (util-linux) is missing: a root grader needs it to run student code as another user"
     with tempfile.TemporaryDirectory() as scratch:
+        hand_over(Path(scratch), run_as)
+        # The run's user must be able to start the kernel: the interpreter, the environment and the course package.
+        check = [sys.executable, "-c", "import billcode, ipykernel"]
         try:
-            probe = subprocess.run(bwrap_command(Path(scratch), [sys.executable, "-c", "pass"], []),
-                                   capture_output=True, text=True, timeout=60)
+            probe = subprocess.run(bwrap_command(Path(scratch), check, [], run_as), capture_output=True, text=True,
+                                   timeout=120)
         except (OSError, subprocess.TimeoutExpired) as err:
             return f"bubblewrap could not start ({err})"
-    return None if probe.returncode == 0 else f"bubblewrap cannot create namespaces here: {probe.stderr.strip()[:300]}"
+    if probe.returncode == 0:
+        return None
+    if run_as is not None and "bwrap:" not in probe.stderr:
+        return (f"student code runs as uid {run_as}, which cannot read the Python environment ({sys.prefix}) or the "
+                f"course package: make them readable by every user: {probe.stderr.strip()[-300:]}")
+    return f"bubblewrap cannot create namespaces here: {probe.stderr.strip()[:300]}"
 
 
 def _membership() -> list[tuple[str, str]]:
@@ -213,13 +293,21 @@ def user_task_limit() -> int | None:
     return wanted if hard == resource.RLIM_INFINITY or wanted <= hard else None
 
 
+def task_limit(sandboxed: bool) -> int | None:
+    """RLIMIT_NPROC for a run without a pids cgroup: PROCESSES for a sandboxed run of a root grader (its own uid
+    has no other task), else the grader's own tasks plus PROCESSES (never for root, which the limit ignores)."""
+    if sandboxed and run_identity() is not None:
+        return PROCESSES
+    return user_task_limit()
+
+
 def process_cap() -> str | None:
     """How this machine caps the processes of a run: "cgroup", "rlimit", or None (not capped)."""
     made = run_cgroups()
     _end_cgroups([group for group, _ in made])
     if any("pids" in capped for _, capped in made):
         return "cgroup"
-    return "rlimit" if user_task_limit() is not None else None
+    return "rlimit" if task_limit(sandboxed=sandbox_problem() is None) is not None else None
 
 
 def memory_cap() -> bool:
@@ -292,10 +380,12 @@ def run_isolated(scratch: Path, argv: list[str], *, timeout: float, forbidden: l
             cmd, env, cwd = argv, {**sandbox_env(), "HOME": str(scratch)}, scratch
             env.pop("JUPYTER_RUNTIME_DIR")
         else:
-            cmd, env, cwd = bwrap_command(scratch, argv, forbidden), None, None
+            run_as = run_identity()
+            hand_over(scratch, run_as)
+            cmd, env, cwd = bwrap_command(scratch, argv, forbidden, run_as), None, None
         made = run_cgroups()
         groups = [group for group, _ in made]
-        tasks = None if any("pids" in capped for _, capped in made) else user_task_limit()
+        tasks = None if any("pids" in capped for _, capped in made) else task_limit(sandboxed=not problem)
         try:
             proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                     stderr=subprocess.DEVNULL, pass_fds=(fd,), cwd=cwd, env=env,

@@ -27,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from billcode.instructor.keys import load_graded
+from billcode.instructor.safe_text import safe_table, safe_text
 from billcode.instructor.variants import class_params
 from billcode.quiz.bank import load_bank
 from billcode.quiz.mastery import PASS_LINE
@@ -206,9 +207,9 @@ def write_reports(root: Path | str) -> dict[str, Path]:
     tables = {"scores": scores(rows), "items": item_stats(graded, root), "mastery": mastery(graded, root),
               "flagged": flagged(report)}
     paths = {}
-    for name, table in tables.items():
+    for name, table in tables.items():  # student ids and notes are student text: escaped, never a formula
         paths[name] = folder / f"{name}.csv"
-        table.to_csv(paths[name], index=False, quoting=csv.QUOTE_MINIMAL)
+        safe_table(table).to_csv(paths[name], index=False, quoting=csv.QUOTE_MINIMAL)
     return paths
 
 
@@ -284,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"The same with plots: open {root / 'class_report.ipynb'} (make instructor) and run it.")
     broken = items[items["looks_broken"] != ""]
     for _, row in broken.iterrows():
-        print(f"  looks broken: {row['assignment']} {row['cell']}: {row['looks_broken']}")
+        print(f"  looks broken: {safe_text(row['assignment'])} {safe_text(row['cell'])}: {row['looks_broken']}")
     if broken.empty:
         print("No graded item looks broken.")
     return 0

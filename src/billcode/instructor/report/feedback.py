@@ -4,7 +4,9 @@
 
 nbgrader writes the pages into a scratch folder; each is scanned for what must never reach a student (hidden
 test markers and lines, code lines of the key file, the class secret) and only clean pages are moved to
-feedback/. Exits 1 if any page was held back.
+feedback/. Each student's page is made on its own if the class's run did not make it, so a notebook that cannot
+be rendered costs only that student's page; the output names every student without one. Exits 1 if any page was
+held back or could not be made, 2 if the course root itself is unusable.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ import tokenize
 from pathlib import Path
 
 from billcode.instructor.keys import KEYS_DIR
-from billcode.instructor.author.release import ReleaseError, assignments, nbgrader
+from billcode.instructor.author.release import ReleaseError, assignments
+from billcode.instructor.safe_text import safe_text
 from billcode.instructor.variants import MIN_SECRET_CHARS, class_secret
 
 STAGING = ".feedback-staging"
@@ -90,19 +93,50 @@ def leaks(page: str, texts: list[str]) -> list[str]:
     return [t for t in texts if t in page or t in shown]
 
 
+def feedback_api(root: Path):
+    """nbgrader's API on this course root, writing feedback pages into the staging folder."""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    config.CourseDirectory.root = str(root)
+    config.CourseDirectory.feedback_directory = STAGING
+    config.Application.log_level = "CRITICAL"  # failures are reported per student below
+    return NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+
+
+def _why(result: dict) -> str:
+    """The last line of nbgrader's error (the exception), as text that is safe to print."""
+    lines = (result.get("error") or result.get("log") or "").strip().splitlines()
+    return safe_text(lines[-1][:200]) if lines else "no detail"
+
+
 def write_feedback(root: Path, assignment: str) -> tuple[int, list[str]]:
-    """Generate, scan and move one assignment's feedback; return (pages written, problems)."""
+    """Generate, scan and move one assignment's feedback; return (pages written, problems).
+
+    The whole class is generated at once; a student whose page did not come out (nbgrader stops at some errors, and
+    drops the page of a notebook that fails) is generated again alone, so one notebook nbconvert cannot render costs
+    only that student's page, and the problems name the student."""
     staging = root / STAGING
     shutil.rmtree(staging, ignore_errors=True)
-    nbgrader(root, "generate_feedback", assignment, "--force", f"--CourseDirectory.feedback_directory={STAGING}")
+    students = sorted(p.parent.name for p in (root / "autograded").glob(f"*/{assignment}") if p.is_dir())
+    api = feedback_api(root)
+    api.generate_feedback(assignment)
     texts = forbidden_texts(root, assignment)
     written, problems = 0, []
-    for folder in sorted(staging.glob(f"*/{assignment}")):
-        student = folder.parent.name
+    for student in students:
+        folder = staging / student / assignment
+        if not any(folder.glob("*.html")):
+            alone = api.generate_feedback(assignment, student)
+            if not alone.get("success") or not any(folder.glob("*.html")):
+                problems.append(f"{safe_text(student)}: no feedback page: it could not be made ({_why(alone)})")
+                shutil.rmtree(folder, ignore_errors=True)
+                continue
         found = sorted({t for page in folder.glob("*.html") for t in leaks(page.read_text(encoding="utf-8"), texts)})
         target = root / "feedback" / student / assignment
         if found:
-            problems.append(f"{student}: feedback held back, it would show {found[0][:80]!r}")
+            problems.append(f"{safe_text(student)}: feedback held back, it would show {safe_text(found[0][:80])!r}")
             shutil.rmtree(target, ignore_errors=True)
             continue
         shutil.rmtree(target, ignore_errors=True)
@@ -126,8 +160,8 @@ def main(argv: list[str] | None = None) -> int:
             continue
         try:
             written, problems = write_feedback(root, name)
-        except ReleaseError as err:
-            print(err, file=sys.stderr)
+        except (ReleaseError, OSError, ValueError) as err:  # the course root itself (its config, its folders)
+            print(f"Feedback could not be written for {name}: {safe_text(err)}", file=sys.stderr)
             return 2
         print(f"{name}: {written} feedback page(s) written")
         for problem in problems:
