@@ -93,6 +93,13 @@ def graded(params: dict) -> dict:
             "never listed first (Guidelines I.C.20): W54.0 (bitten by dog) has nothing below it, so X fills the empty "
             "places before its 7th character: W54.0XXA.",
         ),
+        "test_cd_g5": QuizKey(
+            "cd-g5", "b",
+            "Two procedures at separate sites, each documented: modifier 59 (or, more precisely, XS, a separate "
+            "structure) on the line of the procedure the edit would bundle tells the payer it was distinct (CMS "
+            "MLN1783722). 25 is for a separate visit (E/M) on the day of a procedure, not for a procedure line; LT "
+            "names a side but does not say the procedure was distinct; without a modifier, the edit bundles it.",
+        ),
         "with_seventh_test": FunctionCheck(
             "with_seventh", with_seventh,
             "The code given already goes as far as the code set does, so X only fills the places it leaves empty: "
