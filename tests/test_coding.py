@@ -815,3 +815,12 @@ def test_the_stye_check_answered_with_the_first_search_result_explains_it(tmp_pa
 
     said = Quiz("03_coding", folder=tmp_path).answer("cd-p12", "H00.019")
     assert said.startswith("incorrect") and "side is unspecified" in said and "I.B.13" in said
+
+
+def test_the_objectives_that_were_graded_keep_a_graded_item():
+    """C2, C3 and C4 were graded before round 2 moved em_level (C4) into a stretch section; C4 keeps Question 4 (59 on
+    a second procedure at a separate site). C1 and C5 are assessed by practice checks, as before."""
+    graded = {e["objective"] for e in [*BANK["items"], *BANK["exercises"]] if e.get("mode", "graded") == "graded"}
+    practice = {i["objective"] for i in BANK["items"] if i["mode"] == "practice" and not i.get("stretch")}
+    assert graded == {"C2", "C3", "C4"} and practice == {"C1", "C2", "C3", "C4", "C5"}
+    assert graded_keys()["cd-g5"] == "b" and ITEMS["cd-g5"]["options"][1]["text"].startswith("59")
