@@ -270,6 +270,8 @@ def plain_error(error: str) -> str:
     if attribute and attribute.group(1) == "dict":
         return (f"{error}: read a dict's value with square brackets and the key in quotes after its name, "
                 f"[\"{attribute.group(2)}\"], not with a dot")
+    if "can't set attribute" in error or "cannot assign to" in error:
+        return f"{error}: one = stores a value; to compare two values, use =="
     if error.startswith("TypeError") and "not callable" in error:
         return f"{error}: round brackets call a function; to look something up, use square brackets [...]"
     if error.startswith("ZeroDivisionError"):
@@ -282,7 +284,8 @@ def _explain(error: str) -> str:
     if error.startswith(("NameError", "UnboundLocalError")):
         name = error.split("'")[1] if error.count("'") >= 2 else "a name"
         return (f"`{name}` has no value yet when the function runs: write the line that sets it (where the cell says "
-                f"YOUR CODE HERE), and check its spelling")
+                f"YOUR CODE HERE), and check its spelling; if it is a column of a table row, read it from the row, as "
+                f"in `row.{name}`")
     if "returned NoneType" in error:
         return "it returned nothing (None): the `return` line is missing, or the gap is still empty"
     wrong_type = re.match(r"returned (\w+)(.*?), not (.+)$", error)
