@@ -332,11 +332,7 @@ def test_the_scaffold_run_unchanged_gets_a_message_and_a_hint_not_a_traceback(na
     exec(ENTRIES[name]["scaffold"], namespace)
     check_function(name, namespace[name])
     notices = [o["text/plain"] for o in shown if isinstance(o, dict) and "text/plain" in o and o["text/plain"]]
-<<<<<<< HEAD
     assert len(notices) == 1 and "not done yet" in notices[0] and re.search(r"Hint \d covers this", notices[0]), notices
-=======
-    assert len(notices) == 1 and "not done yet" in notices[0] and " covers this: open hint" in notices[0], notices
->>>>>>> coding
     assert "Traceback" not in notices[0]
 
 

@@ -213,20 +213,12 @@ def check_practice_questions(page: Page, nb, results, axe_js) -> None:
         report = page.locator(".bc-mastery-report")
         report.get_by_role("button", name="Update report").click()
         # Practice code exercises count too once written: Run All ran the master's solutions. A student copy's
-<<<<<<< HEAD
-        # unwritten scaffolds are not a first try (billcode.quiz.checks), so they are not counted there.
-        exercises = [e for e in (nb.bank or {}).get("exercises", []) if e.get("mode") == "practice" and not nb.student]
-        # Optional stretch tasks are left out of the report (billcode.quiz.mastery), answered or not.
-        counted = [t for t in [*practice, *exercises] if not t.get("stretch")]
-        expect(report.locator("caption")).to_contain_text(f"({len(counted)} so far)")
-=======
         # unwritten scaffolds are not a first try (billcode.quiz.checks), so they are not counted there. Tasks in an
         # optional stretch section are left out of the report (billcode.quiz.mastery), so not counted either.
         exercises = [e for e in (nb.bank or {}).get("exercises", [])
                      if e.get("mode") == "practice" and not nb.student and not e.get("stretch")]
         counted = [i for i in practice if not i.get("stretch")]
         expect(report.locator("caption")).to_contain_text(f"({len(counted) + len(exercises)} so far)")
->>>>>>> coding
         if hinted is not None:  # the hint opened above shows in its objective's row, never in a grade
             row = report.locator("tbody tr", has=page.locator(f"th:text-is('{hinted['objective']}')"))
             expect(row.locator("td").last).to_have_text("1")
