@@ -210,3 +210,42 @@ def test_the_plain_text_of_a_check_says_what_the_notice_says(monkeypatch):
     shown.clear()
     check_function(SQUARE, lambda x: x * x)
     assert [o["text/plain"] for o in shown if isinstance(o, dict)][0] == "square is ready for grading."
+
+
+LIMITS = {"HHP01": 90}
+
+
+def quoted_input(payer_id, days):
+    """A newcomer's slip: the input's name in quotes."""
+    return days <= LIMITS["payer_id"]
+
+
+def comma_outside(x):
+    """A newcomer's slip: round's second value outside its brackets."""
+    return round(x * 1.5), 1
+
+
+def no_row(x):
+    """A newcomer's slip: the name the task asks for is never set."""
+    return padded  # noqa: F821
+
+
+SAME = Exercise("same", lambda seed: [(2,), (3,), (5,)], (int, float), "a number")
+
+
+@pytest.mark.parametrize("exercise, function, said, unsaid", [
+    (Exercise("pair", lambda seed: [("HHP01", 30)], (bool,), "True or False"), quoted_input,
+     'leave the quotes off: [payer_id]', "column"),
+    (SQUARE, comma_outside, "Keep it inside: round(value, 1)", "a tuple, not"),
+    (SQUARE, no_row, "has no value yet when the function runs", "row."),
+])
+def test_a_slip_gets_advice_that_fits_the_function(shown, exercise, function, said, unsaid):
+    _, notices = shown
+    check_function(exercise, function)
+    assert len(notices) == 1 and said in notices[0] and unsaid not in notices[0], notices
+
+
+def test_the_same_answer_for_every_example_points_to_the_inputs(shown):
+    _, notices = shown
+    check_function(SAME, lambda x: 64.0, {"mode": "practice", "examples": [4, 9, 25], "hints": ["a", "b"]})
+    assert "64.0 for every worked example" in notices[0] and "input names (x)" in notices[0], notices

@@ -238,7 +238,8 @@ def problem_kind(error: str) -> str:
 
 
 TYPE_WORDS = {"None": "None", "int": "a whole number", "float": "a decimal number", "str": "text", "dict": "a dict", "list": "a list",
-              "NoneType": "nothing (None)", "bool": "True or False", "set": "a set", "tuple": "a tuple",
+              "NoneType": "nothing (None)", "bool": "True or False", "set": "a set",
+              "tuple": "two values joined by a comma (a tuple)",
               "ellipsis": "... (not written yet)", "DataFrame": "a whole table", "Series": "a whole column"}
 
 
@@ -257,7 +258,8 @@ def plain_error(error: str) -> str:
     compared = re.search(r"'(.+?)' not supported between instances of '(\w+)' and '(\w+)'", error)
     if compared:
         left, right = in_words(compared.group(2)), in_words(compared.group(3))
-        tip = " (count text with len(...), or compare with a number written without quotes)" if "text" in (left, right) \
+        tip = " (compare a number with a number: a count is a number, and a number is written without quotes)" \
+            if "text" in (left, right) \
             else " (look up one value first, for example limits[payer_id])" if "a dict" in (left, right) else ""
         return f"{error}: it compared {left} with {right}, which Python cannot do{tip}"
     arguments = re.search(r"(\w+)(?:\(\))? (?:takes|expected|missing) .*?(\d+)", error)
@@ -279,13 +281,39 @@ def plain_error(error: str) -> str:
     return error
 
 
-def _explain(error: str) -> str:
-    """A case's error in words a newcomer can act on."""
+def _source_and_inputs(function: object) -> tuple[str, list[str]]:
+    """A function's source and its input names ('' and [] when Python cannot tell)."""
+    import inspect
+
+    try:
+        source = inspect.getsource(function)
+    except (OSError, TypeError):
+        source = ""
+    try:
+        inputs = list(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        inputs = []
+    return source, inputs
+
+
+def _explain(error: str, function: object = None) -> str:
+    """A case's error in words a newcomer can act on (the function, when given, tailors the advice)."""
+    source, inputs = _source_and_inputs(function) if function is not None else ("", [])
     if error.startswith(("NameError", "UnboundLocalError")):
         name = error.split("'")[1] if error.count("'") >= 2 else "a name"
+        rows = "row." in source or "itertuples" in source
         return (f"`{name}` has no value yet when the function runs: write the line that sets it (where the cell says "
-                f"YOUR CODE HERE), and check its spelling; if it is a column of a table row, read it from the row, as "
-                f"in `row.{name}`")
+                f"YOUR CODE HERE), and check its spelling" + (f"; if it is a column of a table row, read it from the "
+                                                               f"row, as in `row.{name}`" if rows else ""))
+    quoted = re.match(r"KeyError: '(\w+)'$", error)
+    if quoted and quoted.group(1) in inputs:
+        key = quoted.group(1)
+        return (f"it raised {error}: \"{key}\" in quotes is the text {key}, not what the input {key} holds; to look up "
+                f"the value the input holds, leave the quotes off: [{key}]")
+    if re.match(r"returned tuple", error):
+        return ("it returned two values joined by a comma (a tuple), not one" +
+                (": a `, 1` meant for round(...) sits outside its brackets. Keep it inside: round(value, 1)"
+                 if "round(" in source else ": return one value"))
     if "returned NoneType" in error:
         return "it returned nothing (None): the `return` line is missing, or the gap is still empty"
     wrong_type = re.match(r"returned (\w+)(.*?), not (.+)$", error)
@@ -324,7 +352,8 @@ def _pointer(entry: dict | None, kind: str) -> str:
     return f" Hint {number} covers this: open the hints above one at a time, up to hint {number}."
 
 
-def example_problem(exercise: Exercise, entry: dict, cases: list[tuple], results: list[dict]) -> str | None:
+def example_problem(exercise: Exercise, entry: dict, cases: list[tuple], results: list[dict],
+                    function: object = None) -> str | None:
     """The first worked example the function gets wrong, in words (the examples are the notebook's own)."""
     expected = entry.get("examples")
     if not isinstance(expected, list) or len(expected) != len(results):
@@ -333,6 +362,11 @@ def example_problem(exercise: Exercise, entry: dict, cases: list[tuple], results
     if not wrong:
         return None
     first = wrong[0]
+    values = [repr(r["value"]) for r in results]
+    if len(results) > 2 and len(set(values)) == 1 and len({repr(w) for w in expected}) > 1:
+        return (f"it gave {_short(values[0], 60)} for every worked example, whatever the inputs: use the function's "
+                f"input names ({', '.join(inputs) if (inputs := _source_and_inputs(function)[1]) else 'its inputs'}) "
+                "in your lines, not fixed numbers from an example.")
     return (f"on {len(wrong)} of {count(len(results), 'worked example')} the result differs from the notebook's. Example "
             f"{first + 1}: {_short(exercise.describe(cases[first]), 160)} gave {_short(repr(results[first]['value']), 120)}; "
             f"the notebook's answer is {_short(repr(expected[first]), 120)}.")
@@ -382,10 +416,10 @@ def check_function(exercise: Exercise, function: object, entry: dict | None = No
         number, error = failed[0]
         kind = problem_kind(error)
         problem = (f"on {len(failed)} of {count(len(results), 'input')} it gave no usable answer. Input {number + 1} was "
-                   f"{_short(exercise.describe(cases[number]))}: {_explain(error)}. It should return {exercise.shape}.")
+                   f"{_short(exercise.describe(cases[number]))}: {_explain(error, function)}. It should return {exercise.shape}.")
     elif handed is None:
         shape = exercise.hint([r["value"] for r in results]) if exercise.hint else None
-        example = example_problem(exercise, entry, cases, results) if entry else None
+        example = example_problem(exercise, entry, cases, results, function) if entry else None
         problem, kind = (shape, "type") if shape else (example, "example")
     if graded:
         verdict = f"{name} is ready for grading." if problem is None else ""

@@ -307,4 +307,4 @@ def function_problem(name: str, value: object) -> str | None:
         return "it returns nothing yet" if "NoneType" in failed else f"on the examples it {failed if failed.startswith('returned') else 'raised ' + failed}"
     shape = exercise.hint([r["value"] for r in results]) if exercise.hint else None
     found = exercise_entry(name)
-    return shape or (example_problem(exercise, found[1], cases, results) if found else None)
+    return shape or (example_problem(exercise, found[1], cases, results, value) if found else None)
