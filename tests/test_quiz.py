@@ -247,3 +247,11 @@ def test_submission_status_lists_questions_and_code_exercises(bank, tmp_path, ca
     quiz.submission_status({"steps": ["a"]})
     out = capsys.readouterr().out
     assert "filled in  Code exercise" in out and "graded tasks are done" in out and "NOT SAVED" not in out
+
+
+def test_a_practice_only_notebooks_report_does_not_speak_of_graded_questions(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    practice = open_quiz("00_python_for_this_course").mastery().view.value
+    graded = open_quiz("02_billing").mastery().view.value
+    assert "practice only: nothing in it is graded" in practice and "before the graded questions" not in practice
+    assert "before the graded questions" in graded

@@ -46,7 +46,7 @@ def mastery_table(bank: dict, practice: dict, hints: dict | None = None) -> pd.D
     return pd.DataFrame(rows)
 
 
-def mastery_html(table: pd.DataFrame) -> str:
+def mastery_html(table: pd.DataFrame, graded: bool = True) -> str:
     """Render the report as an accessible HTML table; status words carry the meaning, not colour."""
     body = []
     for row in table.itertuples():
@@ -60,9 +60,12 @@ def mastery_html(table: pd.DataFrame) -> str:
     answered = int(table["answered"].sum())
     return (
         "<table class='bc-mastery'><caption>Your mastery so far, from the first try at each practice check "
-        f"you have answered ({answered} so far). Pass line: {PASS_LINE:.0%}. Graded questions are not counted "
-        "here: their results come with grading. \u2718 Not yet means: go back over that section before the graded "
-        "questions (the report keeps your first try; later tries show in each check). Hints opened are for you to "
+        f"you have answered ({answered} so far). Pass line: {PASS_LINE:.0%}. "
+        + ("Graded questions are not counted here: their results come with grading. \u2718 Not yet means: go back "
+           "over that section before the graded questions " if graded else
+           "This notebook is practice only: nothing in it is graded. \u2718 Not yet means: go back over that section "
+           "before the next notebook ")
+        + "(the report keeps your first try; later tries show in each check). Hints opened are for you to "
         "see where you needed help; they never count in a grade.</caption>"
         "<thead><tr><th scope='col'>Objective</th><th scope='col'>What you can do</th>"
         "<th scope='col'>Checks answered</th><th scope='col'>First-try score</th><th scope='col'>Status</th>"
@@ -92,7 +95,10 @@ class MasteryReport:
         """Re-read the saved practice results and redraw the table."""
         record = read_answers(self.path, self.name)
         note = f"<p role='status'>{html.escape(record.problem)}</p>" if record.problem else ""
-        self.view.value = note + mastery_html(mastery_table(self.bank, record.practice, record.hints))
+        self.view.value = note + mastery_html(mastery_table(self.bank, record.practice, record.hints),
+                                               graded=any(i.get("mode") == "graded" for i in self.bank["items"])
+                                               or any(e.get("mode", "graded") == "graded"
+                                                      for e in self.bank.get("exercises", [])))
 
     def _repr_mimebundle_(self, **kwargs: object) -> dict:
         bundle = self.box._repr_mimebundle_(**kwargs)
