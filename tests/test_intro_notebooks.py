@@ -197,13 +197,14 @@ def test_00_each_mistake_points_to_the_hint_that_fixes_it(monkeypatch, tmp_path,
 def test_00_each_function_mistake_points_to_the_hint_that_fixes_it(monkeypatch, tmp_path):
     from billcode.exercises import check_function
 
-    limits = dict(FILING_DAYS)
+    filing_days = dict(FILING_DAYS)  # the scaffold gives `limit = filing_days[payer_id]`; the learner writes the return
     mistakes = [
-        (lambda payer_id, days: None, "`return`"),                                        # no return
-        (lambda payer_id, days: days <= limits, "square brackets"),                       # the whole dict
-        (lambda payer_id, days: limits(payer_id), "square brackets"),                     # round brackets
-        (lambda payer_id, days: days < limits[payer_id], "at most"),                      # the last day is in time
-        (lambda payer_id, days: str(days <= limits[payer_id]), "`return`"),               # text, not True/False
+        (lambda payer_id, days: None, "`return`"),                                        # no return (or print())
+        (lambda payer_id, days: days <= filing_days, "not the whole dict"),               # compared with the dict
+        (lambda payer_id, days: days <= "limit", "without quotes"),                       # the name in quotes
+        (lambda payer_id, days: days <= filing_days["payer_id"], "without quotes"),       # the input's name in quotes
+        (lambda payer_id, days: days < filing_days[payer_id], "at most"),                 # the last day is in time
+        (lambda payer_id, days: str(days <= filing_days[payer_id]), "not as text"),       # text, not True/False
     ]
     for function, fix in mistakes:
         shown = _notices(monkeypatch, tmp_path)
