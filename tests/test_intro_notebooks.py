@@ -213,6 +213,20 @@ def test_00_each_function_mistake_points_to_the_hint_that_fixes_it(monkeypatch, 
         assert "not done yet" in notice and fix in _pointed_hints("filed_in_time", notice), notice
 
 
+def test_00_a_return_line_left_unindented_points_to_the_hint_on_indenting(monkeypatch, tmp_path):
+    """`return` typed at the cell's left edge: the def cell stops with a SyntaxError and the function is missing."""
+    import sys
+
+    from billcode.exercises import check_function
+
+    shown = _notices(monkeypatch, tmp_path)
+    monkeypatch.setattr(sys, "last_value", SyntaxError("'return' outside function"), raising=False)
+    check_function("filed_in_time")  # outside IPython: no filed_in_time to find, as after the failed cell
+    notice = " ".join(shown)
+    assert "not done yet" in notice and "SyntaxError" in notice, notice
+    assert "indented like it" in _pointed_hints("filed_in_time", notice), notice
+
+
 # --- 01: the overview ------------------------------------------------------------------------------------------
 
 POINTS_ROW = re.compile(r"^\| (\d\d) \| (\d+) \| (\d+) \| (\d+) \| ([^|]+) \| ([^|]+) \|$", re.M)
