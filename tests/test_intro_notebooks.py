@@ -197,19 +197,34 @@ def test_00_each_mistake_points_to_the_hint_that_fixes_it(monkeypatch, tmp_path,
 def test_00_each_function_mistake_points_to_the_hint_that_fixes_it(monkeypatch, tmp_path):
     from billcode.exercises import check_function
 
-    limits = dict(FILING_DAYS)
+    filing_days = dict(FILING_DAYS)  # the scaffold gives `limit = filing_days[payer_id]`; the learner writes the return
     mistakes = [
-        (lambda payer_id, days: None, "`return`"),                                        # no return
-        (lambda payer_id, days: days <= limits, "square brackets"),                       # the whole dict
-        (lambda payer_id, days: limits(payer_id), "square brackets"),                     # round brackets
-        (lambda payer_id, days: days < limits[payer_id], "at most"),                      # the last day is in time
-        (lambda payer_id, days: str(days <= limits[payer_id]), "`return`"),               # text, not True/False
+        (lambda payer_id, days: None, "`return`"),                                        # no return (or print())
+        (lambda payer_id, days: days <= filing_days, "not the whole dict"),               # compared with the dict
+        (lambda payer_id, days: days <= "limit", "without quotes"),                       # the name in quotes
+        (lambda payer_id, days: days <= filing_days["payer_id"], "without quotes"),       # the input's name in quotes
+        (lambda payer_id, days: days < filing_days[payer_id], "at most"),                 # the last day is in time
+        (lambda payer_id, days: str(days <= filing_days[payer_id]), "not as text"),       # text, not True/False
     ]
     for function, fix in mistakes:
         shown = _notices(monkeypatch, tmp_path)
         check_function("filed_in_time", function)
         notice = " ".join(shown)
         assert "not done yet" in notice and fix in _pointed_hints("filed_in_time", notice), notice
+
+
+def test_00_a_return_line_left_unindented_points_to_the_hint_on_indenting(monkeypatch, tmp_path):
+    """`return` typed at the cell's left edge: the def cell stops with a SyntaxError and the function is missing."""
+    import sys
+
+    from billcode.exercises import check_function
+
+    shown = _notices(monkeypatch, tmp_path)
+    monkeypatch.setattr(sys, "last_value", SyntaxError("'return' outside function"), raising=False)
+    check_function("filed_in_time")  # outside IPython: no filed_in_time to find, as after the failed cell
+    notice = " ".join(shown)
+    assert "not done yet" in notice and "SyntaxError" in notice, notice
+    assert "indented like it" in _pointed_hints("filed_in_time", notice), notice
 
 
 # --- 01: the overview ------------------------------------------------------------------------------------------
