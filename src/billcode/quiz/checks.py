@@ -260,7 +260,7 @@ def plain_error(error: str) -> str:
         left, right = in_words(compared.group(2)), in_words(compared.group(3))
         tip = " (compare a number with a number: a count is a number, and a number is written without quotes)" \
             if "text" in (left, right) \
-            else " (look up one value first, for example limits[payer_id])" if "a dict" in (left, right) else ""
+            else " (look up one value of the dict first: its name, then the key in square brackets)" if "a dict" in (left, right) else ""
         return f"{error}: it compared {left} with {right}, which Python cannot do{tip}"
     arguments = re.search(r"(\w+)(?:\(\))? (?:takes|expected|missing) .*?(\d+)", error)
     if arguments and "argument" in error:
