@@ -796,10 +796,10 @@ def test_check_1s_answers_are_in_the_notebooks_summary_of_the_article():
 
 
 def test_the_external_cause_index_is_named_and_the_lookup_finds_the_cause_from_the_notes_words():
-    """Question 3 (dog bite): the course ships the Index of diseases and injuries, not the External Cause Index; the
+    """Question 3 (dog bite): the course has the Index of diseases and injuries, not the External Cause Index; the
     notebook says so and how to search instead, and the look-up finds the cause for "dog bite"."""
     before = " ".join(_prose_before("cd-g4").split())
-    assert "External Cause Index*, which this course does not ship" in before
+    assert "External Cause Index*, which this course does not include" in before
     assert "W54.0" in search("dog bite", 3)["code"].tolist()
 
 
