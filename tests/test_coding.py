@@ -877,11 +877,12 @@ def test_the_seventh_characters_are_tied_to_the_titles_before_question_1():
     q1 = next(i for i, c in enumerate(cells) if 'quiz.ask("cd-g1")' in c.source)
     text = "\n".join(c.source for c in cells[:q1] if c.cell_type == "markdown")
     assert "**initial encounter** for A" in text and "**subsequent encounter** for D" in text
+    assert "A shorter, empty look-up sits above each question that needs one" in text
     # The look-up's try (T15.01, S93.40 show XA, XD, XS) comes after the paragraph that explains X and the 7th.
     explained = next(i for i, c in enumerate(cells) if "**The placeholder X**" in c.source)
     tried = next(i for i, c in enumerate(cells) if "Try `T15.01`, then `S93.40`" in c.source)
     assert explained < tried
-    for term in ("**NEC** (not elsewhere classified)", "**NOS** (not otherwise specified)", "**E/M** (evaluation",
+    for term in ("**NEC** (not elsewhere classifiable)", "**NOS** (not otherwise specified)", "**E/M** (evaluation",
                  "**RT**", "not the Index's nonessential modifiers", "Write the line that sets `padded`"):
         assert term in "\n".join(c.source for c in cells), term
     assert "ship" not in "\n".join(c.source for c in cells if c.cell_type == "markdown")
