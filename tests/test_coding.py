@@ -796,10 +796,10 @@ def test_check_1s_answers_are_in_the_notebooks_summary_of_the_article():
 
 
 def test_the_external_cause_index_is_named_and_the_lookup_finds_the_cause_from_the_notes_words():
-    """Question 3 (dog bite): the course ships the Index of diseases and injuries, not the External Cause Index; the
+    """Question 3 (dog bite): the course has the Index of diseases and injuries, not the External Cause Index; the
     notebook says so and how to search instead, and the look-up finds the cause for "dog bite"."""
     before = " ".join(_prose_before("cd-g4").split())
-    assert "External Cause Index*, which this course does not ship" in before
+    assert "External Cause Index*, which this course does not include" in before
     assert "W54.0" in search("dog bite", 3)["code"].tolist()
 
 
@@ -824,3 +824,73 @@ def test_the_objectives_that_were_graded_keep_a_graded_item():
     practice = {i["objective"] for i in BANK["items"] if i["mode"] == "practice" and not i.get("stretch")}
     assert graded == {"C2", "C3", "C4"} and practice == {"C1", "C2", "C3", "C4", "C5"}
     assert graded_keys()["cd-g5"] == "b" and ITEMS["cd-g5"]["options"][1]["text"].startswith("59")
+
+
+# Round-3 fixes (newcomer trials 2): a look-up where each question needs one, the Index's year said once, the
+# 7th characters tied to the code set's titles, and a stop marker that is not a heading
+
+def test_show_index_explains_the_index_year_once_a_session(monkeypatch):
+    """The first entry says why the Index is FY2025; later ones only name it (still a source beside each)."""
+    from billcode.coding import reading
+
+    monkeypatch.setitem(reading._SESSION, "year_explained", False)
+    first, later = reading.show_index("Pharyngitis"), reading.show_index("Throat")
+    why = "the newest Index the course could get"
+    assert why in first.text() and why in first.html()
+    assert why not in later.text() and why not in later.html()
+    assert "Source: ICD-10-CM Alphabetic Index FY2025 (CDC/NCHS)." in later.text()
+    assert "Source: ICD-10-CM Alphabetic Index FY2025 (CDC/NCHS)" in later.html()
+    assert why not in reading.show_index("Throat")._repr_mimebundle_()["text/plain"]  # re-running a cell: still once
+
+
+def test_lookup_box_is_the_same_look_up_empty_and_shorter():
+    from billcode import lookup_box, lookup_explorer
+
+    box, full = lookup_box(), lookup_explorer()
+    assert box.box.value == "" and not box.results.options and box.results.rows < full.results.rows
+    box.box.value = "laceration left hand"  # typing and Enter run the search, as in the full look-up
+    assert [o[1] for o in box.results.options] == search("laceration left hand")["code"].tolist()
+    assert "look-up" in box._repr_mimebundle_()["text/plain"]
+
+
+def _core_cells() -> list:
+    from billcode.instructor.author.estimate import stretch_cells
+
+    inside = stretch_cells(MASTER)
+    return [c for i, c in enumerate(MASTER.cells) if i not in inside]
+
+
+def test_every_core_question_that_needs_a_look_up_has_one_right_above_it():
+    """Round 2: learners scrolled back to the only look-up for each of these; now an empty one sits above each."""
+    cells = _core_cells()
+    needing = [item_id for c in cells for item_id in re.findall(r'quiz\.ask\("([\w-]+)"\)', c.source)
+               if ITEMS[item_id].get("lookup") or ITEMS[item_id]["type"] in ("code", "codes")]
+    assert {"cd-p12", "cd-g1", "cd-p7", "cd-g4"} <= set(needing)
+    for item_id in needing:
+        ask = next(i for i, c in enumerate(cells) if f'quiz.ask("{item_id}")' in c.source)
+        assert cells[ask - 1].metadata.get("billcode", {}).get("question") == item_id  # its text, then the box above
+        assert cells[ask - 2].cell_type == "code" and cells[ask - 2].source.strip() == "lookup_box()", item_id
+
+
+def test_the_seventh_characters_are_tied_to_the_titles_before_question_1():
+    cells = _core_cells()
+    q1 = next(i for i, c in enumerate(cells) if 'quiz.ask("cd-g1")' in c.source)
+    text = "\n".join(c.source for c in cells[:q1] if c.cell_type == "markdown")
+    assert "**initial encounter** for A" in text and "**subsequent encounter** for D" in text
+    assert "A shorter, empty look-up sits above each question that needs one" in text
+    # The look-up's try (T15.01, S93.40 show XA, XD, XS) comes after the paragraph that explains X and the 7th.
+    explained = next(i for i, c in enumerate(cells) if "**The placeholder X**" in c.source)
+    tried = next(i for i, c in enumerate(cells) if "Try `T15.01`, then `S93.40`" in c.source)
+    assert explained < tried
+    for term in ("**NEC** (not elsewhere classifiable)", "**NOS** (not otherwise specified)", "**E/M** (evaluation",
+                 "**RT**", "not the Index's nonessential modifiers", "Write the line that sets `padded`"):
+        assert term in "\n".join(c.source for c in cells), term
+    assert "ship" not in "\n".join(c.source for c in cells if c.cell_type == "markdown")
+
+
+def test_the_good_place_to_stop_is_a_marker_not_a_heading():
+    """A heading would put the sections after it under it in the table of contents."""
+    marks = [c.source for c in MASTER.cells if c.cell_type == "markdown" and "good place to stop" in c.source.lower()]
+    stop = [s for s in marks if s.startswith("**Good place to stop.**")]
+    assert len(stop) == 1 and not any(line.startswith("#") for s in marks for line in s.splitlines()
+                                      if "good place to stop" in line.lower())

@@ -18,7 +18,7 @@ from billcode.careers.salaries import salary_chart, salary_evidence, salary_tabl
 from billcode.careers.tuition import tuition_explorer
 from billcode.coding.billable import is_billable
 from billcode.coding.codes import is_code
-from billcode.coding.lookup import lookup_explorer
+from billcode.coding.lookup import lookup_box, lookup_explorer
 from billcode.coding.reading import show_index, show_tabular
 from billcode.data import load_json, load_table
 from billcode.exercises import check_function, check_value
@@ -29,7 +29,7 @@ from billcode.tables import show_table
 
 __all__ = ["aging_chart", "aging_report", "check_answer", "check_function", "check_value", "check_my_work", "cost_explorer",
            "example_paths", "example_programs", "is_billable", "is_code", "kpi_table", "load_json", "load_table",
-           "lookup_explorer", "open_quiz", "plan_builder", "post_remittance", "quiet", "rank_paths", "read_835",
+           "lookup_box", "lookup_explorer", "open_quiz", "plan_builder", "post_remittance", "quiet", "rank_paths", "read_835",
            "responsibility_explorer", "salary_chart", "salary_evidence", "salary_table", "scrub_batch", "segment_table",
            "self_assessment",
            "show_claim", "show_index", "show_posting", "show_remittance", "show_segments", "show_table", "show_tabular",

@@ -641,8 +641,15 @@ def check_plan_builder(page: Page) -> None:
 
 
 def check_code_lookup(page: Page) -> None:
-    """The ICD-10-CM look-up: it says when it is ready, searches from the keyboard, and opens a result's details."""
-    lookup = page.locator(".bc-code-lookup")
+    """The ICD-10-CM look-up: it says when it is ready, searches from the keyboard, and opens a result's details.
+
+    03 has the full look-up first and a shorter, empty one above each question that needs a look-up: every one
+    renders; the first is driven (they are the same widget)."""
+    every = page.locator(".bc-code-lookup")
+    expect(every.first).to_be_visible(timeout=60_000)
+    for i in range(every.count()):
+        expect(every.nth(i).get_by_role("textbox", name="Search ICD-10-CM")).to_have_count(1)
+    lookup = every.first
     # Ready, and the notebook's first search already answered (the status then counts its results).
     expect(lookup.get_by_role("status").first).to_contain_text(re.compile("Ready|result"), timeout=60_000)
     box = lookup.get_by_role("textbox", name="Search ICD-10-CM")

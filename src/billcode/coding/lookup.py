@@ -3,7 +3,8 @@
 `search(query, limit)` is the programmatic entry: ranked rows (code, description, billable, match, why) with the
 total number of codes found in `.attrs["total"]` and a note on any fix in `.attrs["note"]`. `details(code)` is what
 the Tabular List says about a code. `lookup_explorer()` shows both steps in a widget, ready at once: everything is
-read from the prebuilt data file (billcode.coding.codeset), never loaded whole.
+read from the prebuilt data file (billcode.coding.codeset), never loaded whole. `lookup_box()` is the same look-up,
+empty and shorter, to sit right above a question that needs one.
 """
 
 from __future__ import annotations
@@ -116,14 +117,14 @@ def details_html(code: str, why: str = "") -> str:
 class CodeLookup:
     """Search box, results list (code, title, billable) and the chosen code's Index path and Tabular entry."""
 
-    def __init__(self, query: str = "") -> None:
+    def __init__(self, query: str = "", rows: int = 10) -> None:
         self.box = widgets.Text(value=query, description="Search ICD-10-CM", placeholder="words from a note, or a code",
                                 continuous_update=False, style={"description_width": "initial"},
                                 layout=widgets.Layout(width="32em"))
         self.button = widgets.Button(description="Search", tooltip="Search the code set")
         self.status = widgets.HTML("<p role='status'>Ready: type words from a note (for example <em>strep throat</em>) "
                                    "or a code, and press Enter.</p>")
-        self.results = AccessibleSelect("Results: pick one for its details", rows=10)
+        self.results = AccessibleSelect("Results: pick one for its details", rows=rows)
         self.info = widgets.HTML()
         self.found = search("", 0)
         self.results.observe(self._show, names="value")
@@ -172,4 +173,9 @@ class CodeLookup:
 def lookup_explorer(query: str = "") -> CodeLookup:
     """Show the ICD-10-CM look-up (optionally with a first search)."""
     return CodeLookup(query)
+
+
+def lookup_box() -> CodeLookup:
+    """The same look-up, empty and shorter, to sit right above a question that needs one (no scrolling back)."""
+    return CodeLookup("", rows=6)
 

@@ -17,8 +17,9 @@ from billcode.coding.codes import ICD10CM_RELEASE, icd10cm_hints, normalize_code
 from billcode.coding.lookup import details, details_html
 
 MAX_LINES = 40  # subterms shown at most (the deeper levels only when they all fit)
-INDEX_SOURCE = ("ICD-10-CM Alphabetic Index FY2025 (CDC/NCHS), the newest Index the course could get; every code "
-                "it gives is valid in the FY2026 code set")
+INDEX_NAME = "ICD-10-CM Alphabetic Index FY2025 (CDC/NCHS)"
+INDEX_SOURCE = f"{INDEX_NAME}, the newest Index the course could get; every code it gives is valid in the FY2026 code set"
+_SESSION = {"year_explained": False}  # the Index's year is explained under the first entry shown in a session only
 TIP = "The Index lists conditions (pharyngitis, fracture, sprain), not body parts: look up what the patient has."
 
 
@@ -184,15 +185,16 @@ def _words(line: IndexLine, as_html: bool) -> str:
 class IndexView:
     """An Index entry shown as the printed Index: one line per term, subterms indented under it."""
 
-    def __init__(self, entry: IndexEntry) -> None:
+    def __init__(self, entry: IndexEntry, explain_year: bool = True) -> None:
         self.entry = entry
+        self.source = INDEX_SOURCE if explain_year else INDEX_NAME
 
     def text(self) -> str:
         """The entry as plain text (each subterm level indented two spaces, with a dash as the Index prints it)."""
         lines = [("  " * line.depth + ("- " if line.depth else "") + _words(line, False)) for line in self.entry.lines]
         if self.entry.note:
             lines.append(self.entry.note)
-        lines.append(f"Source: {INDEX_SOURCE}.")
+        lines.append(f"Source: {self.source}.")
         return "\n".join(lines)
 
     def html(self) -> str:
@@ -216,7 +218,7 @@ class IndexView:
             depth -= 1
         if self.entry.note:
             parts.append(f"<p role='status'>{html.escape(self.entry.note)}</p>")
-        parts.append(f"<p><small>Source: {html.escape(INDEX_SOURCE)}. A dash after a code: the Tabular List has more "
+        parts.append(f"<p><small>Source: {html.escape(self.source)}. A dash after a code: the Tabular List has more "
                      "characters to choose. Words in parentheses (nonessential modifiers) do not change the code."
                      "</small></p></div>")
         return "".join(parts)
@@ -226,8 +228,14 @@ class IndexView:
 
 
 def show_index(term: object, *subterms: object) -> IndexView:
-    """Step 1: an Alphabetic Index main term (and subterms under it), as the Index prints it."""
-    return IndexView(index_entry(term, *subterms))
+    """Step 1: an Alphabetic Index main term (and subterms under it), as the Index prints it.
+
+    The first entry shown in a session says why the Index is FY2025; later ones name it only (the note was noise
+    under every entry, in the newcomer trials).
+    """
+    explain = not _SESSION["year_explained"]
+    _SESSION["year_explained"] = True
+    return IndexView(index_entry(term, *subterms), explain_year=explain)
 
 
 NOTES = [("Inclusion term", "inclusion_terms"), ("Includes", "includes"), ("Excludes1", "excludes1"),
