@@ -488,6 +488,11 @@ SLIPS = [
     ("04_costs_and_careers", "payback_months", PAYBACK, "return months + cost / gain", 2, "round(..., 1)"),
     ("04_costs_and_careers", "payback_months", PAYBACK, "return round((months + cost) / gain, 1)", 2,
      "divides before it adds"),
+    # round-2 trials: the `, 1` outside round's brackets (the check names round's brackets, so must the hint), and
+    # the model's **Payback** taken for a name
+    ("04_costs_and_careers", "payback_months", PAYBACK, "return round(months + cost / gain), 1", 1,
+     "`round(value, 1)`, not `round(value), 1`"),
+    ("04_costs_and_careers", "payback_months", PAYBACK, "return round(payback, 1)", 1, "Nothing in the function sets"),
     ("05_choosing_a_path", "red_flags", HANDS_ON, "hands_on = program.externship or program.practice_set", 1,
      "AttributeError"),  # the itertuples habit, row.balance
     ("05_choosing_a_path", "red_flags", HANDS_ON, "pass", 1, "square brackets"),
@@ -516,6 +521,35 @@ def test_each_slip_points_to_the_hint_that_covers_it(shown, notebook, name, line
     assert len(shown) == 1 and "not done yet" in shown[0], shown
     assert f"Hint {hint} covers this" in shown[0], shown[0]
     assert words in entry["hints"][hint - 1], (hint, entry["hints"][hint - 1])
+
+
+def with_slip_in_a_file(tmp_path, notebook: str, name: str, line: str, slip: str):
+    """As with_slip, but the function's source can be read back (as IPython keeps a cell's), so checks can quote it."""
+    import importlib.util
+
+    source = cell_by_id(nbformat.read(AUTOGRADER / "source" / notebook / f"{notebook}.ipynb", 4), f"{name}_answer").source
+    path = tmp_path / f"slip_{abs(hash(slip))}.py"
+    path.write_text(source.replace(line, slip))
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return getattr(module, name)
+
+
+def test_payback_months_messages_and_hint_1_say_the_same(shown, tmp_path):
+    """Round-2 trials: the `, 1` outside round's brackets and `payback` used as a name; the check and hint 1 agree."""
+    from billcode.exercises import check_function
+
+    hint = next(e for e in load_bank("04_costs_and_careers")["exercises"] if e["name"] == "payback_months")["hints"][0]
+    slip = with_slip_in_a_file(tmp_path, "04_costs_and_careers", "payback_months", PAYBACK,
+                               "return round(months + cost / gain), 1")
+    check_function("payback_months", slip)
+    assert "round(value, 1)" in shown[-1] and "Hint 1 covers this" in shown[-1], shown[-1]
+    assert "round(value, 1)" in hint and "tuple" not in hint
+    slip = with_slip_in_a_file(tmp_path, "04_costs_and_careers", "payback_months", PAYBACK, "return round(payback, 1)")
+    check_function("payback_months", slip)
+    assert "payback has no value yet" in shown[-1] and "row." not in shown[-1], shown[-1]
+    assert "Hint 1 covers this" in shown[-1] and "`payback`" in hint
 
 
 @pytest.mark.parametrize("name", ["payback_months", "red_flags", "lean", "five_year_net", "annual_pay"])
