@@ -741,3 +741,27 @@ def test_validation_parses_each_pyx12_map_once_and_gives_the_same_answers():
     assert first[0] == first[2] == again[1] and first[0] and first[1] == again[0] == again[2] == []
     assert x12._MAPS == maps  # nothing parsed twice
     assert pyx12.map_if.load_map_file is loader  # pyx12's own loader is back after each validation
+
+
+def test_step_3_names_only_the_codes_the_core_uses_and_each_term_is_explained_where_it_appears():
+    """Round 2's trials: Step 3 packed CO, CO-45, PR-1/2/3, OA, PI and the out-of-pocket maximum into one paragraph;
+    `HI*ABK:E119*ABF:E785~` came without ABK and ABF; the given loop's `for letter in` and `not in` were untaught."""
+    import nbformat
+
+    cells = nbformat.read(MASTER, as_version=4).cells
+    step3 = next(c.source for c in cells if c.source.startswith("## Step 3"))
+    rows = [line for line in step3.splitlines() if line.startswith("|") and not line.startswith("|---")]
+    assert len(rows) == 6 and all(code in step3 for code in ("CO-45", "PR-1", "PR-2", "PR-3"))
+    assert not re.search(r"\b(OA|PI)\b", step3) and "out-of-pocket" not in step3.lower()
+    group_codes = next(i for i, c in enumerate(cells) if c.source.startswith("## Stretch (optional): group codes"))
+    assert "**OA** (other adjustments)" in cells[group_codes].source and "**PI**" in cells[group_codes].source
+    assert 'quiz.ask("bl-p6")' in cells[group_codes + 2].source  # the check that matches them comes right after
+    oop = next(c.source for c in cells if c.source.startswith("## Stretch (optional): the out-of-pocket maximum"))
+    assert "**out-of-pocket maximum** caps" in oop and "HealthCare.gov glossary" in oop
+    hi = [" ".join(c.source.split()) for c in cells if c.cell_type == "markdown" and "HI*ABK:E119*ABF:E785~" in c.source]
+    assert hi and all("**ABK** marks the main diagnosis" in s and "**ABF** each other one" in s for s in hi)
+    given = next(c.source for c in cells if c.source.startswith("def pointer_problem("))
+    assert "for letter in pointers:  # " in given and "if letter not in letters:  # not in:" in given
+    share = next(e for e in load_bank("02_billing")["exercises"] if e["name"] == "patient_share")
+    assert "20 means 20%: divide by 100" in share["hints"][1] and "deductible_part = ..." in share["scaffold"]
+    assert "return round(deductible_part + coinsurance, 2)" in share["scaffold"]
