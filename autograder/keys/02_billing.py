@@ -17,8 +17,8 @@ def patient_share(allowed, deductible_left, coinsurance_pct, copay):
     """A copay service costs the copay (at most the allowed amount); otherwise the deductible, then coinsurance."""
     if copay > 0:
         return round(min(copay, allowed), 2)
-    deductible = min(deductible_left, allowed)
-    return round(deductible + (allowed - deductible) * coinsurance_pct / 100, 2)
+    deductible_part = min(deductible_left, allowed)
+    return round(deductible_part + (allowed - deductible_part) * coinsurance_pct / 100, 2)
 
 
 def pointer_problem(pointers, letters):

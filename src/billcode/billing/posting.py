@@ -61,9 +61,13 @@ def show_remittance(era: pd.DataFrame, claim_id: str) -> HTML:
                            ERA_SOURCE))
 
 
-def show_posting(era: pd.DataFrame) -> HTML:
-    """The whole 835 posted, one row per claim, money to the cent."""
-    posted = post_remittance(era).reset_index()
-    return HTML(table_html(_cents(posted), "The 835 posted: per claim, paid by the plan, the patient's part (PR), "
-                                           "the rest adjusted (written off), and whether every line balances",
-                           ERA_SOURCE))
+def show_posting(era: pd.DataFrame, leave_out: str | None = None) -> HTML:
+    """The whole 835 posted, one row per claim, money to the cent; leave_out's patient part is shown as ? (a graded
+    question asks for it, and answers can change until they are submitted)."""
+    posted = _cents(post_remittance(era)).reset_index()
+    caption = ("The 835 posted: per claim, paid by the plan, the patient's part (PR), the rest adjusted (written off), "
+               "and whether every line balances")
+    if leave_out is not None:
+        posted.loc[posted["claim_id"] == str(leave_out), "patient"] = "?"
+        caption += f"; {leave_out}'s patient part is left as ? for you to work out"
+    return HTML(table_html(posted, caption, ERA_SOURCE))

@@ -81,5 +81,6 @@ def scrub_batch(claims: pd.DataFrame, diagnoses: pd.DataFrame, lines: pd.DataFra
         print(f"The pointer edit was skipped: {err}")
         result = scrub(claims, diagnoses, lines)
     clean = len(claims) - len(result)
-    print(f"{len(result)} of {len(claims)} claims fail at least one edit; {clean} are clean.")
+    rate = f": a clean-claim rate of {clean / len(claims) * 100:.1f}%" if len(claims) else ""
+    print(f"{len(result)} of {len(claims)} claims fail at least one edit; {clean} are clean{rate}.")
     return result
