@@ -249,3 +249,9 @@ def test_the_same_answer_for_every_example_points_to_the_inputs(shown):
     _, notices = shown
     check_function(SAME, lambda x: 64.0, {"mode": "practice", "examples": [4, 9, 25], "hints": ["a", "b"]})
     assert "64.0 for every worked example" in notices[0] and "input names (x)" in notices[0], notices
+
+
+def test_the_same_wrong_answer_where_the_given_code_does_not_answer_points_to_the_inputs(shown):
+    _, notices = shown
+    check_function(SAME, lambda x: x * x if x == 5 else 64.0, {"mode": "practice", "examples": [4, 9, 25], "hints": ["a"]})
+    assert "64.0 for 2 of the worked examples" in notices[0] and "input names (x)" in notices[0], notices

@@ -362,9 +362,10 @@ def example_problem(exercise: Exercise, entry: dict, cases: list[tuple], results
     if not wrong:
         return None
     first = wrong[0]
-    values = [repr(r["value"]) for r in results]
-    if len(results) > 2 and len(set(values)) == 1 and len({repr(w) for w in expected}) > 1:
-        return (f"it gave {_short(values[0], 60)} for every worked example, whatever the inputs: use the function's "
+    values = [repr(results[i]["value"]) for i in wrong]  # the examples it gets wrong (given code may answer others)
+    if len(wrong) > 1 and len(set(values)) == 1 and len({repr(expected[i]) for i in wrong}) > 1:
+        every = "every worked example" if len(wrong) == len(results) else f"{len(wrong)} of the worked examples"
+        return (f"it gave {_short(values[0], 60)} for {every}, whatever the inputs: use the function's "
                 f"input names ({', '.join(inputs) if (inputs := _source_and_inputs(function)[1]) else 'its inputs'}) "
                 "in your lines, not fixed numbers from an example.")
     return (f"on {len(wrong)} of {count(len(results), 'worked example')} the result differs from the notebook's. Example "
