@@ -255,3 +255,67 @@ def test_the_same_wrong_answer_where_the_given_code_does_not_answer_points_to_th
     _, notices = shown
     check_function(SAME, lambda x: x * x if x == 5 else 64.0, {"mode": "practice", "examples": [4, 9, 25], "hints": ["a"]})
     assert "64.0 for 2 of the worked examples" in notices[0] and "input names (x)" in notices[0], notices
+
+
+def letter_unquoted(code):
+    """A newcomer's slip: the placeholder letter without quotes."""
+    padded = code.ljust(6, X)  # noqa: F821
+    return padded
+
+
+def method_as_function(code):
+    """A spreadsheet habit: a text method called like a function."""
+    padded = ljust(code, 6, "X")  # noqa: F821
+    return padded
+
+
+def set_under_if(pointers):
+    """A spreadsheet habit: IF(...) sets the name only when the condition holds."""
+    if len(pointers) > 4:
+        too_many = True
+    return too_many
+
+
+def name_from_nowhere(months, cost, gain):
+    """A slip: returning a name nothing sets."""
+    return round(payback, 1)  # noqa: F821
+
+
+def stores_not_returns(months, cost, gain):
+    """A slip: the last line stores the answer instead of returning it."""
+    payback = round(months + cost / gain, 1)
+
+
+CODE = Exercise("code", lambda seed: [("S6141",)], (str,), "text")
+POINTERS = Exercise("pointers", lambda seed: [("AB",)], (bool,), "True or False")
+PAYBACK = Exercise("payback", lambda seed: [(6, 1000.0, 100.0)], (float,), "a number")
+SCAFFOLDS = {"code": "def f(code):\n    # YOUR CODE HERE\n    return padded\n",
+             "pointers": "def f(pointers):\n    # your line: too_many\n    return too_many\n",
+             "payback": "def f(months, cost, gain):\n    # YOUR CODE HERE\n"}
+
+
+@pytest.mark.parametrize("exercise, function, said", [
+    (CODE, letter_unquoted, 'put it in quotes: "X"'),
+    (CODE, method_as_function, "write it after the text and a dot"),
+    (POINTERS, set_under_if, "is set only inside an"),
+    (PAYBACK, name_from_nowhere, "nothing in this function sets"),
+    (PAYBACK, stores_not_returns, "Start that line with"),
+])
+def test_a_slip_the_error_does_not_name_gets_advice_and_no_wrong_hint_pointer(shown, exercise, function, said):
+    _, notices = shown
+    entry = {"mode": "practice", "hints": ["one", "two", "three"], "scaffold": SCAFFOLDS[exercise.name],
+             "hint_for": {"unwritten": 3, "error": 3, "type": 3, "example": 3}}
+    check_function(exercise, function, entry)
+    assert len(notices) == 1 and said in notices[0] and "Hint 3 covers" not in notices[0], notices
+
+
+def test_the_unchanged_starting_code_gets_the_usual_words(shown):
+    _, notices = shown
+
+    def f(code):
+        return padded  # noqa: F821
+
+    entry = {"mode": "practice", "hints": ["one"], "scaffold": "def f(code):\n        return padded  # noqa: F821\n",
+             "hint_for": {"unwritten": 1}}
+    check_function(CODE, f, entry)
+    assert "write the line that sets it" in notices[0] and "Hint 1 covers" in notices[0], notices

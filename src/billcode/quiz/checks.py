@@ -296,8 +296,64 @@ def _source_and_inputs(function: object) -> tuple[str, list[str]]:
     return source, inputs
 
 
-def _explain(error: str, function: object = None) -> str:
+TEXT_METHODS = {"ljust", "rjust", "upper", "lower", "replace", "strip", "split", "startswith", "endswith", "isdigit",
+                "zfill", "center", "title", "count", "find", "join"}
+
+
+def _set_only_under_if(source: str, name: str) -> bool:
+    """Tell whether every line that sets `name` sits inside an if (so a False condition leaves it unset)."""
+    import ast
+    import textwrap
+
+    try:
+        tree = ast.parse(textwrap.dedent(source))
+    except SyntaxError:
+        return False
+    sets, guarded = 0, 0
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If):
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Name) and inner.id == name and isinstance(inner.ctx, ast.Store):
+                    guarded += 1
+        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store):
+            sets += 1
+    return sets > 0 and guarded >= sets
+
+
+def specific_advice(error: str, function: object = None, scaffold: str = "") -> str | None:
+    """Advice for a slip the error alone does not name (a letter without quotes, a line that never runs...), or None."""
+    source, inputs = _source_and_inputs(function) if function is not None else ("", [])
+    if scaffold and " ".join(source.split()) in " ".join(scaffold.split()):
+        return None  # the starting code, unchanged: the usual words (write your line) fit
+    named = re.match(r"(?:NameError|UnboundLocalError): .*?'(\w+)'", error)
+    if named and source:
+        name = named.group(1)
+        if name in TEXT_METHODS:
+            return (f"`{name}` is a text method, so Python read it as a name: write it after the text and a dot, as in "
+                    f"`text.{name}(...)`")
+        if len(name) == 1 and name.isupper():
+            return f"Python read {name} as a name: if you meant the letter, put it in quotes: \"{name}\""
+        if _set_only_under_if(source, name):
+            return (f"`{name}` is set only inside an `if`: when the condition is False that line never runs, so "
+                    f"`{name}` has no value. A comparison is already True or False: set it in one line, "
+                    f"`{name} = <your comparison>`")
+        if scaffold and not re.search(rf"\b{re.escape(name)}\b", scaffold) and not re.search(rf"\b{name}\s*=[^=]", source):
+            return (f"nothing in this function sets `{name}`, and the task does not ask for it: build the answer from "
+                    f"the function's inputs ({', '.join(inputs)})")
+    if "returned NoneType" in error and source:
+        body = [line.strip() for line in source.splitlines() if line.strip() and not line.strip().startswith("#")]
+        last = body[-1] if body else ""
+        if re.match(r"^\w+\s*=[^=]", last):
+            return ("it returned nothing (None): your last line stores a value but does not hand it back. Start that "
+                    "line with `return` instead of a name and `=`")
+    return None
+
+
+def _explain(error: str, function: object = None, scaffold: str = "") -> str:
     """A case's error in words a newcomer can act on (the function, when given, tailors the advice)."""
+    advice = specific_advice(error, function, scaffold)
+    if advice:
+        return advice
     source, inputs = _source_and_inputs(function) if function is not None else ("", [])
     if error.startswith(("NameError", "UnboundLocalError")):
         name = error.split("'")[1] if error.count("'") >= 2 else "a name"
@@ -415,9 +471,12 @@ def check_function(exercise: Exercise, function: object, entry: dict | None = No
     problem = kind = None
     if failed:
         number, error = failed[0]
-        kind = problem_kind(error)
+        scaffold = (entry or {}).get("scaffold") or ""
+        # advice that names the slip is the help; a hint pointer chosen by the error's kind could point elsewhere
+        kind = None if specific_advice(error, function, scaffold) else problem_kind(error)
         problem = (f"on {len(failed)} of {count(len(results), 'input')} it gave no usable answer. Input {number + 1} was "
-                   f"{_short(exercise.describe(cases[number]))}: {_explain(error, function)}. It should return {exercise.shape}.")
+                   f"{_short(exercise.describe(cases[number]))}: {_explain(error, function, scaffold)}. It should return "
+                   f"{exercise.shape}.")
     elif handed is None:
         shape = exercise.hint([r["value"] for r in results]) if exercise.hint else None
         example = example_problem(exercise, entry, cases, results, function) if entry else None
