@@ -255,3 +255,9 @@ def test_a_practice_only_notebooks_report_does_not_speak_of_graded_questions(tmp
     graded = open_quiz("02_billing").mastery().view.value
     assert "practice only: nothing in it is graded" in practice and "before the graded questions" not in practice
     assert "before the graded questions" in graded
+
+
+def test_an_objective_practised_only_in_stretch_says_so(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    table = open_quiz("02_billing").mastery().table.set_index("objective")
+    assert "Practice in the optional sections" in set(table["status"]), table["status"].to_dict()

@@ -35,7 +35,10 @@ def mastery_table(bank: dict, practice: dict, hints: dict | None = None) -> pd.D
         scores = [s for s in (_first_score(practice.get(i)) for i in items) if s is not None]
         score = sum(scores) / len(scores) if scores else None
         if score is None:
-            status = "Not started" if items else "No practice checks"
+            optional = any(i.get("stretch") and i.get("objective") == objective and i.get("mode") == "practice"
+                           for i in [*bank["items"], *bank.get("exercises", [])])
+            status = "Not started" if items else \
+                "Practice in the optional sections" if optional else "No practice checks: graded work only"
         else:
             status = "Met" if score >= PASS_LINE else "Not yet"
         opened = sum(v for k, v in hints.items() if k in tasks and type(v) is int)
