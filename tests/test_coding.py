@@ -882,7 +882,7 @@ def test_the_seventh_characters_are_tied_to_the_titles_before_question_1():
     explained = next(i for i, c in enumerate(cells) if "**The placeholder X**" in c.source)
     tried = next(i for i, c in enumerate(cells) if "Try `T15.01`, then `S93.40`" in c.source)
     assert explained < tried
-    for term in ("**NEC** (not elsewhere classifiable)", "**NOS** (not otherwise specified)", "**E/M** (evaluation",
+    for term in ("**NEC**, not elsewhere classifiable", "**NOS**, not otherwise specified", "**E/M** (evaluation",
                  "**RT**", "not the Index's nonessential modifiers", "Write the line that sets `padded`"):
         assert term in "\n".join(c.source for c in cells), term
     assert "ship" not in "\n".join(c.source for c in cells if c.cell_type == "markdown")
