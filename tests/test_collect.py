@@ -8,6 +8,7 @@ nbgrader 0.9.6 collected a folder named `<victim>+<assignment>+<later time>+x` a
 
 from __future__ import annotations
 
+import json
 import os
 import pwd
 import shutil
@@ -68,3 +69,35 @@ def test_collect_takes_only_each_students_own_hand_in_and_skips_what_does_not_pa
     if other:
         assert log.count("handed in by someone else") == 2, log
         assert f"+planted: it holds a file {other.pw_name} did not hand in" in log, log
+    # What was left is also recorded in the course root, for hubctl: a file, not a parse of the log a file name in a
+    # hand-in can forge lines in.
+    record = json.loads((root / "collect_skipped.json").read_text())
+    assert record["assignment"] == A
+    assert "zz+01_overview+not a time+x: its time does not parse" in record["not_collected"]
+    assert not any("\x1b" in line for line in record["not_collected"]), record
+    assert len(record["not_collected"]) == (5 if other else 2), record
+
+
+def test_a_hand_in_the_grader_cannot_read_is_skipped_not_a_stop_for_everyone(tmp_path, monkeypatch):
+    """A student's chmod 0644 on their own hand-in made the grader's lstat fail inside it (EACCES, as a non-root
+    grader on the hub): that folder is skipped and named; the walk does not raise."""
+    from types import SimpleNamespace
+
+    from billcode.instructor.grade.collect import SafeExchangeCollect
+
+    me = pwd.getpwuid(os.getuid())
+    folder = tmp_path / f"{me.pw_name}+{A}+{EARLY}+locked"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "f.txt").write_text("x")
+    real = os.lstat
+
+    def lstat(path, *args, **kwargs):
+        if str(path).endswith("f.txt"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "lstat", lstat)
+    skipped = []
+    fake = SimpleNamespace(check_owner=True, skip=lambda name, why: skipped.append((name, why)))
+    assert SafeExchangeCollect._path_to_record(fake, str(folder)) is None
+    assert skipped and "cannot read all of it" in skipped[0][1], skipped

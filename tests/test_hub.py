@@ -421,7 +421,7 @@ def test_a_whole_cycle_on_the_hub(deployment):
             reply = instructor.formgrader("POST", f"assignment/{ASSIGNMENT}/collect", section)
             assert reply.status_code == 200 and reply.json()["success"], reply.text
         assert collected.returncode == 0, collected.stdout + collected.stderr
-        left = hubctl.skipped(collected)
+        left = hubctl.skipped(cfg, one)
         assert len(left) == 2, collected.stderr
         assert any(f"named after {honest_name} but was handed in by someone else" in line for line in left), left
         assert any(line.startswith(f"zz+{ASSIGNMENT}+not a time+x: its time does not parse") for line in left), left

@@ -328,8 +328,8 @@ def as_grader(cfg: dict, one: dict, *args: str, check: bool = True) -> subproces
            *args]
     done = subprocess.run(cmd, cwd=course_root(cfg, one), capture_output=True, text=True)
     if check and done.returncode != 0:
-        raise RuntimeError(f"{' '.join(args)} failed ({done.returncode}):\n{done.stdout[-4000:]}\n"
-                           f"{done.stderr[-4000:]}")
+        raise RuntimeError(f"{' '.join(args)} failed ({done.returncode}):\n{shown(done.stdout[-4000:])}\n"
+                           f"{shown(done.stderr[-4000:])}")
     return done
 
 
@@ -544,10 +544,21 @@ def collect(cfg: dict, one: dict, assignment: str) -> subprocess.CompletedProces
     return nbgrader(cfg, one, "collect", "--update", assignment)
 
 
-def skipped(done: subprocess.CompletedProcess) -> list[str]:
-    """The inbound folders a collect left where they were, with why (as the collect logged them, escaped)."""
-    return [line.split("Not collected: ", 1)[1] for line in (done.stdout + done.stderr).splitlines()
-            if "Not collected: " in line]
+def skipped(cfg: dict, one: dict) -> list[str]:
+    """The inbound folders the last collect left where they were, with why (escaped).
+
+    Read from the record the course's collect writes in the course root (billcode.instructor.grade.collect's
+    SKIPPED_FILE), never parsed out of nbgrader's log, whose lines a file name in a hand-in can forge."""
+    record = course_root(cfg, one) / "collect_skipped.json"
+    try:
+        return [safe_text(line) for line in json.loads(record.read_text())["not_collected"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+
+
+def shown(text: str) -> str:
+    """A command's output for the terminal: every line escaped (it can hold student ids and file names)."""
+    return "\n".join(safe_text(line) for line in text.splitlines())
 
 
 def grade(cfg: dict, one: dict, assignment: str, jobs: int = 0) -> subprocess.CompletedProcess:
@@ -631,16 +642,16 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "collect":
         done = collect(cfg, course(cfg, args.course), args.assignment)
         print(*(safe_text(line) for line in done.stderr.splitlines()), sep="\n")
-        left = skipped(done)
+        left = skipped(cfg, course(cfg, args.course))
         if left:
             print(f"{len(left)} folder(s) in inbound/ were NOT collected:", *(f"  {line}" for line in left), sep="\n")
     elif args.command in ("grade", "feedback"):
         one = course(cfg, args.course)
         done = grade(cfg, one, args.assignment, args.jobs) if args.command == "grade" else feedback(cfg, one, args.assignment)
-        print(done.stdout, done.stderr, sep="")
+        print(shown(done.stdout), shown(done.stderr), sep="\n")
         return done.returncode
     elif args.command == "release-feedback":
-        print(nbgrader(cfg, course(cfg, args.course), "release_feedback", args.assignment).stderr)
+        print(shown(nbgrader(cfg, course(cfg, args.course), "release_feedback", args.assignment).stderr))
     return 0
 
 

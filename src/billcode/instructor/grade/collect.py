@@ -19,8 +19,10 @@ where every student has the same uid (Zero to JupyterHub's default `jovyan`), wh
 from __future__ import annotations
 
 import glob
+import json
 import os
 import pwd
+from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.exchange.default.collect import ExchangeCollect, groupby
@@ -29,8 +31,20 @@ from nbgrader.utils import parse_utc
 from billcode.instructor.safe_text import safe_text
 
 
+SKIPPED_FILE = "collect_skipped.json"  # in the course root: what the last collect left, for hubctl (not a log parse)
+
+
 class SafeExchangeCollect(ExchangeCollect):
     """nbgrader's collect with the owner of every inbound folder checked, and one folder never stopping the rest."""
+
+    def start(self):
+        """Collect, then record what was left where it was in the course root (a file no student can write)."""
+        try:
+            return super().start()
+        finally:
+            left = [f"{safe_text(name)}: {why}" for name, why in getattr(self, "skipped", [])]
+            record = {"assignment": safe_text(self.coursedir.assignment_id), "not_collected": left}
+            (Path(self.coursedir.root) / SKIPPED_FILE).write_text(json.dumps(record, indent=1) + "\n")
 
     def skip(self, filename: str, why: str) -> None:
         """Leave one inbound folder where it is, and say why (the name is the student's text)."""
@@ -60,10 +74,20 @@ class SafeExchangeCollect(ExchangeCollect):
                                     f"(owner uid {owner})")
                 return None
             # nbgrader leaves the folder writable by all (0777): a file someone else put there is not the student's.
-            for folder, dirs, files in os.walk(path):
-                if any(os.lstat(os.path.join(folder, name)).st_uid != claimed for name in (*dirs, *files)):
-                    self.skip(filename, f"it holds a file {safe_text(username)} did not hand in")
-                    return None
+            # A folder the grader cannot read or search (a student's chmod 0644 on their own hand-in) is skipped, not
+            # allowed to stop everyone's collect.
+            unreadable: list[OSError] = []
+            try:
+                for folder, dirs, files in os.walk(path, onerror=unreadable.append):
+                    if any(os.lstat(os.path.join(folder, name)).st_uid != claimed for name in (*dirs, *files)):
+                        self.skip(filename, f"it holds a file {safe_text(username)} did not hand in")
+                        return None
+            except OSError as err:
+                unreadable.append(err)
+            if unreadable:
+                self.skip(filename, f"the grader cannot read all of it ({type(unreadable[0]).__name__}); ask "
+                                    f"{safe_text(username)} to hand in again")
+                return None
         return {"username": username, "filename": filename, "timestamp": timestamp}
 
     def init_src(self):
