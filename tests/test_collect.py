@@ -65,7 +65,7 @@ def test_collect_takes_only_each_students_own_hand_in_and_skips_what_does_not_pa
     assert "MINE" in collected[me.pw_name] and (not other or "THEIRS" in collected[other.pw_name])
     log = done.stderr
     assert "Not collected: zz+01_overview+not a time+x: its time does not parse" in log, log
-    assert "\x1b" not in log and "Not collected: \\x1b]0;pwned\\x07+01_overview+\\x1b[2K\\r: its time" in log, log
+    assert "\x1b" not in log and "Not collected: \\x1b]0;pwned\\x07+01_overview+\\x1b[2K\\r: the student name is not" in log, log
     if other:
         assert log.count("handed in by someone else") == 2, log
         assert f"+planted: it holds a file {other.pw_name} did not hand in" in log, log
@@ -101,3 +101,17 @@ def test_a_hand_in_the_grader_cannot_read_is_skipped_not_a_stop_for_everyone(tmp
     fake = SimpleNamespace(check_owner=True, skip=lambda name, why: skipped.append((name, why)))
     assert SafeExchangeCollect._path_to_record(fake, str(folder)) is None
     assert skipped and "cannot read all of it" in skipped[0][1], skipped
+
+
+@pytest.mark.parametrize("name", ["\x1b]0;TITLE\x07", "a b", "", ".hidden", "x" * 65])
+def test_a_folder_whose_student_name_no_account_can_have_is_skipped_even_without_the_owner_check(tmp_path, name):
+    """With check_owner off (Zero to JupyterHub's shared uid), the name was trusted whatever it held."""
+    from types import SimpleNamespace
+
+    from billcode.instructor.grade.collect import SafeExchangeCollect
+
+    skipped = []
+    fake = SimpleNamespace(check_owner=False, skip=lambda n, why: skipped.append((n, why)))
+    assert SafeExchangeCollect._path_to_record(fake, str(tmp_path / f"{name}+{A}+{EARLY}+x")) is None
+    assert "not one an account can have" in skipped[0][1]
+    assert SafeExchangeCollect._path_to_record(fake, str(tmp_path / f"jo.doe@x-1+{A}+{EARLY}+x"))["username"] == "jo.doe@x-1"

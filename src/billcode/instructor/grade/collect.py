@@ -22,6 +22,7 @@ import glob
 import json
 import os
 import pwd
+import re
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
@@ -31,6 +32,7 @@ from nbgrader.utils import parse_utc
 from billcode.instructor.safe_text import safe_text
 
 
+ACCOUNT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")  # Unix and JupyterHub user names, no text
 SKIPPED_FILE = "collect_skipped.json"  # in the course root: what the last collect left, for hubctl (not a log parse)
 
 
@@ -58,6 +60,9 @@ class SafeExchangeCollect(ExchangeCollect):
             self.skip(filename, "the name is not <student>+<assignment>+<time>")
             return None
         username = parts[0]
+        if not ACCOUNT_NAME.fullmatch(username):  # checked with or without the owner check (z2jh turns that off)
+            self.skip(filename, "the student name is not one an account can have (letters, digits, . _ @ -)")
+            return None
         try:
             timestamp = parse_utc(parts[2])
         except Exception:
