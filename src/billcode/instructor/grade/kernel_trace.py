@@ -182,9 +182,53 @@ def install(channel: str, package: str, quiet: tuple = ()) -> None:
 
     switching = switch.__code__
 
+    from inspect import getattr_static
+
+    function_type, method_type = type(install), type(threading.Thread().start)
+
+    def from_cell(obj) -> bool:
+        """Tell whether calling obj runs code written in a cell (read without running any of the object's code)."""
+        found = [obj]
+        for name in ("__func__", "__wrapped__", "__init__", "__call__"):
+            for owner in (obj, type(obj)):
+                try:
+                    found.append(getattr_static(owner, name))
+                except Exception:
+                    pass
+        for candidate in found:
+            if type(candidate) in (staticmethod, classmethod):
+                candidate = candidate.__func__
+            if type(candidate) is method_type:
+                candidate = candidate.__func__
+            if type(candidate) is function_type and candidate.__code__.co_filename.startswith(cells):
+                return True
+        return False
+
+    def names_in(code) -> set:
+        names = set(code.co_names)
+        for const in code.co_consts:
+            if hasattr(const, "co_names"):
+                names |= names_in(const)
+        return names
+
+    def tampered(code) -> bool:
+        """Cell code a quiet course cell would run unrecorded: a name it uses (in the notebook's namespace or the
+        course's front door) rebound to code written in a cell, or an IPython event callback written in a cell."""
+        space = getattr(sys.modules.get("__main__"), "__dict__", {})
+        door = getattr(sys.modules.get("billcode"), "__dict__", {})
+        if any(from_cell(space.get(name)) or from_cell(door.get(name)) for name in names_in(code)):
+            return True
+        try:
+            shell = sys.modules["IPython"].get_ipython()
+            callbacks = [c for listed in shell.events.callbacks.values() for c in listed]
+        except Exception:
+            callbacks = []
+        return any(from_cell(c) for c in callbacks)
+
     def at_cell(code) -> None:
-        """The kernel is about to run a cell's code: the recorder off for a quiet course cell run at the top level."""
-        if code.co_filename in quiet_files and responsible(sys._getframe(2))[0] != "cell":
+        """The kernel is about to run a cell's code: the recorder off for a quiet course cell run at the top level,
+        unless it would run code written in a cell (then it stays on, and that code is recorded as usual)."""
+        if code.co_filename in quiet_files and responsible(sys._getframe(2))[0] != "cell" and not tampered(code):
             switch(False)
         elif sys.getprofile() is not profile:
             switch(True)
