@@ -160,9 +160,36 @@ def test_feedback_never_shows_hidden_test_or_key_file_text(graded):
 def test_feedback_explains_partial_credit(graded):
     root, *_ = graded
     carol = (root / "feedback" / "carol" / A / f"{A}.html").read_text()
-    assert "1.2 of 2 point(s)" in carol and "3 of 5 matched correctly" in carol
+    assert "1.2 of 2 points" in carol and "3 of 5 matched correctly" in carol
     gina = (root / "feedback" / "gina" / A / f"{A}.html").read_text()
     assert "could not be read" in gina
+
+
+def test_a_feedback_page_names_each_question_and_shows_only_what_the_grader_wrote(graded):
+    """A summary, then per graded cell (named as the notebook names it, in its order) the answer, the points and
+    the explanation; no test cell, kernel output, widget placeholder or script."""
+    import html
+    import re
+
+    from billcode.instructor.report.graded_items import graded_items
+
+    root, *_ = graded
+    names = graded_items(root, A)
+    released = nbformat.read(root / "release" / A / f"{A}.ipynb", 4)
+    order = [names[c.metadata.nbgrader["grade_id"]].name for c in released.cells
+             if c.metadata.get("nbgrader", {}).get("grade_id") in names]
+    for student in ("alice", "carol", "bob"):
+        page = (root / "feedback" / student / A / f"{A}.html").read_text()
+        headings = [html.unescape(re.sub("<.*?>", "", h)) for h in re.findall(r"<h2 id='item-.*?>(.*?)</h2>", page)]
+        assert headings == [n.replace("`", "") for n in order], headings
+        for stray in ("run this notebook", "Out[", "In [", "Test cell", "check_saved", "<script", "<img", "<iframe"):
+            assert stray not in page, (student, stray)
+        assert page.count("<h3>Why</h3>") == len(order) and "Points per learning objective" in page
+    alice, carol = (html.unescape(re.sub("<.*?>", "", (root / "feedback" / s / A / f"{A}.html").read_text()))
+                    for s in ("alice", "carol"))
+    assert "9 of 9 points (100%)" in alice and "Full marks" in alice and "Not yet" not in alice
+    assert 'coder_steps = ["Coding"]' in carol and "Your code" in carol  # the student's code, escaped
+    assert "You answered: $2,100.00." in carol and "You answered $2,100.00" not in carol  # said once
 
 
 def test_students_answers_survive_a_stray_master_answers_file(tmp_path):

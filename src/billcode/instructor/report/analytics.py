@@ -26,10 +26,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from billcode.instructor.keys import load_graded
+from billcode.instructor.report.graded_items import graded_items
 from billcode.instructor.safe_text import safe_table, safe_text
-from billcode.instructor.variants import class_params
-from billcode.quiz.bank import load_bank
 from billcode.quiz.mastery import PASS_LINE
 
 REPORTS = "reports"
@@ -82,19 +80,8 @@ def grading_report(root: Path | str) -> pd.DataFrame:
 
 def objectives(root: Path | str, assignment: str) -> dict[str, tuple[str, str]]:
     """grade_id -> (objective id, objective text) for every graded cell of an assignment the key file checks."""
-    try:
-        bank = load_bank(assignment)
-    except FileNotFoundError:  # an assignment the course has no question bank for: no objectives to report
-        return {}
-    texts = bank.get("objectives", {})
-    of_item = {i["id"]: i["objective"] for i in bank["items"]}
-    of_exercise = {e["name"]: e["objective"] for e in bank.get("exercises", [])}
-    found = {}
-    for grade_id, check in load_graded(Path(root), assignment, class_params(Path(root), bank)).items():
-        objective = of_item.get(getattr(check, "item", None)) or of_exercise.get(getattr(check, "name", None))
-        if objective:
-            found[grade_id] = (objective, texts.get(objective, ""))
-    return found
+    return {grade_id: (item.objective, item.objective_text)
+            for grade_id, item in graded_items(root, assignment).items() if item.objective}
 
 
 def graded_from_notebook(rows: pd.DataFrame, report: pd.DataFrame) -> pd.DataFrame:
