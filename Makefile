@@ -79,9 +79,12 @@ lab: $(LEARNER_DEPS)
 app: $(LEARNER_DEPS)
 	$(LEARNER_PY) -m voila apps/cost_explorer.ipynb --port=$(or $(PORT),8866) --no-browser $(ARGS)
 
-# The instructor's view: every nbgrader panel (formgrader, Create Assignment, course list), on the course root.
+# The instructor's view: every nbgrader panel (formgrader, Create Assignment, course list), on the course root, with
+# the course's own exchange folder (autograder/exchange/, not committed) for the formgrader's Release and Collect.
 instructor: install
-	cd autograder && ../$(VENV)/bin/jupyter lab $(ROOT_FLAG)
+	$(PY) -m billcode.instructor.author.release --exchange
+	@echo "The formgrader: Nbgrader > Formgrader in JupyterLab, or full width at /formgrader on the same server."
+	cd autograder && ../$(VENV)/bin/jupyter lab $(ROOT_FLAG) --port=$(or $(PORT),8888) $(ARGS)
 
 test: install $(AXE)
 	$(PY) -m pytest

@@ -13,6 +13,10 @@ here = Path(__file__).resolve().parent
 
 c.CourseDirectory.course_id = "billing-vs-coding"
 c.CourseDirectory.root = str(here)
+# On one machine the course has its own exchange (nbgrader's default, /usr/local/share/nbgrader/exchange, needs
+# root to create): `make instructor` creates exchange/ here (not committed), so the formgrader's Release and
+# Collect work. On a hub, the hub's configuration sets the shared exchange instead (deploy/hub/).
+c.Exchange.root = str(here / "exchange")
 
 # Student code runs in the grading sandbox (bubblewrap) on a scratch copy: each cell for at most 30 s (then it is
 # interrupted and the next cells run), the whole notebook for at most 10 minutes. Every graded cell is then

@@ -347,10 +347,19 @@ def test_make_demo_class_writes_a_synthetic_class_and_never_overwrites_one(tmp_p
     assert "Wrote 10 synthetic submission(s)" in capsys.readouterr().out
     folders = sorted(p.name for p in (root / "submitted").iterdir())
     assert folders == [f"s{n:03d}" for n in range(10)]
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:  # the formgrader lists them by name, not "None, None"
+        named = {s.id: (s.last_name, s.first_name) for s in gb.students}
+        gb.update_or_create_student("s001", first_name="Ada", last_name="Lovelace")  # a name someone gave
+    assert named["s000"] == ("Student 000", "Honest demo") and named["s009"] == ("Student 009", "Broken demo")
     before = {p: p.stat().st_mtime_ns for p in (root / "submitted").rglob("*") if p.is_file()}
     assert synthetic.main(["--root", str(root), "--students", "10", "01_overview"]) == 1
     assert "never overwrites" in capsys.readouterr().err
     assert before == {p: p.stat().st_mtime_ns for p in (root / "submitted").rglob("*") if p.is_file()}
+    synthetic.name_students(root, {"s001": "honest"})
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        assert (gb.find_student("s001").first_name, gb.find_student("s001").last_name) == ("Ada", "Lovelace")
 
 
 @pytest.mark.slow
