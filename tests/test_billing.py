@@ -3,24 +3,30 @@ balancing, the scrubbing batch, aging and KPIs, and the generator (byte for byte
 
 from __future__ import annotations
 
+import html
+import json
 import math
+import re
 import runpy
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from billcode.billing import synthetic
 from billcode.billing.exercises import EXERCISES
-from billcode.billing.kpis import aging_report, days_in_ar, denial_rate, kpi_frame, net_collection_rate
-from billcode.billing.posting import post_remittance
-from billcode.billing.practice import NOT_BILLABLE, PAYERS, SERVICES, SIGNS_WITH, VISITS
+from billcode.billing.kpis import (BUCKETS, age_bucket, aging_chart, aging_report, days_in_ar, denial_rate, kpi_frame,
+                                   net_collection_rate)
+from billcode.billing.posting import patient_part, post_remittance, show_posting, show_remittance
+from billcode.billing.practice import CLINICIANS, NOT_BILLABLE, PAYERS, SERVICES, SIGNS_WITH, VISITS
 from billcode.billing.responsibility import ResponsibilityError, ResponsibilityExplorer, split_charge
 from billcode.billing.scrubber import scrub, scrub_batch, sign_with_its_diagnosis
-from billcode.billing.x12 import X12Error, read_835, validate_x12
+from billcode.billing.x12 import X12Error, read_835, show_segments, validate_x12
 from billcode.coding.billable import BILLABLE_FILE, build_billable_codes, is_billable
 from billcode.coding.codes import icd10cm_billable, icd10cm_exists
 from billcode.data import data_dir, data_path, load_table, read_csv_text
+from billcode.quiz.bank import load_bank
 from billcode.quiz.checks import MISSING
 from nbgrader_helpers import AUTOGRADER
 
@@ -279,49 +285,104 @@ def test_no_clean_claim_codes_a_sign_with_its_diagnosis():
         assert icd10cm_billable(sign) and all(icd10cm_exists(c) for c in categories), sign
 
 
-def test_posting_uses_the_learners_rule_and_checks_the_balance(notebook_functions, capsys):
+def test_posting_bills_only_pr_and_checks_the_balance():
     era = pd.DataFrame([
         ("X1", "1", "A", 100.0, 56.0, "CO", "45", 30.0, ""), ("X1", "1", "A", 100.0, 56.0, "PR", "2", 14.0, ""),
         ("X1", "2", "B", 50.0, 0.0, "CO", "50", 50.0, "N130"),
         ("X2", "1", "A", 100.0, 60.0, "CO", "45", 30.0, ""),  # 100 - 30 != 60: does not balance
+        ("X0", "1", "A", 20.0, 0.0, "OA", "18", 20.0, ""),  # posted first: the table is sorted by claim
     ], columns=["claim_id", "line", "code", "charge", "paid", "group", "carc", "amount", "remark"])
-    assert post_remittance(era) is None
-    assert "Not posted yet: there is no patient_part" in capsys.readouterr().out
-    notebook_functions["patient_part"] = KEYS["patient_part"]
-    posted = post_remittance(era).to_dict(orient="index")
-    assert posted == {"X1": {"paid": 56.0, "patient": 14.0, "adjusted": 80.0, "balanced": True},
-                      "X2": {"paid": 60.0, "patient": 0.0, "adjusted": 30.0, "balanced": False}}
-    notebook_functions["patient_part"] = lambda group, amount: "lots"
-    assert post_remittance(era) is None and "should return a number" in capsys.readouterr().out
+    posted = post_remittance(era)
+    assert list(posted.index) == ["X0", "X1", "X2"]
+    assert posted.to_dict(orient="index") == {
+        "X0": {"paid": 0.0, "patient": 0.0, "adjusted": 20.0, "balanced": True},
+        "X1": {"paid": 56.0, "patient": 14.0, "adjusted": 80.0, "balanced": True},
+        "X2": {"paid": 60.0, "patient": 0.0, "adjusted": 30.0, "balanced": False}}
+    assert [patient_part(g, 10.0) for g in ("PR", "CO", "OA", "PI")] == [10.0, 0.0, 0.0, 0.0]
 
 
-def test_the_course_835_posts_and_balances(notebook_functions):
-    notebook_functions["patient_part"] = KEYS["patient_part"]
+def test_the_course_835_posts_and_balances():
     era = read_835(x12("remittance_835.x12"))
     posted = post_remittance(era)
     assert posted["balanced"].all() and len(posted) == era["claim_id"].nunique()
-    assert posted.loc["C1007", "patient"] == 12.81 and posted.loc["C1007", "paid"] == 115.29
+    assert posted.loc["C1007", "patient"] == 12.81 and posted.loc["C1007", "paid"] == 115.29  # check 3's key
+    c1007 = era[era["claim_id"] == "C1007"]
+    assert round(c1007.loc[c1007["group"] == "PR", "amount"].sum(), 2) == 12.81
+    assert round(c1007.loc[c1007["group"] == "CO", "amount"].sum(), 2) == 54.90
+    from billcode.instructor.keys import load_graded
+    from billcode.quiz.params import choose_params
+
+    graded = load_graded(Path(__file__).resolve().parents[1] / "autograder", "02_billing",
+                         choose_params(load_bank("02_billing"), None))
+    assert graded["test_bl_g4"].key == 12.81  # Question 2: posting C1007 by hand, graded
 
 
-def test_aging_of_the_course_ar_by_hand(notebook_functions, capsys):
+def test_remittance_and_posting_tables_show_money_to_the_cent():
+    """The trial saw 140.0 next to 88.20 and pandas' row numbers 43-48: the shown tables write every amount to the
+    cent, have no row numbers, and leave out the remark column of a claim without remark codes."""
+    era = read_835(x12("remittance_835.x12"))
+    shown = show_remittance(era, "C1007").data
+    cells = re.findall(r"<t[dh][^>]*>([^<]*)</t[dh]>", shown)
+    assert {"140.00", "88.20", "9.80", "0.56", "8.00"} <= set(cells)
+    assert "140.0" not in cells and "43" not in cells and "remark" not in cells
+    assert "remark" in re.findall(r"<th scope='col'>([^<]*)</th>", show_remittance(era, "C1011").data)
+    assert "There is no claim &lt;b&gt; in this 835" in show_remittance(era, "<b>").data
+    posting = show_posting(era).data
+    assert "<td>115.29</td><td>12.81</td><td>54.90</td><td>yes</td>" in posting
+    assert posting.index("C1001") < posting.index("C1007") < posting.index("C1037")
+
+
+def test_the_whole_837p_is_shown_segment_by_segment():
+    """pandas cut long segments short with '...'; the shown table writes each segment out in full."""
+    claim = x12("claim_837p.x12")
+    shown = show_segments(claim).data
+    for segment in claim.replace("\n", "").split("~"):
+        if segment.strip():
+            assert html.escape(segment.strip()) in shown, segment
+    assert "..." not in shown
+    assert "not an X12 file" in show_segments("hello").data
+
+
+def test_no_synthetic_name_looks_unfinished():
+    """The trial read 'PLACEHOLDER' as a name still to be filled in: names are plainly made up, not unfinished."""
+    for name in ("claim_837p.x12", "remittance_835.x12"):
+        assert "PLACEHOLDER" not in x12(name).upper()
+    assert "PLACEHOLDER" not in load_table("billing/patients").to_csv().upper()
+    assert not any("PLACEHOLDER" in " ".join(names).upper() for names in CLINICIANS)
+
+
+def test_aging_of_the_course_ar_by_hand():
     ar = load_table("billing/open_ar")
-    assert aging_report(ar, "2026-09-30") is None and "No aging report yet" in capsys.readouterr().out
-    notebook_functions["bucket"] = KEYS["bucket"]
-    totals = dict.fromkeys(["0-30", "31-60", "61-90", "91-120", "120+"], 0.0)
+    totals = dict.fromkeys(["0-30", "31-60", "61-90", "91-120", "121+"], 0.0)
     for row in ar.itertuples():
         age = (date(2026, 9, 30) - date.fromisoformat(row.dos)).days
-        label = "0-30" if age <= 30 else "31-60" if age <= 60 else "61-90" if age <= 90 else "91-120" if age <= 120 else "120+"
+        label = "0-30" if age <= 30 else "31-60" if age <= 60 else "61-90" if age <= 90 else "91-120" if age <= 120 else "121+"
         totals[label] += row.balance
     assert aging_report(ar, "2026-09-30") == {k: round(v, 2) for k, v in totals.items()}
     assert sum(totals.values()) == pytest.approx(ar["balance"].sum())
+    assert "$98.00" in aging_chart(aging_report(ar, "2026-09-30")).data  # the 121+ bucket, as the notebook shows it
+    assert "Not yet" in aging_chart(None).data
 
 
-def test_aging_bucket_edges(notebook_functions):
-    notebook_functions["bucket"] = KEYS["bucket"]
+def test_aging_bucket_edges():
     ar = read_csv_text("dos,balance\n2026-11-30,1\n2026-10-31,2\n2026-10-30,4\n2026-08-02,8\n2026-08-01,16\n")
-    assert aging_report(ar, "2026-11-30") == {"0-30": 3.0, "31-60": 4.0, "61-90": 0.0, "91-120": 8.0, "120+": 16.0}
-    assert [KEYS["bucket"](d) for d in (0, 30, 31, 60, 61, 90, 91, 120, 121)] == [
-        "0-30", "0-30", "31-60", "31-60", "61-90", "61-90", "91-120", "91-120", "120+"]
+    assert aging_report(ar, "2026-11-30") == {"0-30": 3.0, "31-60": 4.0, "61-90": 0.0, "91-120": 8.0, "121+": 16.0}
+    edges = (0, 30, 31, 60, 61, 90, 91, 120, 121)
+    names = ["0-30", "0-30", "31-60", "31-60", "61-90", "61-90", "91-120", "91-120", "121+"]
+    assert [KEYS["bucket"](d) for d in edges] == [age_bucket(d) for d in edges] == names
+
+
+def test_the_aging_labels_agree_everywhere():
+    """'91-120' and '120+' both seemed to hold 120 (trial): the last bucket is '121+' in the report, the key, the
+    exercise's examples and starting code, and the notebook's text; no '120+' is left."""
+    labels = [label for _, label in BUCKETS]
+    assert labels == ["0-30", "31-60", "61-90", "91-120", "121+"]
+    entry = next(e for e in load_bank("02_billing")["exercises"] if e["name"] == "bucket")
+    assert entry["examples"][-1] == "121+" and 'return "121+"' in entry["scaffold"]
+    assert [KEYS["bucket"](*args) for args in EXERCISES["bucket"].cases("example")] == entry["examples"]
+    master = MASTER.read_text(encoding="utf-8")
+    assert "121+" in master and "120+" not in master
+    assert "120+" not in json.dumps(load_bank("02_billing"))
 
 
 def test_the_key_references_agree_with_hand_worked_rules():
@@ -332,7 +393,7 @@ def test_the_key_references_agree_with_hand_worked_rules():
     problem = KEYS["pointer_problem"]
     assert [problem(p, l) for p, l in [("AB", "AB"), ("", "A"), ("ABCDE", "ABCDEFG"), ("AC", "AB"), ("DCBA", "ABCD")]] \
         == [False, True, True, True, False]
-    assert [KEYS["patient_part"](g, 10.0) for g in ("PR", "CO", "OA", "PI")] == [10.0, 0.0, 0.0, 0.0]
+    assert "patient_part" not in KEYS  # posting is practised by hand (check 3), not graded as code
     assert KEYS["npi_is_valid"]("1234567893") and not KEYS["npi_is_valid"]("1234567890")
 
 
@@ -500,7 +561,7 @@ def test_every_mini_exercise_is_a_few_lines_into_a_scaffold():
         assert source.lstrip().startswith(f"def {name}(") and '"""' in source, name
 
 
-def test_a_scaffold_run_unchanged_gets_a_message_that_points_to_a_hint(monkeypatch):
+def test_a_scaffold_run_unchanged_gets_a_message_that_points_to_a_hint(monkeypatch, tmp_path):
     """A learner who runs a released answer cell before writing anything: no traceback, a hint to open."""
     from billcode import exercises as course_exercises
     from billcode.quiz import checks
@@ -508,15 +569,122 @@ def test_a_scaffold_run_unchanged_gets_a_message_that_points_to_a_hint(monkeypat
     notices = []
     monkeypatch.setattr(checks, "display", lambda obj, raw=False: notices.append(obj))
     monkeypatch.delenv("NBGRADER_VALIDATING", raising=False)
+    monkeypatch.chdir(tmp_path)  # a practice check records its first try in an answers file here
     _, released = _answer_cells(RELEASED)
+    assert set(released) == {"patient_share", "pointer_problem", "bucket", "npi_is_valid"}
     for name, source in released.items():
         namespace: dict = {}
         exec(source, namespace)
         notices.clear()
         course_exercises.check_function(name, namespace[name])
         text = " ".join(n["text/plain"] for n in notices if isinstance(n, dict) and "text/plain" in n)
-        assert "not done yet" in text and "(open it above) covers this" in text, (name, text)
-        assert "handed in for grading." not in text, name
+        assert "not done yet" in text and re.search(r"Hint \d covers this: open (it|the hints) above", text), (name, text)
+        assert "handed in for grading." not in text and "Traceback" not in text, name
+
+
+def _learner_cell(name: str, lines: list[str]) -> str:
+    """The master's answer cell with the learner's own lines in place of the solution."""
+    _, answers = _answer_cells(MASTER)
+    return re.sub(r"^([ \t]*)### BEGIN SOLUTION\n.*?^[ \t]*### END SOLUTION[ \t]*\n",
+                  lambda m: "".join(m.group(1) + line + "\n" for line in lines), answers[name], flags=re.S | re.M)
+
+
+# The mistakes the newcomer trials made (and their near neighbours), each with the hint the check must point to and
+# words that hint must hold for it to cover that mistake.
+MISTAKES = [
+    ("patient_share", ["deductible = deductible_left", "coinsurance = (allowed - deductible) * coinsurance_pct / 100"],
+     "example", 3, "min("),
+    ("patient_share", ["deductible = min(deductible_left, allowed)",
+                       "coinsurance = allowed - deductible * coinsurance_pct / 100"], "example", 3, "brackets"),
+    ("patient_share", ["deductible = min(deductible_left, allowed)"], "has no value yet", 1, "coinsurance = ..."),
+    ("patient_share", ["deductible = min(deductible_left)", "coinsurance = (allowed - deductible) * coinsurance_pct / 100"],
+     "raised TypeError", 2, "min(a, b)"),
+    ("pointer_problem", ["too_many = pointers > 4"], "raised TypeError", 2, "len(pointers)"),
+    ("pointer_problem", ["too_many = len(pointers) >= 4"], "example", 3, "> 4"),
+    ("pointer_problem", ["too_many = len(letters) > 4"], "example", 3, "not the letters box 21 fills"),
+    ("pointer_problem", [], "has no value yet", 1, "too_many"),
+    ("bucket", ["if days <= 120:", "    return 91-120"], "returned a whole number, not text", 1, "in quotes"),
+    ("bucket", ["if days <= 120:", '    return "91 - 120"'], "example", 3, "no spaces"),
+    ("bucket", ["if days < 100:", '    return "91-120"'], "example", 3, "`<=` keeps it"),
+    ("npi_is_valid", ["if double:", "    value = value * 2"], "example", 2, "take 9 away"),
+    ("npi_is_valid", ["if double:", "    value * 2", "    if value > 9:", "        value - 9"], "example", 2,
+     "on its own changes nothing"),  # the spreadsheet habit: a formula with no name, which does nothing
+]
+
+
+@pytest.mark.parametrize("name, lines, kind_words, hint, covers", MISTAKES,
+                         ids=[f"{m[0]}-{i}" for i, m in enumerate(MISTAKES)])
+def test_each_kind_of_mistake_points_to_the_hint_that_covers_it(monkeypatch, tmp_path, name, lines, kind_words, hint,
+                                                                covers):
+    """A faked wrong answer of each kind: the check names the problem and points to a hint that really covers it."""
+    from billcode import exercises as course_exercises
+    from billcode.quiz import checks
+
+    notices = []
+    monkeypatch.setattr(checks, "display", lambda obj, raw=False: notices.append(obj))
+    monkeypatch.delenv("NBGRADER_VALIDATING", raising=False)
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    exec(_learner_cell(name, lines), namespace)
+    course_exercises.check_function(name, namespace[name])
+    text = " ".join(n["text/plain"] for n in notices if isinstance(n, dict) and "text/plain" in n)
+    assert "not done yet" in text and kind_words in text, text
+    assert f"Hint {hint} covers this" in text, text
+    entry = next(e for e in load_bank("02_billing")["exercises"] if e["name"] == name)
+    assert covers in entry["hints"][hint - 1], (hint, entry["hints"][hint - 1])
+
+
+def test_the_python_an_exercise_needs_is_taught_right_before_it():
+    """Trial: brackets (order of operations), min(a, b) with two values and an early return were never taught.
+    The cell before Exercise 1's hints teaches them with a runnable example whose printed values are right."""
+    import nbformat
+
+    nb = nbformat.read(MASTER, as_version=4)
+    index = next(i for i, c in enumerate(nb.cells) if c.source.startswith("#### Python you need here"))
+    teaching, example = nb.cells[index], nb.cells[index + 1]
+    assert {"arithmetic", "min()", "return", "if"} <= set(teaching.metadata["billcode"]["teaches"])
+    assert "Brackets" in teaching.source and "min(a, b)" in teaching.source and "`return` ends a function" in teaching.source
+    assert nb.cells[index - 1].source.startswith("### Exercise 1") and 'quiz.hints("patient_share")' in nb.cells[index + 2].source
+    shown = "".join(o.get("text", "") for o in example.outputs)
+    assert shown == "110.0\n14.0\n25.0 20.0 0.0\n"
+    prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert not re.search("[×÷−]", prose)  # formulas in Python form: nothing breaks when pasted
+
+
+def test_stretch_sections_are_optional_and_carry_their_own_self_check():
+    import nbformat
+
+    from billcode.instructor.author.estimate import is_stretch
+
+    nb = nbformat.read(MASTER, as_version=4)
+    sections, current = {}, None
+    for cell in nb.cells:
+        heading = re.match(r"^## (.*)", cell.source) if cell.cell_type == "markdown" else None
+        if heading:
+            current = heading.group(1) if is_stretch(heading.group(1)) else None
+            if current:
+                sections[current] = []
+        if current:
+            sections[current].append(cell)
+    assert len(sections) == 6, list(sections)
+    first = next(iter(sections.values()))[0].source
+    assert "optional and not on the clock" in first.lower() and "Check your notebook before submitting" in first
+    for title, cells in sections.items():
+        assert title.startswith("Stretch (optional"), title
+        checks = [c for c in cells if c.cell_type == "code" and ("quiz.ask(" in c.source or "check_function(" in c.source)]
+        assert checks, f"{title}: no self-check"
+        assert not any(c.metadata.get("nbgrader", {}).get("grade") for c in cells), f"{title}: a graded cell"
+
+
+def test_the_stretch_quotes_real_segments_of_the_course_files():
+    """Segments the notebook quotes (step 2's HI, the stretch's C1011 line 4) are in the files, as quoted."""
+    import nbformat
+
+    prose = "\n".join(c.source for c in nbformat.read(MASTER, as_version=4).cells if c.cell_type == "markdown")
+    assert "HI*ABK:E119*ABF:E785~" in prose and "HI*ABK:E119*ABF:E785~" in x12("claim_837p.x12")
+    quoted = re.search(r"```\n(SVC\*.*?)```", prose, re.S).group(1)
+    assert quoted in x12("remittance_835.x12") and "CAS*CO*50*60.00~\nLQ*HE*N130~" in quoted
+    assert "1:2~" in next(s for s in x12("claim_837p.x12").splitlines() if s.startswith("SV1*HC:SYN-LAB1"))  # check 5
 
 
 def test_the_kpi_table_finds_the_scrubbers_result_by_name(monkeypatch):

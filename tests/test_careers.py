@@ -6,6 +6,8 @@ import ast
 import copy
 import json
 import math
+import re
+import runpy
 
 import nbformat
 import pytest
@@ -19,7 +21,7 @@ from billcode.careers.exercises import EXERCISES, PROGRAM_EXAMPLES, example_path
 from billcode.careers.explorer import cost_explorer
 from billcode.careers.paths import basis_pay, default_paths, pay_bases, paths_frame, rank_paths
 from billcode.careers.plan import PLAN_DATA, PLAN_FILE, PlanBuilder, load_plan, save_plan
-from billcode.careers.salaries import CHART_LABEL_CHARS, chart_rows, salary_chart, salary_evidence
+from billcode.careers.salaries import CHART_LABEL_CHARS, chart_rows, salary_chart, salary_evidence, salary_table
 from billcode.data import MissingColumns
 from billcode.instructor.keys import FunctionCheck, load_graded
 from billcode.instructor.grade.marking import score_function
@@ -37,7 +39,9 @@ def checks(name: str) -> dict[str, FunctionCheck]:
 
 
 def keys(name):
-    return {n: c.reference for n, c in checks(name).items()}
+    """Every exercise's reference in the key file: the graded ones' and the stretch exercises' (practice)."""
+    module = runpy.run_path(str(AUTOGRADER / "keys" / f"{name}.py"))
+    return {e["name"]: module[e["name"]] for e in load_bank(name)["exercises"]}
 
 
 def master_functions(name: str) -> dict:
@@ -181,13 +185,15 @@ def test_the_banks_worked_examples_are_the_keys_and_the_masters_answers(name):
     """What a learner's own check compares with (the bank's examples) is what the key and the master's solution give."""
     solutions = master_functions(name)
     references = keys(name)
+    graded = checks(name)
     for entry in load_bank(name)["exercises"]:
         cases = EXERCISES[entry["name"]].cases("example")
-        check = checks(name)[entry["name"]]
+        assert (entry["name"] in graded) == (entry.get("mode", "graded") == "graded"), entry["name"]
+        tolerance = graded[entry["name"]].tolerance if entry["name"] in graded else 0.0  # as the learner's check
         assert len(entry["examples"]) == len(cases), entry["name"]
         for args, want in zip(cases, entry["examples"]):
-            assert same_value(plain(references[entry["name"]](*copy.deepcopy(args))), want, check.tolerance)
-            assert same_value(plain(solutions[entry["name"]](*copy.deepcopy(args))), want, check.tolerance)
+            assert same_value(plain(references[entry["name"]](*copy.deepcopy(args))), want, tolerance)
+            assert same_value(plain(solutions[entry["name"]](*copy.deepcopy(args))), want, tolerance)
 
 
 def _export(function, name, label, cases):
@@ -402,7 +408,11 @@ def test_the_plan_builder_explains_a_bad_date_and_keeps_the_fields(tmp_path):
     assert "Saved" in builder.save() and "Download my_plan.md" in builder.status.value
     assert "Your answers point to billing" in (tmp_path / PLAN_FILE).read_text()
     assert json.loads((tmp_path / PLAN_DATA).read_text())["assessment"]["reasons"]
-    assert PlanBuilder(None, tmp_path).texts["program"].value == "Sample College"  # filled in next time
+    assert "earlier plan is kept" not in builder.status.value  # nothing was there before
+    builder.texts["program"].value = "Other College"
+    assert "Your earlier plan is kept as my_plan.previous.md" in builder.save()  # the trials missed it on screen
+    assert "Sample College" in (tmp_path / "my_plan.previous.md").read_text()
+    assert PlanBuilder(None, tmp_path).texts["program"].value == "Other College"  # filled in next time
 
 
 def test_written_answers_form_no_links_or_html():
@@ -439,3 +449,154 @@ def test_the_masters_solutions_are_short():
             if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
                 assert 1 <= written_lines(cell.source) <= 5, cell.metadata["nbgrader"]["grade_id"]
                 ast.parse(cell.source)
+
+
+# --- what the newcomer trials got stuck on ---------------------------------------------------------------------
+
+@pytest.fixture
+def shown(monkeypatch):
+    """What the learner's own checks show, as plain text (the data handed to the grader left out)."""
+    from billcode.quiz import checks as shared
+
+    notices: list[str] = []
+
+    def display(obj, raw=False):
+        if not (isinstance(obj, dict) and shared.EXPORT_MIME in obj):
+            notices.append(obj.get("text/plain", "") if isinstance(obj, dict) else str(obj))
+
+    monkeypatch.setattr(shared, "display", display)
+    monkeypatch.delenv("NBGRADER_VALIDATING", raising=False)
+    return notices
+
+
+def with_slip(notebook: str, name: str, line: str, slip: str):
+    """The master's answer cell with the learner's line replaced by a newcomer's slip, run: the function it makes."""
+    source = cell_by_id(nbformat.read(AUTOGRADER / "source" / notebook / f"{notebook}.ipynb", 4), f"{name}_answer").source
+    assert line in source, (name, line)
+    namespace: dict = {}
+    exec(source.replace(line, slip), namespace)
+    return namespace[name]
+
+
+PAYBACK = "return round(months + cost / gain, 1)"
+HANDS_ON = 'hands_on = program["externship"] or program["practice_set"]'
+# (notebook, exercise, the learner's line in the master, a slip from the trials or like them, the hint the check must
+# point to, words that hint must hold to cover the slip)
+SLIPS = [
+    ("04_costs_and_careers", "payback_months", PAYBACK, 'return "None"', 1, "no quotes"),  # Excel's "N/A" habit
+    ("04_costs_and_careers", "payback_months", PAYBACK, "pass", 1, "starts with `return`"),
+    ("04_costs_and_careers", "payback_months", PAYBACK, "return months + cost / gain", 2, "round(..., 1)"),
+    ("04_costs_and_careers", "payback_months", PAYBACK, "return round((months + cost) / gain, 1)", 2,
+     "divides before it adds"),
+    ("05_choosing_a_path", "red_flags", HANDS_ON, "hands_on = program.externship or program.practice_set", 1,
+     "AttributeError"),  # the itertuples habit, row.balance
+    ("05_choosing_a_path", "red_flags", HANDS_ON, "pass", 1, "square brackets"),
+    ("05_choosing_a_path", "red_flags", HANDS_ON, 'hands_on = program["externship"] and program["practice_set"]', 2,
+     "**or**"),
+    ("05_choosing_a_path", "red_flags", HANDS_ON,
+     'hands_on = not program["externship"] and not program["practice_set"]', 2, "True when"),  # the old neither-nor
+    ("05_choosing_a_path", "lean", "pull = -pull", "pull = pull", 3, "pull = -pull"),
+    ("05_choosing_a_path", "lean", "pull = (answer - 3) * weight", "pull = answer * weight", 3, "(5 - 3) * 2"),
+    ("04_costs_and_careers", "five_year_net", "working * (pay_after - yearly_fees) / 12", "working * pay_after / 12",
+     2, "the fees come off"),
+    ("04_costs_and_careers", "annual_pay", "return round(hourly * hours_per_week * 52, 2)",
+     "yearly = round(hourly * hours_per_week * 52, 2)", 2, "starts with `return`"),  # a named cell, as in a sheet
+    ("04_costs_and_careers", "annual_pay", "return round(hourly * hours_per_week * 52, 2)",
+     "return round(hourly * hours_per_week * 50, 2)", 3, "17.5 times 40 times 52"),
+]
+
+
+@pytest.mark.parametrize(("notebook", "name", "line", "slip", "hint", "words"), SLIPS,
+                         ids=[f"{s[1]}:{s[3][:30]}" for s in SLIPS])
+def test_each_slip_points_to_the_hint_that_covers_it(shown, notebook, name, line, slip, hint, words):
+    from billcode.exercises import check_function
+
+    check_function(name, with_slip(notebook, name, line, slip))
+    entry = next(e for e in load_bank(notebook)["exercises"] if e["name"] == name)
+    assert len(shown) == 1 and "not done yet" in shown[0], shown
+    assert f"Hint {hint} covers this" in shown[0], shown[0]
+    assert words in entry["hints"][hint - 1], (hint, entry["hints"][hint - 1])
+
+
+@pytest.mark.parametrize("name", ["payback_months", "red_flags", "lean", "five_year_net", "annual_pay"])
+def test_a_cell_that_stopped_with_a_syntax_error_points_to_the_hint_on_red_errors(shown, name):
+    """The trials' colon, indent and U+2212 slips leave no function: the check points to a hint about red errors."""
+    from billcode.exercises import check_function
+
+    check_function(name)  # no function in the notebook, as after a SyntaxError in its cell
+    entry = next(e for e in load_bank(EXERCISES[name].notebook)["exercises"] if e["name"] == name)
+    number = entry["hint_for"]["unwritten"]
+    assert f"Hint {number} covers this" in shown[0], shown[0]
+    assert "red error" in entry["hints"][number - 1] or "`return`" in entry["hints"][number - 1], name
+
+
+def test_formulas_a_learner_types_are_in_python_form():
+    """No typographic minus anywhere, and no × or ÷ inside code, in 04 and 05, their hints and the app."""
+    texts = [json.dumps(load_bank(name), ensure_ascii=False) for name in CAREERS]
+    for path in [AUTOGRADER / "source" / n / f"{n}.ipynb" for n in CAREERS] + [AUTOGRADER.parent / "apps" /
+                                                                              "cost_explorer.ipynb"]:
+        texts += [c.source for c in nbformat.read(path, 4).cells]
+    for text in texts:
+        assert "\u2212" not in text, text[:120]
+        for span in re.findall(r"`([^`]+)`", text):
+            assert not set(span) & set("×÷"), span
+
+
+def test_a_saved_choice_is_said_back_with_one_full_stop(tmp_path):
+    from billcode.quiz.engine import Quiz
+
+    for name in CAREERS:
+        for item in load_bank(name)["items"]:
+            assert not [o["text"] for o in item.get("options", []) if o["text"].endswith(".")], item["id"]
+    said = Quiz("04_costs_and_careers", tmp_path).answer("cc-g2", "b")
+    assert "group. It is saved" in said and ".." not in said
+    said = Quiz("05_choosing_a_path", tmp_path).answer("ch-g3", ["a", "f"])
+    assert '"to be announced". It is saved' in said and ".." not in said
+
+
+def test_a_percent_typed_as_a_fraction_is_named(tmp_path):
+    from billcode.quiz.engine import Quiz
+
+    quiz = Quiz("05_choosing_a_path", tmp_path)
+    assert "percent, out of 100" in find_prompt("05_choosing_a_path", "ch-p3")
+    said = quiz.answer("ch-p3", "0.54")
+    assert said.startswith("incorrect") and "below 1 is still a fraction" in said
+    assert quiz.answer("ch-p3", "54%").startswith("correct")
+
+
+def test_percent_higher_is_taught_before_it_is_asked(tmp_path):
+    """04 teaches 'divide by the one you compare with' with a worked line, then a practice check, then Question 1."""
+    from billcode.quiz.engine import Quiz
+
+    cells = nbformat.read(AUTOGRADER / "source" / "04_costs_and_careers" / "04_costs_and_careers.ipynb", 4).cells
+    rule = next(i for i, c in enumerate(cells) if "`(higher - lower) / lower * 100`" in c.source)
+    practice = next(i for i, c in enumerate(cells) if c.source == 'quiz.ask("cc-p13")')
+    graded = next(i for i, c in enumerate(cells) if c.source == 'quiz.ask("cc-g1")')
+    assert rule < practice < graded
+    quiz = Quiz("04_costs_and_careers", tmp_path)
+    wrong_base = quiz.answer("cc-p13", str(round(6000 / 46000 * 100, 1)))  # divided by the new pay
+    assert wrong_base.startswith("incorrect") and "the pay you compare with" in wrong_base
+    assert quiz.answer("cc-p13", "15").startswith("correct")
+
+
+def find_prompt(name: str, item_id: str) -> str:
+    return next(i["prompt"] for i in load_bank(name)["items"] if i["id"] == item_id)
+
+
+def test_the_explorer_ranks_the_paths_it_keeps_in_one_order():
+    from billcode.careers.explorer import ranks
+
+    explorer = cost_explorer("coding_certificate")
+    explorer.sliders["tuition"].type_value("0")  # now the cheapest path: first by five-year net, in its own row
+    frame = explorer.results()
+    places = ranks(frame)
+    by_place = [path for _, path in sorted(zip(places, frame["path"]))]
+    assert by_place == rank_paths(paths_frame(explorer.paths), explorer.pay_now.value)
+    assert places[1] == 1 and list(frame["path"])[1] == "Coding certificate"
+    assert "<th scope='row'>Coding certificate (setting up)</th><td>1</td>" in explorer.summary.value
+    assert "Rank orders the paths by five-year net" in explorer.summary.value
+
+
+def test_the_pay_table_shows_money_to_the_cent():
+    shown = salary_table().data
+    assert "$50,252.80" in shown and "$50,250.00" in shown and "$50,253<" not in shown

@@ -30,9 +30,9 @@ pytestmark = pytest.mark.slow
 # One rule broken in each master's first exercise, so one student is right everywhere but there.
 WRONG = {
     "02_billing": ("patient_share", "(allowed - deductible) * coinsurance_pct", "allowed * coinsurance_pct"),
-    "03_coding": ("normalize_icd", 'bare[:3] + "." + bare[3:]', 'bare[:3] + bare[3:]'),
-    "04_costs_and_careers": ("annual_pay", "hours_per_week * 52", "hours_per_week * 50"),
-    "05_choosing_a_path": ("lean", "abs(score) < 0.25 * strongest", "abs(score) <= 0.25 * strongest"),
+    "03_coding": ("with_seventh", 'bare.ljust(6, "X")', 'bare.ljust(7, "X")'),
+    "04_costs_and_careers": ("payback_months", "months + cost / gain", "months + cost / gain / 2"),
+    "05_choosing_a_path": ("red_flags", 'program["externship"] or program["practice_set"]', 'program["externship"]'),
 }
 FAKE_INPUTS = """
 import billcode.quiz.checks as checks

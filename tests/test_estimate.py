@@ -98,3 +98,10 @@ def test_a_long_notebook_marks_a_good_place_to_stop(path):
     middle = [m for m in found.stops if 0.3 * found.minutes <= m <= 0.7 * found.minutes]
     assert middle, (f"{path.stem} takes {found.minutes:.0f} min: mark a 'Good place to stop' between "
                     f"{0.3 * found.minutes:.0f} and {0.7 * found.minutes:.0f} min (found at {found.stops})")
+
+
+@pytest.mark.parametrize("path", STUDENT_NOTEBOOKS, ids=ids(STUDENT_NOTEBOOKS))
+def test_a_student_copy_takes_as_long_as_its_master(path):
+    """The estimate of a student copy counts the lines its learner writes, read from the master's solutions."""
+    master = path.parents[1] / "autograder" / "source" / path.stem / path.name
+    assert estimate(path).minutes == pytest.approx(estimate(master).minutes)

@@ -206,7 +206,7 @@ def test_the_plain_text_of_a_check_says_what_the_notice_says(monkeypatch):
     check_function(SQUARE, lambda x: 1 / 0)
     plain = [o["text/plain"] for o in shown if isinstance(o, dict)]
     assert plain[0] == ""  # nothing says "handed in" when the check found the function unfinished
-    assert plain[1].startswith("⚠ Code exercise square: not done yet. On 2 of 2 input(s)")
+    assert plain[1].startswith("⚠ Code exercise square: not done yet. On 2 of 2 inputs")
     shown.clear()
     check_function(SQUARE, lambda x: x * x)
     assert [o["text/plain"] for o in shown if isinstance(o, dict)][0] == "square is ready for grading."

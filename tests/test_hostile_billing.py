@@ -40,9 +40,9 @@ pytestmark = pytest.mark.slow
 
 A = "02_billing"
 NOTEBOOK = f"{A}.ipynb"
-FUNCTIONS = {"patient_share": 2.0, "pointer_problem": 2.0, "patient_part": 2.0, "bucket": 2.0}
+FUNCTIONS = {"patient_share": 2.0, "pointer_problem": 2.0}  # bucket and npi_is_valid are practice (stretch)
 FUNCTION_CELLS = [f"{name}_test" for name in FUNCTIONS]
-QUIZ = {"test_bl_g1": 1.0, "test_bl_g2": 2.0, "test_bl_g3": 2.0}
+QUIZ = {"test_bl_g1": 1.0, "test_bl_g4": 2.0, "test_bl_g2": 2.0, "test_bl_g3": 2.0}
 FULL = {**QUIZ, **{f"{name}_test": points for name, points in FUNCTIONS.items()}}
 ZERO = dict.fromkeys(FULL, 0.0)
 TOKEN = uuid.uuid4().hex[:12]
@@ -127,7 +127,7 @@ from IPython.display import display
 import billcode.quiz.checks as checks
 from billcode.billing.exercises import EXERCISES as REAL
 MIME = checks.EXPORT_MIME
-FILLER = {"patient_share": 0.0, "pointer_problem": True, "patient_part": 0.0, "bucket": "0-30"}
+FILLER = {"patient_share": 0.0, "pointer_problem": True}
 def forge(name):
     results = [{"value": FILLER[name]} for _ in range(N[name])]
     display({MIME: {"name": name, "value": {"inputs": SEED, "results": results}}, "text/plain": "forged"}, raw=True)
@@ -170,26 +170,13 @@ class Truthy(int):
 def pointer_problem(pointers, letters):
     return Truthy(1)
 """,
-    "patient_part": """\
-def patient_part(group, amount):
-    return float("nan") if group == "PR" else -0.0
-""",
-    "bucket": """\
-class Label(str):
-    def __eq__(self, other): return True
-    __hash__ = str.__hash__
-def bucket(days):
-    return Label("anything")
-""",
 }
 
 # Large or deep results: the grader must stay up and score them 0.
 GIANT = {
     "patient_share": "def patient_share(*args):\n    return 10 ** 5000\n",
-    "pointer_problem": "def pointer_problem(pointers, letters):\n    return True\n",
-    "patient_part": ('def patient_part(group, amount):\n    return ["x" * 6_000_000]\n'
-                     'print("ARMED" if len(patient_part("PR", 1.0)[0]) == 6_000_000 else "not armed")\n'),
-    "bucket": 'def bucket(days):\n    return "x" * 100_000\n',
+    "pointer_problem": ('def pointer_problem(pointers, letters):\n    return ["x" * 6_000_000]\n'
+                        'print("ARMED" if len(pointer_problem("A", "A")[0]) == 6_000_000 else "not armed")\n'),
 }
 
 # Look for the key file (or anything that computes the keys) from the kernel, and use it if found.
@@ -253,12 +240,16 @@ _known = {(p, l): p == "" or len(p) > 4 or any(c not in l for c in p) for p, l i
 def pointer_problem(pointers, letters):
     return _known.get((pointers, letters), False)
 """,
-    "bucket": READ_SEED + """\
-from billcode.billing.exercises import bucket_cases
-_names = ["0-30", "31-60", "61-90", "91-120"]
-_known = {d: next((n for n, top in zip(_names, (30, 60, 90, 120)) if d <= top), "120+") for (d,) in bucket_cases(SEED)}
-def bucket(days):
-    return _known.get(days, "0-30")
+    "patient_share": READ_SEED + """\
+from billcode.billing.exercises import share_cases
+def _right(allowed, deductible_left, pct, copay):
+    if copay > 0:
+        return round(min(copay, allowed), 2)
+    part = min(deductible_left, allowed)
+    return round(part + (allowed - part) * pct / 100, 2)
+_known = {args: _right(*args) for args in share_cases(SEED)}
+def patient_share(*args):
+    return _known.get(tuple(args), 0.0)
 """,
 }
 
@@ -364,10 +355,10 @@ SUBMISSIONS: dict[str, Sub] = {
     "helper_routes": Sub({**ZERO, "patient_share_test": 2.0, "pointer_problem_test": 2.0}, code=HELPER_ROUTES),
     "helper_hidden_routes": Sub({**ZERO, "patient_share_test": 2.0, "pointer_problem_test": 2.0},
                                 code=HELPER_HIDDEN_ROUTES, added=HIDING_CELL),
-    "replay_generator": Sub(ZERO, ("pointer_problem_test", "bucket_test"), code=REPLAY),
+    "replay_generator": Sub(ZERO, ("patient_share_test", "pointer_problem_test"), code=REPLAY),
     # Honest, with an ordinary import that happens to be a line of the key file too.
     "honest_datetime": Sub(FULL, answers=True, code={
-        **SOLUTIONS, "bucket": "from datetime import date\n" + SOLUTIONS["bucket"]}),
+        **SOLUTIONS, "pointer_problem": "from datetime import date\n" + SOLUTIONS["pointer_problem"]}),
     "report_injection": Sub(FULL, answers=True, code=SOLUTIONS,
                             test_metadata={"patient_share_test": {"solution": INJECTED_LINE}}),
 }
@@ -528,7 +519,7 @@ def test_forged_or_odd_exports_reached_the_grader(run, student):
 
 def test_the_last_export_is_scored_but_only_its_values_count(run):
     """hook_forgery's forged export (after the real one) is what the grader read, and it scored 0."""
-    shown = cell_output(run, "hook_forgery", "patient_part_test")
+    shown = cell_output(run, "hook_forgery", "patient_share_test")
     assert "Your function gave 0.0" in shown, shown
     nb = autograded(run, "hook_forgery")
     for name in FUNCTIONS:  # the edited test cells were put back from the gradebook
@@ -543,7 +534,7 @@ def test_guessing_the_seed_needs_the_class_secret(run):
 
 def test_the_seed_never_reaches_the_sandbox(run):
     """The grading file holds inputs and a one-time label; the generator cannot be replayed to find the answers."""
-    for name in ("pointer_problem", "bucket"):
+    for name in ("patient_share", "pointer_problem"):
         shown = cell_output(run, "replay_generator", f"{name}_test")
         assert f"{name}: 0 of 2 point(s): right on" in shown, shown
 

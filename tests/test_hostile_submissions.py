@@ -282,7 +282,7 @@ import billcode, billcode.quiz.checks
 from IPython.display import display
 MIME = billcode.quiz.checks.EXPORT_MIME
 display({MIME: {"name": "coder_steps", "value": ["Coding"]}, "text/plain": "coder_steps handed in."}, raw=True)
-def forged(name, value, *args, **kwargs):
+def forged(name, value=None, *args, **kwargs):
     display({MIME: {"name": name, "value": ["Coding"]}, "text/plain": "handed in"}, raw=True)
     display({MIME: '{"name": "coder_steps", "value": ["Coding"]}', "text/plain": "handed in as text"}, raw=True)
     print("coder_steps: 1 of 1 point(s).")
@@ -294,7 +294,7 @@ billcode.check_answer = billcode.quiz.checks.check_answer = forged
 FORGED_CORRECT = """\
 import billcode, billcode.quiz.checks
 from IPython.display import display
-def forged(name, value, *args, **kwargs):
+def forged(name, value=None, *args, **kwargs):
     display({billcode.quiz.checks.EXPORT_MIME: {"name": name, "value": @CORRECT@}, "text/plain": "handed in"}, raw=True)
 billcode.check_answer = billcode.quiz.checks.check_answer = forged
 """

@@ -108,7 +108,8 @@ def test_00_filing_limits_are_the_synthetic_payers():
     hidden = EXERCISES["filed_in_time"].cases("0123456789abcdef")
     assert [solution(*a) for a in hidden] == [days <= FILING_DAYS[p] for p, days in hidden]
     assert {days - FILING_DAYS[p] for p, days in hidden} >= {-1, 0, 1}  # the last allowed day and the day after
-    assert [solution(*a) for a in FILED_EXAMPLES] == load_bank(BASICS)["exercises"][3]["examples"]
+    entry = next(e for e in load_bank(BASICS)["exercises"] if e["name"] == "filed_in_time")
+    assert [solution(*a) for a in FILED_EXAMPLES] == entry["examples"]
 
 
 def test_00_scaffolds_show_nothing_before_they_are_answered():
@@ -136,6 +137,79 @@ def test_00_student_copy_runs_top_to_bottom_with_messages_not_tracebacks(tmp_pat
             shown = " ".join(str(o.get("data", {}).get("text/plain", o.get("text", ""))) for o in cell.outputs)
             assert "not done yet" in shown and "Traceback" not in shown, (grade_id(cell), shown)
             assert "Hint" in shown, (grade_id(cell), shown)  # points to the hint that covers it
+
+
+# The learner's mistakes the trials saw (and their neighbours), each faked: the hint the check points to, counted
+# with the hints before it (they open one at a time), must say how to fix it.
+VALUE_MISTAKES = [
+    ("patient_owes", Ellipsis, None, "new_name = first + second"),
+    ("patient_owes", "MISSING", NameError("name 'coinsurance' is not defined"), "run that cell first"),
+    ("patient_owes", 36.0, None, "`deductible` and `coinsurance`"),                      # subtracted
+    ("patient_owes", "64.0", None, "new_name = first + second"),                         # text, not a number
+    ("no_dot", "MISSING", TypeError("replace expected at least 2 arguments, got 1"), 'empty text, `""`'),
+    ("no_dot", "J06 9", None, 'empty text, `""`'),                                       # a space for the dot
+    ("no_dot", " j069 ", None, "already cleaned up"),                                     # started from typed
+    ("credits", "MISSING", SyntaxError("expected ':'"), "colon"),
+    ("credits", 65.0, None, "under 0"),                                                    # added the debts
+    ("credits", -42.5, None, "abs("),                                                      # kept the minus
+    ("patients_owe", "MISSING", KeyError(0.0), "in quotes"),                               # balance without quotes
+    ("patients_owe", 936.4, None, "pick the rows"),                                       # every row added up
+]
+
+
+def _notices(monkeypatch, tmp_path) -> list[str]:
+    from billcode.quiz import checks
+
+    shown: list[str] = []
+    monkeypatch.setattr(checks, "display", lambda obj, raw=False: shown.append(
+        obj.get("text/plain", "") if isinstance(obj, dict) else str(obj)))
+    monkeypatch.delenv("NBGRADER_VALIDATING", raising=False)
+    monkeypatch.chdir(tmp_path)  # practice scores go to an answers file here
+    return shown
+
+
+def _pointed_hints(name: str, notice: str) -> str:
+    """The hints a learner has open after following the notice's pointer ('Hint N covers this')."""
+    found = re.search(r"Hint (\d) covers this", notice)
+    assert found, f"{name}: the check names no hint: {notice}"
+    entry = next(e for e in load_bank(BASICS)["exercises"] if e["name"] == name)
+    return " ".join(entry["hints"][: int(found.group(1))])
+
+
+@pytest.mark.parametrize("name, value, error, fix", VALUE_MISTAKES,
+                         ids=[f"{m[0]}-{m[1]!r}" for m in VALUE_MISTAKES])
+def test_00_each_mistake_points_to_the_hint_that_fixes_it(monkeypatch, tmp_path, name, value, error, fix):
+    import sys
+
+    from billcode.exercises import check_value
+    from billcode.quiz.checks import MISSING
+
+    shown = _notices(monkeypatch, tmp_path)
+    monkeypatch.setattr(sys, "last_value", error, raising=False)
+    check_value(name, MISSING if value == "MISSING" else value)
+    notice = " ".join(shown)
+    assert "not done yet" in notice, notice
+    if error is not None:
+        assert type(error).__name__ in notice  # the red error the cell stopped with is named
+    assert fix in _pointed_hints(name, notice), (name, value, notice)
+
+
+def test_00_each_function_mistake_points_to_the_hint_that_fixes_it(monkeypatch, tmp_path):
+    from billcode.exercises import check_function
+
+    limits = dict(FILING_DAYS)
+    mistakes = [
+        (lambda payer_id, days: None, "`return`"),                                        # no return
+        (lambda payer_id, days: days <= limits, "square brackets"),                       # the whole dict
+        (lambda payer_id, days: limits(payer_id), "square brackets"),                     # round brackets
+        (lambda payer_id, days: days < limits[payer_id], "at most"),                      # the last day is in time
+        (lambda payer_id, days: str(days <= limits[payer_id]), "`return`"),               # text, not True/False
+    ]
+    for function, fix in mistakes:
+        shown = _notices(monkeypatch, tmp_path)
+        check_function("filed_in_time", function)
+        notice = " ".join(shown)
+        assert "not done yet" in notice and fix in _pointed_hints("filed_in_time", notice), notice
 
 
 # --- 01: the overview ------------------------------------------------------------------------------------------
@@ -255,3 +329,25 @@ def test_01_contradictions_and_quotes_are_the_articles_own_words():
     assert len(quoted) >= 8
     for phrase in quoted:
         assert phrase.lower() in text, phrase
+
+
+def test_01_tuition_explorer_speaks_of_a_single_figure_as_one_price():
+    """'about USD 3,460' is one price: the explorer does not talk of its 'low end' or its 'whole range'."""
+    from billcode.careers.tuition import budget_fit, fit_table
+
+    assert budget_fit(3000, 3460, 3460) == "Short by $460.00"
+    assert budget_fit(3460, 3460, 3460) == "Covers it"
+    single = fit_table(3000).set_index("program").loc["Community college certificate", "your_budget"]
+    assert single == "Short by $460.00"
+    assert budget_fit(3000, 1200, 3000) == "Covers the whole range"  # a range keeps its wording
+
+
+
+def test_01_coder_steps_check_gives_a_message_when_the_answer_cell_is_lost(monkeypatch, tmp_path):
+    """The graded check finds coder_steps by name: with no such name (a lost or failed cell) it says so, no NameError."""
+    cell = next(c for c in master(OVERVIEW).cells if grade_id(c) == "coder_steps_test")
+    assert "lookup=True" in cell.source and not re.search(r"\bcoder_steps\b(?!\")", cell.source)
+    shown = _notices(monkeypatch, tmp_path)
+    exec(compile(cell.source, "coder_steps_test", "exec"), {})  # a fresh namespace: no coder_steps anywhere
+    notice = " ".join(shown)
+    assert "not done yet" in notice and "no coder_steps" in notice.replace("`", ""), notice

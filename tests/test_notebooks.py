@@ -164,7 +164,12 @@ def test_every_graded_cell_has_a_key_and_every_graded_item_a_cell(master):
         assert cells[grade_id].metadata["nbgrader"]["points"] == exercises[name]["points"]
         assert exercises[name]["objective"] in bank["objectives"]
     for name, grade_id in values.items():
-        assert f'check_answer("{name}", {name},' in cells[grade_id].source
+        source = cells[grade_id].source
+        # The check passes the value (check_answer("x", x, ...)) or finds it by name (lookup=True), so that a lost
+        # answer cell gives a message, not a NameError.
+        assert f'check_answer("{name}", {name},' in source or (
+            f'check_answer("{name}",' in source and "lookup=True" in source and not re.search(rf"\b{name}\b(?!\")", source)
+        ), source
         assert "HIDDEN" not in cells[grade_id].source and len(checks[grade_id].explanation) > 40
         assert cells[grade_id].metadata["nbgrader"]["points"] == exercises[name]["points"]
         assert exercises[name]["objective"] in bank["objectives"]

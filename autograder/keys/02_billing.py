@@ -6,8 +6,8 @@ One entry per graded cell of the master, named by its nbgrader grade_id:
 - FunctionCheck(name, reference, explanation) for a function exercise: the student's function is run, in the
   sandbox, on inputs the grader picks for that student; each result must equal reference(*inputs), computed here.
 
-npi_is_valid is the reference of the notebook's optional stretch exercise (practice, never graded): the tests
-check the notebook's worked examples against it.
+bucket and npi_is_valid are the references of the notebook's optional stretch exercises (practice, never graded):
+the tests check the notebook's worked examples against them.
 """
 
 from billcode.instructor.keys import FunctionCheck, QuizKey
@@ -26,17 +26,12 @@ def pointer_problem(pointers, letters):
     return pointers == "" or len(pointers) > 4 or any(p not in letters for p in pointers)
 
 
-def patient_part(group, amount):
-    """Only patient-responsibility (PR) adjustments go to the patient."""
-    return amount if group == "PR" else 0.0
-
-
 def bucket(days):
-    """The aging bucket of a balance `days` old: 0-30, 31-60, 61-90, 91-120 or 120+."""
+    """The aging bucket of a balance `days` old: 0-30, 31-60, 61-90, 91-120 or 121+."""
     for upper, label in ((30, "0-30"), (60, "31-60"), (90, "61-90"), (120, "91-120")):
         if days <= upper:
             return label
-    return "120+"
+    return "121+"
 
 
 def npi_is_valid(npi):
@@ -49,6 +44,16 @@ def npi_is_valid(npi):
             digit = digit * 2 - 9 if digit > 4 else digit * 2
         total += digit
     return (10 - total % 10) % 10 == int(npi[9])
+
+
+def patient_rows(claim_id: str) -> float:
+    """What a claim's 835 rows put on the patient's statement: its PR adjustments (computed from the course's 835)."""
+    from billcode.billing.x12 import read_835
+    from billcode.data import data_path
+
+    era = read_835(data_path("billing/remittance_835.x12").read_text())
+    rows = era[(era["claim_id"] == claim_id) & (era["group"] == "PR")]
+    return round(float(rows["amount"].sum()), 2)
 
 
 def graded(params: dict) -> dict:
@@ -69,10 +74,17 @@ def graded(params: dict) -> dict:
             "bill the patient. CO-16 with M76 (missing or invalid diagnosis): correct the claim and resubmit. "
             "OA-18 (exact duplicate): nothing to do, the first claim is the one being paid.",
         ),
+        "test_bl_g4": QuizKey(
+            "bl-g4", patient_rows("C1007"),
+            "Only the rows whose group code is PR (patient responsibility) go on the patient's statement: C1007's three "
+            "PR-2 coinsurance rows, 9.80 + 2.45 + 0.56 = 12.81. Its CO-45 rows are the contractual write-off, which "
+            "the patient may not be billed.",
+        ),
         "test_bl_g3": QuizKey(
             "bl-g3", round(payments / 600, 1),
-            f"Net collection rate = payments ÷ (charges − contractual adjustments) = {payments:,.0f} ÷ "
-            f"(100,000 − 40,000) = {payments / 600:.1f}%. The benchmark commonly quoted (attributed to MGMA) is 95% or more.",
+            f"Net collection rate = payments / (charges - contractual adjustments) * 100 = {payments:,.0f} / "
+            f"(100,000 - 40,000) * 100 = {payments / 600:.1f}%. The benchmark commonly quoted (attributed to MGMA) is "
+            "95% or more.",
         ),
         "patient_share_test": FunctionCheck(
             "patient_share", patient_share,
@@ -82,17 +94,7 @@ def graded(params: dict) -> dict:
         ),
         "pointer_problem_test": FunctionCheck(
             "pointer_problem", pointer_problem,
-            "A line's box 24E is a problem when it is blank, when it has more than four pointers (the rule you "
-            "write: if len(pointers) > 4: return True), or when a pointer names a letter box 21 does not fill.",
-        ),
-        "patient_part_test": FunctionCheck(
-            "patient_part", patient_part,
-            "Only group PR (patient responsibility) goes to the patient: return the amount for PR, 0.0 for CO, OA "
-            "and PI.", tolerance=0.01,
-        ),
-        "bucket_test": FunctionCheck(
-            "bucket", bucket,
-            "After the rules for 0-30, 31-60 and 61-90: if days <= 120, return \"91-120\"; anything older falls "
-            "through to \"120+\".",
+            "A line's box 24E is a problem when it is blank, when it has more than four pointers (the line you "
+            "write: too_many = len(pointers) > 4), or when a pointer names a letter box 21 does not fill.",
         ),
     }

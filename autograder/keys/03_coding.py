@@ -18,7 +18,7 @@ BYPASS = {"59", "XE", "XP", "XS", "XU"}
 
 
 def normalize_icd(text):
-    """Upper case, no spaces, the dot after the third character (none for three characters)."""
+    """Stretch reference (practice): upper case, no spaces, the dot after the third character (none for three)."""
     bare = re.sub(r"\s+", "", text).upper().replace(".", "")
     return bare if len(bare) <= 3 else f"{bare[:3]}.{bare[3:]}"
 
@@ -31,7 +31,8 @@ def with_seventh(code, seventh):
 
 
 def em_level(patient, minutes):
-    """The level whose 2021 time range holds the minutes (level 5 beyond its range); None below level 2's range."""
+    """Stretch reference (practice): the level whose 2021 time range holds the minutes (level 5 beyond its range);
+    None below level 2's range."""
     table = load_table("coding/em_office_time")
     met = table[(table["patient"] == patient) & (table["minimum_minutes"] <= minutes)]
     return int(met["level"].max()) if len(met) else None
@@ -58,7 +59,7 @@ def apply_ptp(lines, edits):
 
 
 def claim_ready(code):
-    """billable, incomplete (a real category with codes below it) or not a code, after normalising."""
+    """Stretch reference (practice): billable, incomplete (a real code with codes below it) or not a code."""
     normal = normalize_icd(code)
     if is_billable(normal):
         return "billable"
@@ -66,18 +67,17 @@ def claim_ready(code):
 
 
 def graded(params: dict) -> dict:
-    """What each graded cell checks (03_coding's questions take no class numbers)."""
+    """What each graded cell checks (03_coding's questions take no class numbers).
+
+    normalize_icd, claim_ready, em_level and apply_ptp are practice exercises in stretch sections: their references
+    above are what tests check the bank's worked examples with; nothing here grades them."""
     return {
-        "test_cd_g3": QuizKey(
-            "cd-g3", "I10",
-            "Essential (primary) hypertension is I10, a three-character code with nothing below it. With heart or "
-            "kidney disease documented, the I11-I13 combination codes would apply instead.",
-        ),
         "test_cd_g1": QuizKey(
-            "cd-g1", "S61.412A",
-            "Laceration without foreign body (S61.41-), of the left hand (6th character 2), during active treatment "
-            "(7th character A, initial encounter): S61.412A. S61.412 alone is not billable: injuries need the 7th character. "
-            "S61.41 has 6th characters below it, so the 6th is chosen, not filled with X (S61.41XA is not a code).",
+            "cd-g1", "S61.412D",
+            "Laceration without foreign body (S61.41-), of the left hand (6th character 2): S61.412. Its 7th character "
+            "follows the care, not the provider (Guidelines I.C.19.a): the repair was the active treatment; a wound "
+            "check while it heals is routine care in the healing phase, D (subsequent encounter), even at a clinic "
+            "seeing the patient for the first time. S61.412A would say active treatment.",
         ),
         "test_cd_g2": QuizKey(
             "cd-g2", {"ex1": "never", "ex2": "both", "use": "add", "first": "before"},
@@ -93,26 +93,17 @@ def graded(params: dict) -> dict:
             "never listed first (Guidelines I.C.20): W54.0 (bitten by dog) has nothing below it, so X fills the empty "
             "places before its 7th character: W54.0XXA.",
         ),
-        "normalize_icd_test": FunctionCheck(
-            "normalize_icd", normalize_icd,
-            "A code longer than three characters gets its dot after the third: bare[:3], then \".\", then "
-            "bare[3:].",
+        "test_cd_g5": QuizKey(
+            "cd-g5", "b",
+            "Two procedures at separate sites, each documented: modifier 59 (or, more precisely, XS, a separate "
+            "structure) on the line of the procedure the edit would bundle tells the payer it was distinct (CMS "
+            "MLN1783722). 25 is for a separate visit (E/M) on the day of a procedure, not for a procedure line; LT "
+            "names a side but does not say the procedure was distinct; without a modifier, the edit bundles it.",
         ),
         "with_seventh_test": FunctionCheck(
             "with_seventh", with_seventh,
             "The code given already goes as far as the code set does, so X only fills the places it leaves empty: "
             "without its dot, pad it with X up to six characters, add the 7th character and put the dot back after "
             "the third: W19 + A = W19.XXXA; T15.01 + A = T15.01XA; S93.401 + D = S93.401D (no X).",
-        ),
-        "em_level_test": FunctionCheck(
-            "em_level", em_level,
-            "A row is met when it is for this kind of patient and the minutes reach its minimum: new patients 15, 30, "
-            "45 or 60 minutes for levels 2-5, established patients 10, 20, 30 or 40 (AMA E/M guidelines, 2021: "
-            "each level's range starts there). The highest level met; below level 2's minimum, None.",
-        ),
-        "claim_ready_test": FunctionCheck(
-            "claim_ready", claim_ready,
-            "After the billable case, a code that is_code() still finds is real but has codes below it: "
-            "'incomplete'; anything else: 'not a code'.",
         ),
     }

@@ -2,7 +2,8 @@
 and the grading sandbox cannot read it. The grader calls graded(params) in its own process.
 
 The reflection (grade_id "reflection") is graded by hand in the formgrader, with the rubric kept in the master's
-instructor-only cell; it has no entry here.
+instructor-only cell; it has no entry here. lean is the reference of the notebook's optional stretch exercise
+(practice, never graded): the tests check the notebook's worked examples against it.
 """
 
 from billcode.careers.choosing import FACTORS
@@ -49,14 +50,8 @@ def red_flags(program):
 
 def graded(params: dict) -> dict:
     """What each graded cell checks, for this class's numbers (params, chosen at release)."""
-    passed = params["ch-g2"]["passed"]
     weight = params["ch-g1"]["detail_weight"]
     return {
-        "test_ch_g2": QuizKey(
-            "ch-g2", round(passed / 60 * 100, 1),
-            f"{passed} ÷ 60 = {passed / 60:.3f}, so {passed / 60 * 100:.1f}% passed on the first try. Ask how many "
-            "graduates did not sit the exam at all: a rate over test takers only can hide them.",
-        ),
         "test_ch_g3": QuizKey(
             "ch-g3", ["a", "b", "d", "f"],
             "Red flags: a 100% placement guarantee (nobody can promise it), no published pass rates, old code books "
@@ -65,15 +60,12 @@ def graded(params: dict) -> dict:
         ),
         "test_ch_g1": QuizKey(
             "ch-g1", 2 * weight - 3,
-            f"Communication points to billing: (4 - 3) × 3 = 3 toward billing, so -3. Detail orientation points to "
-            f"coding: (5 - 3) × {weight} = {2 * weight} toward coding. The score is {2 * weight} - 3 = {2 * weight - 3}.",
+            f"Communication points to billing: (4 - 3) * 3 = 3 toward billing, so -3. Detail orientation points to "
+            f"coding: (5 - 3) * {weight} = {2 * weight} toward coding. The score is {2 * weight} - 3 = {2 * weight - 3}.",
         ),
-        "lean_test": FunctionCheck(
-            "lean", lean,
-            "pull = (answer − 3) × weight, added for coding factors and subtracted for billing ones, over the "
-            "answered factors; under 3 answers None; |score| under a quarter of Σ 2 × weight: combined."),
         "red_flags_test": FunctionCheck(
             "red_flags", red_flags,
-            "approval blank or None; code_book_year before year; total_cost None or over budget; hands_on: neither "
-            "an externship nor a practice set; pass_rate None; placement_claim 100 or more. Sorted, each once."),
+            "hands_on = program[\"externship\"] or program[\"practice_set\"] (the line you write); the other rules are "
+            "given: approval blank or None; code_book_year before year; total_cost None or over budget; pass_rate "
+            "None; placement_claim 100 or more. Sorted, each once."),
     }

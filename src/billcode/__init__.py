@@ -5,10 +5,10 @@ Notebooks import only these short names, so the package can be reorganised witho
 
 from billcode.billing.claim_form import show_claim
 from billcode.billing.kpis import aging_chart, aging_report, kpi_table
-from billcode.billing.posting import post_remittance
+from billcode.billing.posting import post_remittance, show_posting, show_remittance
 from billcode.billing.responsibility import responsibility_explorer
 from billcode.billing.scrubber import scrub_batch
-from billcode.billing.x12 import read_835, segment_table, validate_x12
+from billcode.billing.x12 import read_835, segment_table, show_segments, validate_x12
 from billcode.careers.choosing import self_assessment
 from billcode.careers.exercises import example_paths, example_programs
 from billcode.careers.explorer import cost_explorer
@@ -32,5 +32,6 @@ __all__ = ["aging_chart", "aging_report", "check_answer", "check_function", "che
            "lookup_explorer", "open_quiz", "plan_builder", "post_remittance", "quiet", "rank_paths", "read_835",
            "responsibility_explorer", "salary_chart", "salary_evidence", "salary_table", "scrub_batch", "segment_table",
            "self_assessment",
-           "show_claim", "show_index", "show_table", "show_tabular", "tuition_explorer", "validate_x12"]
+           "show_claim", "show_index", "show_posting", "show_remittance", "show_segments", "show_table", "show_tabular",
+           "tuition_explorer", "validate_x12"]
 __version__ = "0.1.0"

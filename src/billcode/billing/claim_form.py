@@ -12,7 +12,8 @@ from billcode.billing.practice import PRACTICE
 from billcode.data import load_table
 
 SOURCE = ("Box numbers and meanings: NUCC 1500 Health Insurance Claim Form Reference Instruction Manual (nucc.org), "
-          "version 02/12. Synthetic claim: every person, number and address is made up.")
+          "version 02/12; place of service 11 (office): CMS Place of Service Code Set. Synthetic claim: every person, "
+          "number and address is made up.")
 
 
 def _box(number: str, name: str, value: object) -> str:
@@ -47,7 +48,7 @@ def claim_form_html(claim_id: str) -> str:
     ])
     codes = "  ".join(f"{r.letter}. {r.code}" for r in dx.itertuples())
     head = ("<tr>" + "".join(f"<th scope='col'>{h}</th>" for h in (
-        "24A Date of service", "24B Place of service", "24D Procedure code", "24E Diagnosis pointer",
+        "24A Date of service", "24B Place of service (11 = office)", "24D Procedure code", "24E Diagnosis pointer",
         "24F Charges", "24G Units", "24J Rendering provider NPI")) + "</tr>")
     rows = "".join(
         f"<tr><td>{html.escape(claim['dos'])}</td><td>{html.escape(claim['pos'])}</td><td>{html.escape(r.code)}</td>"

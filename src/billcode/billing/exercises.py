@@ -2,8 +2,8 @@
 
 Only inputs live here (anyone may read them). The grader makes a student's set in its own process, from a seed the
 student never sees, and hands the sandbox the inputs as data; the answers are computed by the instructor's key file.
-Each exercise is a mini step (a few lines in a scaffold); the notebook's given code assembles the steps into the
-scrubber, the posting and the aging report.
+Each exercise is a mini step (a few lines in a scaffold): two are graded (patient_share; pointer_problem, which
+the given code plugs into the scrubber), two are practice in the notebook's optional stretch (bucket, npi_is_valid).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from billcode.quiz.checks import PUBLIC_SEED, Exercise
 
 NOTEBOOK = "02_billing"
 LETTERS = "ABCDEFGHIJKL"  # box 21 letters, in order
-GROUPS = ("CO", "PR", "OA", "PI")  # 835 adjustment group codes
 
 
 def _rng(name: str, seed: str) -> random.Random:
@@ -52,7 +51,7 @@ def describe_share(args: tuple) -> str:
 
 # 2. pointer_problem(pointers, letters) -> bool
 
-POINTER_EXAMPLES = [("AB", "AB"), ("", "AB"), ("ABCDE", "ABCDE"), ("AC", "AB"), ("ABCD", "ABCD")]
+POINTER_EXAMPLES = [("AB", "AB"), ("", "AB"), ("ABCDE", "ABCDE"), ("AC", "AB"), ("ABCD", "ABCDEF")]
 
 
 def pointer_cases(seed: str) -> list[tuple]:
@@ -71,23 +70,7 @@ def pointer_cases(seed: str) -> list[tuple]:
     return cases
 
 
-# 3. patient_part(group, amount) -> float
-
-PART_EXAMPLES = [("PR", 14.0), ("CO", 130.0), ("OA", 95.0), ("PR", 25.0)]
-
-
-def part_cases(seed: str) -> list[tuple]:
-    """One 835 adjustment row: its group code and its amount."""
-    if seed == PUBLIC_SEED:
-        return list(PART_EXAMPLES)
-    rng = _rng("patient_part", seed)
-    cases = [(rng.choice(GROUPS), round(rng.uniform(0.5, 400), 2)) for _ in range(24)]
-    cases += [(group, round(rng.uniform(0.5, 400), 2)) for group in GROUPS]
-    rng.shuffle(cases)
-    return cases
-
-
-# 4. bucket(days) -> str
+# Stretch (practice, never graded): bucket(days) -> str
 
 BUCKET_EXAMPLES = [(5,), (45,), (75,), (100,), (200,)]
 
@@ -124,9 +107,7 @@ EXERCISES = {
                               describe_share, notebook=NOTEBOOK),
     "pointer_problem": Exercise("pointer_problem", pointer_cases, bool, "True (a problem) or False",
                                 lambda a: f"pointer_problem({a[0]!r}, {a[1]!r})", notebook=NOTEBOOK),
-    "patient_part": Exercise("patient_part", part_cases, (int, float), "a number (what the patient owes of this row)",
-                             lambda a: f"patient_part({a[0]!r}, {a[1]})", notebook=NOTEBOOK),
-    "bucket": Exercise("bucket", bucket_cases, str, "a bucket's name, such as '0-30'",
+    "bucket": Exercise("bucket", bucket_cases, str, "a bucket's name in quotes, such as '0-30'",
                        lambda a: f"bucket({a[0]})", notebook=NOTEBOOK),
     "npi_is_valid": Exercise("npi_is_valid", npi_cases, bool, "True or False", lambda a: f"npi_is_valid({a[0]!r})",
                              notebook=NOTEBOOK),

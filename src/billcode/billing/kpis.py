@@ -8,7 +8,6 @@ import pandas as pd
 from IPython.display import HTML
 
 from billcode.amounts import format_amount
-from billcode.billing.learner import NotReady, call, learner_function
 from billcode.quiz.checks import MISSING, notebook_value
 from billcode.billing.practice import AS_OF
 from billcode.billing.x12 import ERA_COLUMNS, read_835
@@ -99,8 +98,8 @@ def kpi_table(failing: object = MISSING) -> HTML:
 def aging_chart(totals: object) -> HTML:
     """A bar chart of A/R by age bucket (the dict aging_report returns), with every amount written out."""
     if not isinstance(totals, dict) or not totals:
-        return HTML("<p role='status'><strong>Not yet:</strong> the chart needs your bucket function: write it, run "
-                    "its check, then run this cell again.</p>")
+        return HTML("<p role='status'><strong>Not yet:</strong> the chart needs the aging report: run "
+                    "aging_report(ar, \"2026-09-30\") in this cell.</p>")
     labels, values = [str(k) for k in totals], []
     for value in totals.values():
         values.append(float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0)
@@ -110,23 +109,21 @@ def aging_chart(totals: object) -> HTML:
     return HTML(f"<div class='bc-aging tex2jax_ignore mathjax_ignore'>{chart}{caption}</div>")
 
 
-BUCKETS = ["0-30", "31-60", "61-90", "91-120", "120+"]
+# The aging buckets, each named by the days it holds: 0 to 30, 31 to 60, ..., and 121 or more ("121+", so no day
+# seems to sit in two buckets). KPI tables call the last one "over 120 days" (kpi_benchmarks.csv).
+BUCKETS = [(30, "0-30"), (60, "31-60"), (90, "61-90"), (120, "91-120"), (None, "121+")]
 
 
-def aging_report(ar: pd.DataFrame, as_of: str) -> dict[str, float] | None:
-    """{bucket: total balance}, each open item put in a bucket by the notebook's own bucket(days); days = as_of minus
-    the date of service. None, with a sentence saying why, when bucket is not ready."""
+def age_bucket(days: int) -> str:
+    """The aging bucket of a balance that is `days` old (days since the date of service)."""
+    return next(label for top, label in BUCKETS if top is None or days <= top)
+
+
+def aging_report(ar: pd.DataFrame, as_of: str) -> dict[str, float]:
+    """{bucket: total balance} of the open items on as_of; an item's age is as_of minus its date of service."""
     require_columns(ar, ["dos", "balance"], "The A/R table")
     days = (pd.Timestamp(as_of) - pd.to_datetime(ar["dos"])).dt.days
-    totals = dict.fromkeys(BUCKETS, 0.0)
-    try:
-        rule = learner_function("bucket")
-        for age, balance in zip(days.tolist(), ar["balance"].tolist()):
-            label = call(rule, "bucket", age)
-            if not isinstance(label, str):
-                raise NotReady(f"bucket({age}) returned {label!r}: it should return a bucket's name, such as '0-30'.")
-            totals[label] = totals.get(label, 0.0) + float(balance)
-    except NotReady as err:
-        print(f"No aging report yet: {err}")
-        return None
+    totals = {label: 0.0 for _, label in BUCKETS}
+    for age, balance in zip(days.tolist(), ar["balance"].tolist()):
+        totals[age_bucket(age)] += float(balance)
     return {label: round(total, 2) for label, total in totals.items()}

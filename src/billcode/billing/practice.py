@@ -14,11 +14,11 @@ AS_OF = date(2026, 9, 30)
 
 PRACTICE = {"name": "EXAMPLE FAMILY PRACTICE", "ein": "990000001", "street": "100 EXAMPLE STREET",
             "city": "SPRINGFIELD", "state": "IL", "zip": "627010001", "phone": "5555550100"}
-CLINICIANS = [("TESTWELL", "ROWAN"), ("PLACEHOLDER", "KAI")]
+CLINICIANS = [("TESTWELL", "ROWAN"), ("SAMPLEFORD", "KAI")]
 FIRST_NAMES = ["Alex", "Sam", "Jordan", "Riley", "Casey", "Morgan", "Avery", "Quinn", "Jamie", "Taylor",
                "Drew", "Robin", "Emery", "Harper", "Skyler", "Rowan", "Parker", "Reese", "Sawyer", "Blake"]
 LAST_NAMES = ["Sample", "Example", "Demo", "Specimen", "Mockridge", "Testwood", "Dummyfield", "Fakename",
-              "Placeholder", "Synthia"]
+              "Mockwell", "Synthia"]
 
 # Payers and their (synthetic) contract terms: allowed = share of the practice's charge; filing and appeal limits.
 PAYERS = [

@@ -7,13 +7,16 @@ to the claim total: the notebook's scrubber does that.
 
 from __future__ import annotations
 
+import html
 import io
 import logging
 from datetime import date
 
 import pandas as pd
+from IPython.display import HTML
 
 from billcode.billing.practice import PAYERS, PRACTICE
+from billcode.tables import table_html
 
 SEGMENT_GUIDE = {  # each at most 50 characters, so pandas shows it whole
     "ISA": "Envelope: sender (06), receiver (08), date",
@@ -238,6 +241,17 @@ def segment_table(text: str) -> pd.DataFrame:
     rows = [{"segment": s[0], "as_written": "*".join(s), "carries": SEGMENT_GUIDE.get(s[0], "")}
             for s in split_segments(text)]
     return pd.DataFrame(rows)
+
+
+def show_segments(text: str) -> HTML:
+    """An X12 file segment by segment, each written out in full (pandas would cut long ones short)."""
+    try:
+        rows = segment_table(text)
+    except X12Error as err:
+        return HTML(f"<p role='status'>{html.escape(str(err))}</p>")
+    return HTML(table_html(rows, "The file segment by segment: its ID, the segment as written, and what it carries",
+                           "A synthetic claim of the course, built to the X12 5010 837P (005010X222A1) and 835 "
+                           "(005010X221A1) guides; what each segment carries: the course's summary of those guides."))
 
 
 ERA_COLUMNS = ["claim_id", "line", "code", "charge", "paid", "group", "carc", "amount", "remark"]

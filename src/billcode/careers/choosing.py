@@ -1,4 +1,5 @@
-"""05's self-assessment: the article's five "how to choose" factors, weighed, with a recommendation that explains itself."""
+"""05's self-assessment: four of the article's five "how to choose" factors, weighed, with a recommendation that explains
+itself (the fifth, career prospects, is shown and not scored)."""
 
 from __future__ import annotations
 
@@ -41,8 +42,8 @@ FACTORS = [
 # The article's fifth factor, shown but not scored: it mixes three things, and none of them separates the paths here.
 PROSPECTS_NOT_SCORED = (
     "Career prospects is not scored. The article bundles three things in it: pay (its coder figure, USD 54,789 in "
-    "2025, has no source, and notebook 04 found no like-for-like pay gap at entry), remote work (which the article "
-    "says both jobs offer) and teamwork and patient contact (asked once, under communication)."
+    "2025, has no source, and notebook 04 found no source that gives entry pay for every path), remote work (which "
+    "the article says both jobs offer) and teamwork and patient contact (asked once, under communication)."
 )
 ANSWERS = {1: "strongly disagree", 2: "disagree", 3: "neither agree nor disagree", 4: "agree", 5: "strongly agree"}
 WEIGHTS = {1: "matters a little", 2: "matters", 3: "matters a lot"}
@@ -142,7 +143,7 @@ def recommendation_html(result: Recommendation) -> str:
 
 
 class SelfAssessment:
-    """Five factors, each with an answer and a weight, and the recommendation redrawn on every change."""
+    """Four factors, each with an answer and a weight, and the recommendation redrawn on every change."""
 
     def __init__(self, answers: dict[str, int | None] | None = None, weights: dict[str, int] | None = None) -> None:
         answers, weights = answers or {}, weights or {}
@@ -177,7 +178,7 @@ class SelfAssessment:
 
     def _repr_mimebundle_(self, **kwargs: object) -> dict:
         bundle = self.box._repr_mimebundle_(**kwargs)
-        bundle["text/plain"] = "Self-assessment: answer the five factors (run this notebook to use it)"
+        bundle["text/plain"] = "Self-assessment: answer the four statements (run this notebook to use it)"
         return bundle
 
 

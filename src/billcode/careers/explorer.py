@@ -51,7 +51,9 @@ LEFT_OUT = (
 MEASURES = (
     "Five-year net: everything you earn in the 60 months from enrolment (your pay now while studying, then the new "
     "pay less yearly fees), minus the total cost. Ahead of staying: the five-year net minus what staying put at your "
-    "pay now earns in the same 60 months (5 × your pay now). The order of the paths is the same by either measure."
+    "pay now earns in the same 60 months (5 times your pay now). The rows keep one order, so each path stays where "
+    "you found it; Rank orders the paths by five-year net (1 is the highest), and ranking by ahead of staying gives "
+    "the same order."
 )
 
 
@@ -78,6 +80,15 @@ def results_frame(paths: dict[str, Path], pay_now: float) -> pd.DataFrame:
             "ahead_of_staying": p.ahead(pay_now),
         })
     return pd.DataFrame(rows)
+
+
+def ranks(frame: pd.DataFrame) -> list[int]:
+    """Each row's place by five-year net (1 is the highest; equal nets in alphabetical order, as rank_paths)."""
+    order = sorted(range(len(frame)), key=lambda i: (-frame["five_year_net"].iloc[i], str(frame["path"].iloc[i])))
+    places = [0] * len(frame)
+    for place, i in enumerate(order, start=1):
+        places[i] = place
+    return places
 
 
 def basis_words(basis: str) -> str:
@@ -222,6 +233,7 @@ class CostExplorer:
         keys = list(self.paths)
         shown = pd.DataFrame({
             "Path": [f"{p} (setting up)" if p == self.current.label else p for p in frame["path"]],
+            "Rank": ranks(frame),
             "Total cost": [format_amount(v, "USD") for v in frame["total_cost"]],
             "Pay given up while studying": [format_amount(v, "USD") for v in frame["pay_given_up"]],
             "Yearly fees": [format_amount(v, "USD") for v in frame["yearly_fees"]],

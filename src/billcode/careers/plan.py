@@ -158,6 +158,8 @@ class PlanBuilder:
                 return self.status.value
         result = self.assessment.result() if self.assessment else None
         assessment = {"summary": result.summary, "reasons": result.reasons} if result else None
+        earlier = Path(self.folder) / PLAN_FILE
+        kept = earlier.is_file() and earlier.read_text(encoding="utf-8") != plan_markdown(plan, assessment)
         try:
             target = save_plan(plan, assessment, self.folder)
         except OSError as err:
@@ -167,7 +169,8 @@ class PlanBuilder:
             return self.status.value
         data = base64.b64encode(target.read_bytes()).decode()
         blanks = [label for key, label in TEXT_FIELDS.items() if not plan[key].strip()]
-        more = f" Still blank: {', '.join(blanks)}." if blanks else ""
+        more = (" Your earlier plan is kept as my_plan.previous.md." if kept else "") + (
+            f" Still blank: {', '.join(blanks)}." if blanks else "")
         self.status.value = (f"<p role='status' aria-live='polite'><strong>Saved</strong> to <a href='{PLAN_FILE}' "
                              f"target='_blank'>{PLAN_FILE}</a> next to this notebook at "
                              f"{datetime.now():%H:%M}. <a download='{PLAN_FILE}' href='data:text/markdown;base64,{data}'>"

@@ -28,8 +28,8 @@ def salary_table() -> HTML:
     def words(row: pd.Series) -> str:
         low, high = row["low_per_year"], row["high_per_year"]
         if pd.isna(high):
-            return f"over ${low:,.0f}"
-        return f"${low:,.0f}" if low == high else f"${low:,.0f} to ${high:,.0f}"
+            return f"over ${low:,.2f}"
+        return f"${low:,.2f}" if low == high else f"${low:,.2f} to ${high:,.2f}"
 
     shown = pd.DataFrame({
         "Figure": frame["figure"], "Who": frame["who"], "Measure": frame["measure"],

@@ -38,6 +38,8 @@ def budget_fit(budget: float, low: float, high: float) -> str:
     if budget < 0:
         raise ValueError("A budget cannot be negative.")
     has_low, has_high = not math.isnan(low), not math.isnan(high)
+    if has_low and has_high and low == high:  # one figure ("about USD 3,460"), not a range
+        return "Covers it" if budget >= high else f"Short by {format_amount(high - budget, 'USD')}"
     if has_high and budget >= high:
         return "Covers the whole range"
     if has_low and budget < low:

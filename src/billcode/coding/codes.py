@@ -48,12 +48,50 @@ def icd10cm_description(code: str) -> str:
     return codeset.description(code)
 
 
+def seventh_title(definition: str) -> str:
+    """A 7th character's title without the note the tabular file puts after it: the package joins the two with "/"
+    ("initial encounter for open fracture type I or II/<tab>initial encounter for open fracture NOS")."""
+    return definition.split("/", 1)[0].strip()
+
+
+def code_title(code: str) -> str:
+    """A code's title as the Tabular List prints it: a 7-character code's is its parent's plus its 7th character's
+    title, without the 7th character's note (S82.221B ends "open fracture type I or II")."""
+    text = codeset.description(code) or ""
+    bare = code.replace(".", "")
+    if len(bare) == 7 and "/" in text:
+        parent = codeset.parent(code) or ""
+        definition = codeset.seventh_characters(parent).get(bare[-1], "") if parent else ""
+        if definition and text.endswith(definition):
+            return text[: len(text) - len(definition)] + seventh_title(definition)
+    return text
+
+
+def unspecified_side(code: str) -> str | None:
+    """A note when a complete code leaves the side unspecified while the codes beside it name it (Guidelines I.B.13).
+
+    A 7-character code is compared at its 6th character (S52.509A with S52.501 and S52.502)."""
+    code = normalize_code(code)
+    if not icd10cm_billable(code):
+        return None
+    own = code_title(code)
+    base = (codeset.parent(code) or code) if len(code.replace(".", "")) == 7 else code
+    sides = re.compile(r"\b(right|left|bilateral)\b", re.I)
+    if "unspecified" not in own.lower() or sides.search(own):
+        return None
+    above = codeset.parent(base)
+    if not above or not any(sides.search(code_title(c)) for c in codeset.children(above) if c != base):
+        return None
+    return (f"{code} says “{own}”: its side is unspecified, and the codes beside it name one. Use an unspecified "
+            f"side only when the record does not say which (Guidelines I.B.13); the codes that name it are under {above}.")
+
+
 def seventh_characters(code: str) -> dict[str, str]:
     """The 7th characters a code takes ({} if none), from the code or the nearest code above it; for a code with no
     further subdivision, only those that make a real code (S06.318 takes A only: death before regaining consciousness)."""
     if not icd10cm_exists(code):
         return {}
-    sevenths = codeset.seventh_characters(code)
+    sevenths = {k: seventh_title(v) for k, v in codeset.seventh_characters(code).items()}
     if sevenths and len(code.replace(".", "")) < 7 and not subdivided(code):
         sevenths = {k: v for k, v in sevenths.items() if codeset.exists(with_placeholders(code, k))}
     return sevenths
@@ -164,8 +202,12 @@ def capitals_note(text: object, system: str) -> str | None:
 
 
 def code_hints(text: object, system: str) -> list[str]:
-    """Hints for a typed code in the given code system."""
-    return icd10cm_hints(text) if system == "ICD-10-CM" else hcpcs_hints(text)
+    """Hints for a typed code in the given code system (for a complete ICD-10-CM code, a side left unspecified)."""
+    if system != "ICD-10-CM":
+        return hcpcs_hints(text)
+    hints = icd10cm_hints(text)
+    side = None if hints else unspecified_side(str(text or ""))
+    return hints + ([side + " Read the note again: which side does it name?"] if side else [])
 
 
 def codes_match(typed: object, key: str, system: str) -> bool:

@@ -1,4 +1,7 @@
-"""The inputs 03_coding's graded functions are called on: the notebook's examples, or a grader's seeded set.
+"""The inputs 03_coding's functions are called on: the notebook's examples, or a grader's seeded set.
+
+with_seventh is graded; normalize_icd, claim_ready, em_level and apply_ptp sit in optional stretch sections
+(practice: the check compares with the examples, nothing is graded), and keep their seeded sets for the tests.
 
 Only inputs live here; the grader makes a student's set in its own process and hands the sandbox the inputs as
 data, and the answers come from the instructor's key file (checked against the official code set by tests).
@@ -78,7 +81,7 @@ def seventh_cases(seed: str) -> list[tuple]:
 
 # 3. em_level(patient, minutes) -> int | None
 
-EM_EXAMPLES = [("new", 35), ("established", 25), ("established", 9), ("new", 60)]
+EM_EXAMPLES = [("new", 35), ("established", 25), ("established", 9), ("new", 80)]  # 80: past level 5's maximum
 
 
 def em_cases(seed: str) -> list[tuple]:

@@ -2,7 +2,8 @@
 
 Words are matched (SQLite FTS5, ranked with bm25) against the Index terms with their subterm paths, the tabular
 titles, inclusion terms and Includes notes. Coder abbreviations are expanded (data/coding/coder_abbreviations.csv),
-a word no entry has is corrected to a known word one letter away, and an Index entry that needs more characters
+a word also matches its other forms where English changes more than the ending the stemmer removes (bite, bitten:
+data/coding/word_forms.csv), a word no entry has is corrected to a known word one letter away, and an Index entry that needs more characters
 (S93.40-) is followed into the Tabular List with the rest of the words (right, left, initial...). Code-like input is
 looked up as a code, with the usual slips fixed (the letter O typed as 0, the placeholder X left out, no dot).
 """
@@ -59,6 +60,15 @@ def abbreviations() -> dict[str, list[str]]:
 
 
 @cache
+def word_forms() -> dict[str, list[str]]:
+    """Each form of an irregular word and all its forms ("bitten" -> ["bite", "bitten"]): the stemmer (Porter) takes
+    regular endings off (bites, biting -> bite) but cannot tie bite to bitten or fall to fell."""
+    with (data_dir() / "coding" / "word_forms.csv").open(encoding="utf-8", newline="") as handle:
+        groups = [row["forms"].split() for row in csv.DictReader(handle)]
+    return {form: group for group in groups for form in group}
+
+
+@cache
 def vocabulary() -> dict[str, int]:
     """Every word of the searched text, with how many times it occurs (for one-letter corrections)."""
     return dict(codeset.query("SELECT word, n FROM words"))
@@ -75,7 +85,10 @@ def one_letter_away(word: str) -> list[str]:
 
 
 def _quoted(word: str) -> str:
-    """A word as an FTS5 string (so no query syntax can get through); "word*" stays a prefix query."""
+    """A word as an FTS5 string (so no query syntax can get through); "word*" stays a prefix query, and "a|b" matches
+    either form."""
+    if "|" in word:
+        return "(" + " OR ".join(_quoted(w) for w in word.split("|")) + ")"
     stem = word[:-1] if word.endswith("*") else word
     return '"' + stem.replace('"', '""') + '"' + ("*" if word.endswith("*") else "")
 
@@ -100,6 +113,9 @@ def words_of(text: str) -> tuple[list[list[str]], list[str]]:
             continue
         if word in table:
             groups.append(table[word])
+            continue
+        if word in word_forms():
+            groups.append(["|".join(word_forms()[word])])
             continue
         if len(word) >= 4 and not word.isdigit() and not _matches(_quoted(word)):
             if _matches(_quoted(word + "*")):  # a shortened word, as coders write them ("strep", "lac")
@@ -149,10 +165,25 @@ def index_path(ref: int) -> str:
     return f"{path} (see {via})" if via else path
 
 
-def _why(source: int, code: str, ref: int | None) -> str:
+def modifiers_on_path(ref: int) -> str:
+    """The nonessential modifiers of an Index term and the terms above it ("(cat bite) (dog bite)"), main term first."""
+    mods, node = [], ref
+    while node:
+        parent, nemod = codeset.query("SELECT parent, nemod FROM index_terms WHERE id = ?", (node,))[0]
+        mods.append(nemod)
+        node = parent
+    return " ".join(m for m in reversed(mods) if m)
+
+
+def _why(source: int, code: str, ref: int | None, groups: list[list[str]] | None = None) -> str:
     if source <= 1:
         dash = codeset.query("SELECT dash FROM index_terms WHERE id = ?", (ref,))[0][0]
-        return f"Index: {index_path(ref)}, {code}{'-' if dash else ''}"
+        path = index_path(ref)
+        shown = {_stem(w) for w in re.findall(r"[a-z0-9]+", path.lower())}
+        hidden = [g for g in groups or [] if not _stems(g) & shown]
+        mods = modifiers_on_path(ref) if hidden else ""
+        words = f" (your words are in its nonessential modifiers: {mods})" if mods else ""
+        return f"Index: {path}, {code}{'-' if dash else ''}{words}"
     if source == 2:
         return "Tabular title"
     kind = "inclusion" if source == 3 else "includes"
@@ -164,10 +195,15 @@ def _stem(word: str) -> str:
     return word[:5]
 
 
+def _stems(group: list[str]) -> set[str]:
+    """The stems of a group's words, each form of a word with several ("bite|bitten") included."""
+    return {_stem(form.rstrip("*")) for word in group for form in word.split("|")}
+
+
 def _drill(hit: Hit, groups: list[list[str]]) -> list[Hit]:
     """Codes below an Index entry that needs more characters, scored by the query words their titles hold."""
     below = [(c, d) for c, d, _b in codeset.descendants(hit.code, 400) if d is not None]
-    wanted = {_stem(w) for g in groups for w in g}
+    wanted = set().union(*(_stems(g) for g in groups))
     out = []
     for code, title in below:
         have = {_stem(w) for w in re.findall(r"[a-z0-9]+", title.lower())}
@@ -241,7 +277,7 @@ def find_words(text: str, limit: int) -> Found:
         hit.score += 2.0 if billable.get(hit.code) else 0.0
     ranked = sorted(best.values(), key=lambda h: (-h.score, h.code))
     for hit in ranked[:8]:
-        hit.why = _why(hit.source, hit.code, hit.ref)
+        hit.why = _why(hit.source, hit.code, hit.ref, groups)
     drilled: dict[str, Hit] = {}
     for hit in ranked[:8]:
         if hit.match.startswith("Index") and not billable.get(hit.code):
@@ -252,12 +288,12 @@ def find_words(text: str, limit: int) -> Found:
     kind, listed = _encounter(groups), {h.code for h in ranked}
     for hit in ranked[:10]:
         if not hit.why:
-            hit.why = _why(hit.source, hit.code, hit.ref)
+            hit.why = _why(hit.source, hit.code, hit.ref, groups)
     extended = [full for hit in ranked[:10] for full in _completions(hit, kind) if full.code not in listed]
     ranked = sorted([*ranked, *{h.code: h for h in extended}.values()], key=lambda h: (-h.score, h.code))
     for hit in ranked[:limit]:
         if not hit.why:
-            hit.why = _why(hit.source, hit.code, hit.ref)
+            hit.why = _why(hit.source, hit.code, hit.ref, groups)
     return Found(ranked, max(total, len(ranked)), " ".join(notes))
 
 

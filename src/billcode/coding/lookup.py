@@ -15,7 +15,8 @@ import pandas as pd
 
 from billcode.choice import AccessibleSelect
 from billcode.coding import codeset
-from billcode.coding.codes import ICD10CM_RELEASE, normalize_code, seventh_characters, seventh_hint, subdivided, with_placeholders
+from billcode.coding.codes import (ICD10CM_RELEASE, normalize_code, seventh_characters, seventh_hint, subdivided, code_title,
+                                   unspecified_side, with_placeholders)
 from billcode.coding.finder import find
 
 MAX_RESULTS = 25
@@ -32,7 +33,7 @@ def search(query: object, limit: int = MAX_RESULTS) -> pd.DataFrame:
     found = find(query, limit)
     codes = [h.code for h in found.hits]
     table = pd.DataFrame({"code": pd.Series(codes, dtype=object),
-                          "description": pd.Series([codeset.description(c) for c in codes], dtype=object),
+                          "description": pd.Series([code_title(c) for c in codes], dtype=object),
                           "billable": pd.Series([codeset.billable(c) for c in codes], dtype=bool),
                           "match": pd.Series([h.match for h in found.hits], dtype=object),
                           "why": pd.Series([h.why for h in found.hits], dtype=object)}, columns=COLUMNS)
@@ -50,7 +51,7 @@ def details(code: str) -> dict:
     sevenths = seventh_characters(code)
     needs_seventh = bool(sevenths) and len(code.replace(".", "")) < 7
     return {
-        "code": code, "description": codeset.description(code), "billable": codeset.billable(code),
+        "code": code, "description": code_title(code), "billable": codeset.billable(code),
         "parent": parent, "parent_description": codeset.description(parent) or codeset.block_description(parent) or "",
         "children": codeset.children(code),
         "inclusion_terms": codeset.notes(code, "inclusion"), "includes": codeset.notes(code, "includes"),
@@ -86,12 +87,15 @@ def details_html(code: str, why: str = "") -> str:
     parts.append(f"<h4>{html.escape(info['code'])}: {html.escape(info['description'])}</h4>")
     parts.append(f"<p><strong>{state}</strong> Parent: {html.escape(info['parent'])} "
                  f"({html.escape(info['parent_description'])}).</p>")
+    side = unspecified_side(info["code"])
+    if side:
+        parts.append(f"<p>{html.escape(side)}</p>")
     sections = [("Inclusion terms (conditions coded here)", info["inclusion_terms"]), ("Includes", info["includes"]),
                 ("Excludes1 (not coded together with this code, unless the two conditions are unrelated)", info["excludes1"]),
                 ("Excludes2 (not included here; both may be coded)", info["excludes2"]),
                 ("Use additional code", info["use_additional"]), ("Code first", info["code_first"]),
                 ("Code also", info["code_also"]),
-                ("Codes below it", [f"{c} {codeset.description(c)}" for c in info["children"][:15]])]
+                ("Codes below it", [f"{c} {code_title(c)}" for c in info["children"][:15]])]
     for title, items in sections:
         parts.append(_list(title, items))
     if info["seventh_characters"]:
@@ -100,8 +104,10 @@ def details_html(code: str, why: str = "") -> str:
             parts.append(_list("7th characters this category takes, once the code is complete",
                                [f"{k}: {v}" for k, v in info["seventh_characters"].items()]))
         else:
-            parts.append(_list("7th character (required; the placeholder X fills any empty place, as this code has no "
-                               "further subdivision)",
+            filled = len(info["code"].replace(".", "")) >= 6
+            how = "it follows the 6th character directly" if filled else \
+                "the placeholder X fills the places up to the 6th, as this code has no further subdivision"
+            parts.append(_list(f"7th character (required; {how})",
                                [f"{with_placeholders(info['code'], k)} ({k}: {v})" for k, v in info["seventh_characters"].items()]))
     parts.append(f"<p><small>Source: {html.escape(ICD10CM_RELEASE)}; Alphabetic Index: see data/README.md.</small></p>")
     return "".join(parts) + "</div>"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from billcode.coding import codeset
-from billcode.coding.codes import ICD10CM_RELEASE, icd10cm_hints, normalize_code
+from billcode.coding.codes import ICD10CM_RELEASE, icd10cm_hints, normalize_code, code_title
 from billcode.coding.lookup import details, details_html
 
 MAX_LINES = 40  # subterms shown at most (the deeper levels only when they all fit)
@@ -251,7 +251,7 @@ class TabularView:
         lines = [f"{info['code']}: {info['description']} ({'billable' if info['billable'] else 'not billable'})"]
         for title, key in NOTES:
             lines += [f"  {title}: {' '.join(note.split())}" for note in info[key]]
-        lines += [f"  {c} {codeset.description(c)}" for c in info["children"][:15]]
+        lines += [f"  {c} {code_title(c)}" for c in info["children"][:15]]
         if info["subdivided"]:  # a code that needs only its 7th character lists its complete codes above
             lines += [f"  7th character {k}: {' '.join(v.split())}" for k, v in info["seventh_characters"].items()]
         return "\n".join(lines)

@@ -127,7 +127,7 @@ def check_answer(name: str, value: object = None, expected: type | tuple[type, .
         not_done(f"Code exercise {name}", problem)
         return
     display({EXPORT_MIME: {"name": name, "value": data}, "text/plain": ""}, raw=True)
-    size = f"{len(data)} item(s): " if isinstance(data, list) else ""
+    size = f"{count(len(data), 'item')}: " if isinstance(data, list) else ""
     passed(f"{name} is ready for grading.", f"It holds {size}{_short(repr(data), 300)}. This check looks at its kind, "
            "not whether it is right: grading does that. Save the notebook before you submit it.")
 
@@ -237,9 +237,14 @@ def problem_kind(error: str) -> str:
     return "type" if error.startswith("returned") else "error"
 
 
-TYPE_WORDS = {"int": "a whole number", "float": "a decimal number", "str": "text", "dict": "a dict", "list": "a list",
+TYPE_WORDS = {"None": "None", "int": "a whole number", "float": "a decimal number", "str": "text", "dict": "a dict", "list": "a list",
               "NoneType": "nothing (None)", "bool": "True or False", "set": "a set", "tuple": "a tuple",
               "ellipsis": "... (not written yet)", "DataFrame": "a whole table", "Series": "a whole column"}
+
+
+def count(n: int, thing: str, things: str | None = None) -> str:
+    """'1 example', '3 examples': a number with its noun (no '(s)')."""
+    return f"{n} {thing if n == 1 else things or thing + 's'}"
 
 
 def in_words(type_name: str) -> str:
@@ -261,6 +266,12 @@ def plain_error(error: str) -> str:
                 "needs; look at the example that uses it")
     if error.startswith("KeyError"):
         return f"{error}: there is no such key or column; check its spelling, and that a column's name is in quotes"
+    attribute = re.search(r"'(\w+)' object has no attribute '(\w+)'", error)
+    if attribute and attribute.group(1) == "dict":
+        return (f"{error}: read a dict's value with square brackets and the key in quotes after its name, "
+                f"[\"{attribute.group(2)}\"], not with a dot")
+    if "can't set attribute" in error or "cannot assign to" in error:
+        return f"{error}: one = stores a value; to compare two values, use =="
     if error.startswith("TypeError") and "not callable" in error:
         return f"{error}: round brackets call a function; to look something up, use square brackets [...]"
     if error.startswith("ZeroDivisionError"):
@@ -273,14 +284,18 @@ def _explain(error: str) -> str:
     if error.startswith(("NameError", "UnboundLocalError")):
         name = error.split("'")[1] if error.count("'") >= 2 else "a name"
         return (f"`{name}` has no value yet when the function runs: write the line that sets it (where the cell says "
-                f"YOUR CODE HERE), and check its spelling")
+                f"YOUR CODE HERE), and check its spelling; if it is a column of a table row, read it from the row, as "
+                f"in `row.{name}`")
     if "returned NoneType" in error:
         return "it returned nothing (None): the `return` line is missing, or the gap is still empty"
     wrong_type = re.match(r"returned (\w+)(.*?), not (.+)$", error)
     if wrong_type:
-        wanted = " or ".join(in_words(t) for t in wrong_type.group(3).split(" or "))
-        quotes = " (text goes in quotes)" if wanted == "text" else ""
-        return f"it returned {in_words(wrong_type.group(1))}{wrong_type.group(2)}, not {wanted}{quotes}"
+        kinds = wrong_type.group(3).split(" or ")
+        wanted = " or ".join(in_words(t) for t in kinds)
+        got = in_words(wrong_type.group(1))
+        tip = " (text goes in quotes)" if wanted == "text" else \
+            " (None is written without quotes: \"None\" in quotes is text)" if "None" in kinds and got == "text" else ""
+        return f"it returned {got}{wrong_type.group(2)}, not {wanted}{tip}"
     return f"it raised {plain_error(error)}"
 
 
@@ -304,8 +319,9 @@ def _pointer(entry: dict | None, kind: str) -> str:
     number = hint_number_for(entry, kind) if entry else None
     if not number:
         return ""
-    upto = "hint 1" if number == 1 else f"hints 1 to {number}, one at a time"
-    return f" Hint {number} covers this: open {upto} above."
+    if number == 1:
+        return " Hint 1 covers this: open it above."
+    return f" Hint {number} covers this: open the hints above one at a time, up to hint {number}."
 
 
 def example_problem(exercise: Exercise, entry: dict, cases: list[tuple], results: list[dict]) -> str | None:
@@ -317,7 +333,7 @@ def example_problem(exercise: Exercise, entry: dict, cases: list[tuple], results
     if not wrong:
         return None
     first = wrong[0]
-    return (f"on {len(wrong)} of {len(results)} worked example(s) the result differs from the notebook's. Example "
+    return (f"on {len(wrong)} of {count(len(results), 'worked example')} the result differs from the notebook's. Example "
             f"{first + 1}: {_short(exercise.describe(cases[first]), 160)} gave {_short(repr(results[first]['value']), 120)}; "
             f"the notebook's answer is {_short(repr(expected[first]), 120)}.")
 
@@ -365,7 +381,7 @@ def check_function(exercise: Exercise, function: object, entry: dict | None = No
     if failed:
         number, error = failed[0]
         kind = problem_kind(error)
-        problem = (f"on {len(failed)} of {len(results)} input(s) it gave no usable answer. Input {number + 1} was "
+        problem = (f"on {len(failed)} of {count(len(results), 'input')} it gave no usable answer. Input {number + 1} was "
                    f"{_short(exercise.describe(cases[number]))}: {_explain(error)}. It should return {exercise.shape}.")
     elif handed is None:
         shape = exercise.hint([r["value"] for r in results]) if exercise.hint else None
@@ -384,7 +400,7 @@ def check_function(exercise: Exercise, function: object, entry: dict | None = No
         return
     first = repr(results[0]["value"]) if results else "nothing"
     checked = "matches the notebook's worked examples" if entry and entry.get("examples") else f"returns {exercise.shape}"
-    detail = (f"It ran on {len(results)} example(s). For example 1 ({_short(exercise.describe(cases[0]), 120)}) it "
+    detail = (f"It ran on {count(len(results), 'example')}. For example 1 ({_short(exercise.describe(cases[0]), 120)}) it "
               f"returned {_short(first, 160)}.")
     later = (" Grading runs it on other inputs too, so a function that only fits these examples scores 0. Save the "
              "notebook before you submit it.") if graded else ""
@@ -409,6 +425,10 @@ def check_practice_value(name: str, value: object, entry: dict, record: Callable
         not_done(title, f"`{name}` is still `...`: replace the ... with your answer and run that cell, then this one."
                  + _pointer(entry, "unwritten"))
         return
+    if "start" in entry and value == entry["start"] and type(value) is type(entry["start"]):
+        not_done(title, f"`{name}` is still its starting value ({_short(repr(value), 60)}): write your lines where the "
+                 "cell says YOUR CODE HERE, run that cell, then this one." + _pointer(entry, "unwritten"))
+        return
     try:
         got = plain(value)
     except NotPlainData as err:
@@ -423,8 +443,7 @@ def check_practice_value(name: str, value: object, entry: dict, record: Callable
             problem, kind = f"`{name}` is {_short(repr(got), 120)}, not the value this exercise asks for.", "example"
     else:
         kind = "type"
-    if value != entry.get("start", MISSING):  # a value still at its scaffold's starting value is not a try yet
-        record(0.0 if problem else 1.0)
+    record(0.0 if problem else 1.0)
     if problem:
         not_done(title, problem + " Try again." + _pointer(entry, kind))
         return

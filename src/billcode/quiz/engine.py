@@ -269,7 +269,7 @@ class Quiz:
                   f"(`{exercise['name']}`)" + (f": {problem}" if problem and problem != "not filled in" else ""))
         total = len(graded) + len(exercises)
         if missing:
-            print(f"{missing} of {total} graded task(s) are not done yet: save the questions' answers and fill in the "
+            print(f"{missing} of {total} graded tasks are not done yet: save the questions' answers and fill in the "
                   "code exercises, then run this cell again.")
         else:
             print(f"All {total} graded tasks are done. Submit {self.path.name} together with this notebook.")

@@ -164,7 +164,8 @@ def score_answer(item: dict, value: object, key: object) -> Score:
         chosen = set(value)
         hits, wrong = len(chosen & right), len(chosen - right)
         fraction = max(0, hits - wrong) / len(right)
-        return Score(fraction, f"{hits} of {len(right)} right options selected, {wrong} wrong option(s) selected.")
+        wrongs = "1 wrong option" if wrong == 1 else f"{wrong} wrong options"
+        return Score(fraction, f"{hits} of {len(right)} right options selected, {wrongs} selected.")
     if kind == "numeric":
         unit = item["unit"]
         tolerance = item.get("tolerance", DEFAULT_TOLERANCE[unit])
@@ -178,7 +179,8 @@ def score_answer(item: dict, value: object, key: object) -> Score:
         hits, extra = sum(t in wanted for t in typed), sum(t not in wanted for t in typed)
         order = sequence_problem(item, value, key) if hits else None
         fraction = max(0, hits - extra - (1 if order else 0)) / len(key)
-        text = f"{hits} of {len(key)} codes found, {extra} code(s) that do not belong."
+        extras = "1 code that does not belong" if extra == 1 else f"{extra} codes that do not belong"
+        text = f"{hits} of {len(key)} codes found, {extras}."
         return Score(fraction, text + (f" Sequencing: {order}" if order and fraction < 1 else ""))
     if kind == "matching":
         good = sum(value.get(lid) == rid for lid, rid in key.items())

@@ -112,7 +112,7 @@ def _master_of(path: Path) -> Path:
     path = Path(path)
     if path.parent.name == path.stem:
         return path
-    master = Path(__file__).resolve().parents[3] / "autograder" / "source" / path.stem / path.name
+    master = Path(__file__).resolve().parents[4] / "autograder" / "source" / path.stem / path.name
     return master if master.is_file() else path
 
 
