@@ -263,3 +263,50 @@ def test_a_private_class_gets_its_own_numbers_and_keys(tmp_path):
     assert KEYS["ov-g1"] != key
     assert cell_scores(root, "public")["test_ov_g1"] == 0
     assert cell_scores(root, "private")["test_ov_g1"] == 1
+
+
+STATUS = """
+import json
+from nbgrader.apps.api import NbGraderAPI
+from nbgrader.apps.baseapp import NbGrader
+from nbgrader.coursedir import CourseDirectory
+app = NbGrader()
+app.load_config_file()
+api = NbGraderAPI(coursedir=CourseDirectory(config=app.config), config=app.config)
+shown = api.get_assignment({name!r})
+print(json.dumps([shown["status"], shown["releaseable"]]))
+"""
+
+
+def test_on_one_machine_the_formgraders_release_and_collect_use_the_courses_own_exchange(tmp_path):
+    """make instructor makes autograder/exchange/: the formgrader can release (an assignment then shows "released",
+    not "draft"), a student of the machine fetches and hands in with nbgrader's commands, and collect takes it."""
+    import getpass
+    import stat
+    import subprocess
+
+    from billcode.instructor.author.release import make_exchange, nbgrader_env
+
+    root = copy_course_root(tmp_path)
+    exchange = make_exchange(root)
+    assert exchange == root / "exchange" and stat.S_IMODE(exchange.stat().st_mode) == 0o1777
+
+    def status() -> list:
+        probe = subprocess.run([sys.executable, "-c", STATUS.format(name=A)], cwd=root, env=nbgrader_env(),
+                               capture_output=True, text=True, check=True)
+        return json.loads(probe.stdout.strip().splitlines()[-1])
+
+    nbgrader(root, "generate_assignment", A)
+    assert status() == ["draft", True]  # releaseable: before the course had an exchange, it could not be
+    nbgrader(root, "release_assignment", A)
+    assert status() == ["released", True]
+    student = tmp_path / "student"
+    student.mkdir()
+    course = ["--course", "billing-vs-coding", f"--Exchange.root={exchange}"]
+    nbgrader(student, "fetch_assignment", A, *course)
+    save_graded(student / A / f"{A}_answers.json", A, "ov-g3", KEYS["ov-g3"])
+    nbgrader(student, "submit", A, *course)
+    nbgrader(root, "collect", A)
+    handed_in = root / "submitted" / getpass.getuser() / A
+    assert {f"{A}.ipynb", f"{A}_answers.json", "timestamp.txt"} <= {p.name for p in handed_in.iterdir()}
+    assert json.loads((handed_in / f"{A}_answers.json").read_text())["graded"]["ov-g3"]["answer"] == KEYS["ov-g3"]
