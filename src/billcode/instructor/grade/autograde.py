@@ -136,6 +136,19 @@ def readable_timestamp(path: Path) -> bool:
     return True
 
 
+def grades_questions(root: Path, assignment: str) -> bool:
+    """Whether the key file grades any quiz question (scored from the answers file); True when that cannot be told."""
+    from billcode.instructor.keys import QuizKey, load_graded
+    from billcode.instructor.variants import class_params
+    from billcode.quiz.bank import load_bank
+
+    try:
+        checks = load_graded(root, assignment, class_params(root, load_bank(assignment)))
+    except Exception:  # no bank or key file: grading says so; the missing answers file is still worth a word
+        return True
+    return any(isinstance(check, QuizKey) for check in checks.values())
+
+
 def take_in(root: Path, outcome: Outcome) -> str | None:
     """Copy what will be graded into the intake folder; return why the submission scores 0, or None."""
     name = outcome.assignment
@@ -158,7 +171,7 @@ def take_in(root: Path, outcome: Outcome) -> str | None:
             shutil.copyfile(regular[extra], dst / extra)
             taken.add(extra)
     answers_file = f"{name}{ANSWERS_SUFFIX}"
-    if answers_file not in taken:
+    if answers_file not in taken and grades_questions(root, name):
         outcome.problems.append(f"no readable {answers_file} was submitted: every quiz question scores 0 (it is "
                                 "handed in next to the notebook)")
     if "timestamp.txt" in taken and not readable_timestamp(dst / "timestamp.txt"):

@@ -71,6 +71,8 @@ class Progress:
             self.left_per_student[outcome.student] = left - 1
             self.students_done += left == 1
         score = "-" if outcome.score is None else f"{outcome.score:g}/{outcome.max_score:g}"
+        if outcome.status == "graded" and outcome.max_score == 0:
+            score = "(practice only: nothing is graded)"
         # The student id and the problems hold student text (file names, cell ids): shown escaped, never raw.
         self._write(f"[{self.count}/{self.total}] {safe_text(outcome.assignment)} {safe_text(outcome.student)}: "
                     f"{outcome.status} {score}"

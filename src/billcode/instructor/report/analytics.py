@@ -90,7 +90,8 @@ def graded_from_notebook(rows: pd.DataFrame, report: pd.DataFrame) -> pd.DataFra
         return rows
     bad = report.loc[report["status"] != "graded", ["assignment", "student"]]
     keys = set(zip(bad["assignment"], bad["student"]))
-    return rows[[k not in keys for k in zip(rows["assignment"], rows["student"])]]
+    keep = pd.Series([k not in keys for k in zip(rows["assignment"], rows["student"])], index=rows.index, dtype=bool)
+    return rows[keep]  # a Series, not a list: an empty list would select no columns (a class of 0-point notebooks)
 
 
 def correlation(x: list[float], y: list[float]) -> float:

@@ -214,7 +214,11 @@ def summary(result: SelfGrade) -> str:
     """The result in a few plain lines."""
     if result.score is None:
         return "No score was recorded: " + ("; ".join(result.problems) or "see the messages above.")
-    lines = [f"{result.assignment}: {result.score:g} of {result.max_score:g} points."]
+    if not result.max_score and not result.cells:
+        lines = [f"{result.assignment}: practice only: nothing is graded (its practice checks gave you feedback as you "
+                 "worked; there are no points)."]
+    else:
+        lines = [f"{result.assignment}: {result.score:g} of {result.max_score:g} points."]
     if result.waiting:
         lines.append(f"Not counted yet: {', '.join(result.waiting)} (a written answer; a person grades it with the "
                      "rubric, so check it yourself against the notebook's criteria).")
