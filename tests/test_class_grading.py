@@ -3,6 +3,7 @@ concurrent writers, the progress line, the class report on a class with known an
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import math
@@ -92,6 +93,20 @@ def test_the_class_is_graded_as_planned(two_runs):
     totals = analytics.scores(analytics.gradebook_rows(serial)).set_index(["assignment", "student"])
     assert totals.loc[("01_overview", "s000"), "score"] == totals.loc[("01_overview", "s000"), "max_score"] == 9
     assert totals.loc[("05_choosing_a_path", "s000"), "score"] == 6  # 9 less the reflection, which waits for a grader
+    # ... and every place that shows that score says so: the console line, the grading report, make report.
+    assert totals.loc[("05_choosing_a_path", "s000"), "waiting_points"] == 3
+    assert "05_choosing_a_path s000: graded 6/9, 3 points wait for hand grading" in serial_run.stdout
+    assert report.loc[("05_choosing_a_path", "s000"), "waiting_points"] == "3"
+    assert report.loc[("01_overview", "s000"), "waiting_points"] == "0"
+    waits = report["waiting_points"].astype(float)
+    assert set(waits[waits > 0].index.get_level_values("student")) >= {s for s, k in kinds.items() if k == "honest"}
+    held, points = int((waits > 0).sum()), f"{waits.sum():g}"
+    assert f"{held} submission(s) hold written answers not graded yet ({points} points wait" in serial_run.stdout
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert analytics.main(["--root", str(serial)]) == 0
+    assert (f"05_choosing_a_path: {held} submission(s) with written answers not graded yet "
+            f"({points} points wait for hand grading") in out.getvalue()
     assert "2 at a time" in parallel_run.stdout and "1 at a time" in serial_run.stdout
     assert "students done" in parallel_run.stdout and "10/10 submissions" in parallel_run.stdout
 
@@ -192,6 +207,28 @@ def test_progress_counts_students_failures_and_time_left():
     bar.finished(Outcome("01_overview", "amy", score=1, max_score=9))
     assert "\r\x1b[2K[1/2] 01_overview amy" in live.getvalue()  # the bar line is replaced, not left behind
     assert duration(42) == "42 s" and duration(185) == "3 min 05 s" and duration(3720) == "1 h 02 min"
+
+
+def test_the_console_line_says_how_many_points_wait_for_hand_grading():
+    out = io.StringIO()
+    progress = Progress(3, 3, stream=out, live=False)
+    progress.finished(Outcome("05_choosing_a_path", "amy", score=10, max_score=13, waiting=3))
+    progress.finished(Outcome("05_choosing_a_path", "ben", score=12, max_score=13, waiting=1))
+    progress.finished(Outcome("05_choosing_a_path", "cy", score=13, max_score=13))
+    lines = out.getvalue().splitlines()
+    assert "[1/3] 05_choosing_a_path amy: graded 10/13, 3 points wait for hand grading" in lines
+    assert "[2/3] 05_choosing_a_path ben: graded 12/13, 1 point waits for hand grading" in lines
+    assert "[3/3] 05_choosing_a_path cy: graded 13/13" in lines
+
+
+def test_scores_count_the_points_that_wait_for_hand_grading():
+    rows = pd.DataFrame({
+        "assignment": ["05"] * 4, "student": ["amy", "amy", "ben", "ben"], "cell": ["q", "reflection"] * 2,
+        "score": [2.0, 0.0, 2.0, 2.5], "max_score": [2.0, 3.0] * 2, "auto_score": [2.0, None, 2.0, None],
+        "manual_score": [None, None, None, 2.5], "needs_manual_grade": [False, True, False, False]})
+    totals = analytics.scores(rows).set_index("student")
+    assert totals.loc["amy", ["score", "max_score", "waiting_points"]].tolist() == [2, 5, 3]
+    assert totals.loc["ben", ["score", "max_score", "waiting_points"]].tolist() == [4.5, 5, 0]  # graded by a person
 
 
 # --- the class report on a class with known answers ---------------------------------------------------------

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from billcode.instructor.grade.progress import waiting_text
 from billcode.instructor.report.graded_items import graded_items
 from billcode.instructor.safe_text import safe_table, safe_text
 from billcode.quiz.mastery import PASS_LINE
@@ -105,11 +106,18 @@ def correlation(x: list[float], y: list[float]) -> float:
     return sxy / math.sqrt(sxx * syy) if sxx > 0 and syy > 0 else math.nan
 
 
+def waiting(rows: pd.DataFrame) -> pd.Series:
+    """Whether each row is a written answer that waits for hand grading (no score from anyone yet)."""
+    return rows["needs_manual_grade"].astype(bool) & rows["manual_score"].isna() & rows["auto_score"].isna()
+
+
 def scores(rows: pd.DataFrame) -> pd.DataFrame:
-    """Each student's total per assignment, with the share of the maximum."""
-    totals = rows.groupby(["assignment", "student"], as_index=False)[["score", "max_score"]].sum()
+    """Each student's total per assignment, with the share of the maximum and the points that wait for hand grading
+    (counted as 0 in score and share until a person grades them)."""
+    rows = rows.assign(waiting_points=rows["max_score"].where(waiting(rows), 0.0))
+    totals = rows.groupby(["assignment", "student"], as_index=False)[["score", "max_score", "waiting_points"]].sum()
     totals["share"] = totals["score"] / totals["max_score"]
-    return totals
+    return totals[["assignment", "student", "score", "max_score", "share", "waiting_points"]]
 
 
 MIN_STUDENTS = 5  # fewer students: no item is called broken (one odd answer would decide it)
@@ -271,6 +279,11 @@ def main(argv: list[str] | None = None) -> int:
     items = pd.read_csv(paths["items"], keep_default_na=False)
     print("Wrote " + ", ".join(str(p) for p in paths.values()))
     print(f"The same with plots: open {root / 'class_report.ipynb'} (make instructor) and run it.")
+    table = pd.read_csv(paths["scores"], keep_default_na=False)
+    for assignment, part in table[table["waiting_points"] > 0].groupby("assignment"):
+        print(f"  {safe_text(assignment)}: {len(part)} submission(s) with written answers not graded yet "
+              f"({waiting_text(float(part['waiting_points'].sum()))} in all; scores.csv counts them as 0 until then): "
+              "grade them in the formgrader (Manual Grading), then run make report again.")
     broken = items[items["looks_broken"] != ""]
     for _, row in broken.iterrows():
         print(f"  looks broken: {safe_text(row['assignment'])} {safe_text(row['cell'])}: {row['looks_broken']}")
