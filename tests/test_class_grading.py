@@ -12,6 +12,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -114,31 +115,36 @@ def test_the_class_is_graded_as_planned(two_runs):
 # --- the gradebook under concurrent writers ----------------------------------------------------------------
 
 HOLD_LOCK = """
-import sqlite3, sys, time
+import sqlite3, sys
 db = sqlite3.connect(sys.argv[1], isolation_level=None)
 db.execute("BEGIN EXCLUSIVE")
 print("locked", flush=True)
-time.sleep(float(sys.argv[2]))
+sys.stdin.readline()  # held until the test says so: no clock decides it
 db.execute("COMMIT")
 """
 
 WRITE = """
-import sys
+import sys, time
 from billcode.instructor.grade.gradebook_wait import wait_for_gradebook
 from nbgrader.api import Gradebook
 if sys.argv[2] == "wait":
     wait_for_gradebook()
+print("writing", flush=True)
+start = time.monotonic()
 try:
     with Gradebook("sqlite:///" + sys.argv[1]) as gb:
         gb.update_or_create_student("late_writer")
-    print("written")
+    print("written", round(time.monotonic() - start, 1))
 except Exception as err:
     print("failed:", type(err).__name__, str(err).splitlines()[0])
 """
+DRIVER_WAIT = 5  # seconds: the sqlite3 driver's own wait for a lock, which nbgrader keeps
 
 
 def test_a_writer_waits_for_the_gradebook_instead_of_failing(tmp_path):
-    """nbgrader's driver gives up on a locked SQLite gradebook after 5 s; the grading processes wait their turn."""
+    """nbgrader's driver gives up on a locked SQLite gradebook after 5 s; the grading processes wait their turn.
+    The lock is held for as long as the test needs, not for a fixed time, so a busy machine cannot decide it: the
+    plain writer fails while it is held; the waiting writer is held more than twice the driver's wait, then writes."""
     from nbgrader.api import Gradebook
 
     db = tmp_path / "gradebook.db"
@@ -146,12 +152,20 @@ def test_a_writer_waits_for_the_gradebook_instead_of_failing(tmp_path):
         gb.update_or_create_student("first")
     results = {}
     for mode in ("wait", "plain"):
-        holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(db), "10"], stdout=subprocess.PIPE, text=True)
+        holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(db)], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True)
         assert holder.stdout.readline().strip() == "locked"
-        writer = subprocess.run([sys.executable, "-c", WRITE, str(db), mode], capture_output=True, text=True, timeout=120)
-        holder.wait(timeout=60)
-        results[mode] = writer.stdout.strip()
-    assert results["wait"] == "written", results
+        writer = subprocess.Popen([sys.executable, "-c", WRITE, str(db), mode], stdout=subprocess.PIPE, text=True)
+        assert writer.stdout.readline().strip() == "writing"
+        if mode == "wait":
+            time.sleep(2.5 * DRIVER_WAIT)  # the writer is blocked for longer than the driver would wait
+            assert writer.poll() is None, "the waiting writer gave up while the lock was held"
+        else:
+            writer.wait(timeout=600)  # it gives up by itself while the lock is still held
+        holder.communicate("release\n", timeout=60)
+        results[mode] = writer.communicate(timeout=600)[0].strip()
+    assert results["wait"].startswith("written"), results
+    assert float(results["wait"].split()[1]) > DRIVER_WAIT, results  # it did wait past the driver's limit
     assert results["plain"].startswith("failed:") and "locked" in results["plain"], results  # why the wait is needed
 
 
