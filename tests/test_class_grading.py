@@ -409,6 +409,39 @@ def test_a_self_learner_gets_the_instructors_score_and_feedback_page(tmp_path):
     assert not (root / "submitted").exists() and not (root / "gradebook.db").exists()  # the masters' root untouched
 
 
+# --- self-grading where bubblewrap cannot run (Binder) ------------------------------------------------------
+
+def test_a_self_learner_is_told_what_an_unsandboxed_run_means_not_what_to_install():
+    from billcode.instructor.report.self_grade import for_a_self_learner
+
+    missing = for_a_self_learner("ran UNISOLATED: bubblewrap is not installed (apt-get install bubblewrap)")
+    assert missing.startswith("graded without the sandbox (bubblewrap is not installed on this machine)")
+    assert "fine for your own work" in missing and "protects a class" in missing
+    assert "apt-get" not in missing and "UNISOLATED" not in missing
+    binder = for_a_self_learner("ran UNISOLATED: bubblewrap cannot create namespaces here: bwrap: No permissions to "
+                                "create new namespace, likely because the kernel does not allow non-privileged users")
+    assert "(this platform turns off the namespaces bubblewrap needs, as Binder does)" in binder
+    other = "1 cell(s) ran past the 30 s time limit and were interrupted"
+    assert for_a_self_learner(other) == other
+
+
+@pytest.mark.slow
+def test_self_grading_without_the_sandbox_says_so_in_a_self_learners_words(tmp_path):
+    """The command and the button (which shows the --json result's notes) both get the self-learner's words; the
+    class grader keeps its UNISOLATED warning (tests/test_sandbox.py)."""
+    shutil.copy(AUTOGRADER.parent / "course" / "00_python_for_this_course.ipynb", tmp_path)
+    env = {**os.environ, "BILLCODE_COURSE_ROOT": str(AUTOGRADER), "BILLCODE_SANDBOX": "off"}
+    done = subprocess.run([sys.executable, "-m", "billcode.instructor.report.self_grade",
+                           str(tmp_path / "00_python_for_this_course.ipynb"), "--json"], capture_output=True, text=True, timeout=600,
+                          env=env)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert result["problems"] == ["graded without the sandbox (BILLCODE_SANDBOX=off). That is fine for your own work: "
+                                  "it is your own code that ran. The sandbox protects a class, where one student's "
+                                  "code must not touch another's grade"]
+    assert "graded without the sandbox" in result["message"] and "UNISOLATED" not in result["message"]
+
+
 def test_without_masters_grading_is_up_to_the_instructor(tmp_path):
     shutil.copy(AUTOGRADER.parent / "course" / "01_overview.ipynb", tmp_path)
     done = subprocess.run([sys.executable, "-m", "billcode.instructor.report.self_grade", str(tmp_path / "01_overview.ipynb")],

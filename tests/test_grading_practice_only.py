@@ -101,3 +101,4 @@ def test_a_practice_only_assignment_goes_through_grading_report_feedback_and_sel
                           capture_output=True, text=True, timeout=600, env={**os.environ, "BILLCODE_COURSE_ROOT": str(root)})
     assert done.returncode == 0 and f"{PRACTICE}: practice only: nothing is graded" in done.stdout, done.stdout + done.stderr
     assert NO_ANSWERS not in done.stdout and "0 of 0" not in done.stdout
+
