@@ -71,3 +71,23 @@ def test_on_the_hub_the_hubs_exchange_wins_over_the_courses_own(tmp_path):
     alone = subprocess.run([sys.executable, "-c", PROBE], cwd=autograder, env={**os.environ, "JUPYTER_CONFIG_PATH": ""},
                            capture_output=True, text=True, check=True)
     assert alone.stdout.split() == [str(autograder / "exchange"), "billing-vs-coding"], alone
+
+
+def test_make_instructor_makes_the_courses_own_exchange_folder(tmp_path, capsys):
+    """`make instructor` runs this first: the folder nbgrader_config.py names, writable by every account like /tmp."""
+    import shutil
+    import stat
+
+    from billcode.instructor.author.release import main
+
+    root = tmp_path / "autograder"
+    root.mkdir()
+    shutil.copy(HUB.parents[1] / "autograder" / "nbgrader_config.py", root)
+    (root / "source").mkdir()
+    assert main(["--root", str(root), "--exchange"]) == 0
+    assert stat.S_IMODE((root / "exchange").stat().st_mode) == 0o1777
+    assert f"The course's exchange: {root / 'exchange'}" in capsys.readouterr().out
+    assert main(["--root", str(root), "--exchange"]) == 0  # again: nothing to do, no error
+    (root / "nbgrader_config.py").write_text("c = get_config()\n")
+    assert main(["--root", str(root), "--exchange"]) == 0
+    assert "sets no exchange folder" in capsys.readouterr().out
