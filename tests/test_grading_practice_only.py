@@ -92,6 +92,14 @@ def test_a_practice_only_assignment_goes_through_grading_report_feedback_and_sel
     report = pd.read_csv(root / "reports" / "grading_report.csv", dtype=str, keep_default_na=False)
     assert set(report["status"]) == {"graded"} and set(report["problems"]) == {""}
     assert pd.read_csv(root / "reports" / "flagged.csv").empty and pd.read_csv(root / "reports" / "items.csv").empty
+    from nbclient import NotebookClient
+    import nbformat
+
+    report_nb = nbformat.read(AUTOGRADER / "class_report.ipynb", as_version=4)
+    monkeypatch.setenv("BILLCODE_COURSE_ROOT", str(root))
+    NotebookClient(report_nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(root)}}).execute()
+    said = "".join(o.get("text", "") for o in report_nb.cells[1].outputs)
+    assert "2 submission(s) graded, none of them with a graded cell (practice-only notebooks" in said, said
     page = (root / "feedback" / "amy" / PRACTICE / f"{PRACTICE}.html").read_text(encoding="utf-8")
     assert "Practice only: nothing in this notebook is graded." in page and "0 of 0" not in page
     learner = tmp_path / "learner"
