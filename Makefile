@@ -18,12 +18,14 @@ help:
 	@echo "  make check-my-work NB=my-work/02_billing.ipynb   your saved notebook, graded as an instructor would"
 	@echo "Instructors, in the order of the work"
 	@echo "  make install      the environment only (.venv; every target does it when needed)"
-	@echo "  make instructor   JupyterLab on autograder/ with nbgrader's formgrader and Create Assignment panels"
+	@echo "  make instructor   JupyterLab on autograder/ with nbgrader's formgrader and Create Assignment panels, and"
+	@echo "                    the course's own exchange (autograder/exchange/) for the formgrader's Release and Collect"
 	@echo "  make masters      after editing a bank or a master: question text and stored outputs (ONLY=02_billing)"
 	@echo "  make release      regenerate course/ from the masters (ONLY=...); make check-release: fail on drift"
 	@echo "  make demo-class   a synthetic class to try grading on (10 students x every assignment)"
 	@echo "  make grade        grade every submission in autograder/submitted/ (sandboxed, in parallel: JOBS=N)"
-	@echo "  make report       the class report: scores, item difficulty and discrimination, mastery (autograder/reports/)"
+	@echo "  make report       the class report: scores, item difficulty and discrimination, mastery (autograder/reports/,"
+	@echo "                    with class_report.html: the tables and plots in one page)"
 	@echo "  make feedback     a feedback page per student and assignment (autograder/feedback/)"
 	@echo "  make export       autograder/grades.csv"
 	@echo "  make hub          the course on JupyterHub on this machine (root); make hub-stop, make hub-teardown"
@@ -79,9 +81,12 @@ lab: $(LEARNER_DEPS)
 app: $(LEARNER_DEPS)
 	$(LEARNER_PY) -m voila apps/cost_explorer.ipynb --port=$(or $(PORT),8866) --no-browser $(ARGS)
 
-# The instructor's view: every nbgrader panel (formgrader, Create Assignment, course list), on the course root.
+# The instructor's view: every nbgrader panel (formgrader, Create Assignment, course list), on the course root, with
+# the course's own exchange folder (autograder/exchange/, not committed) for the formgrader's Release and Collect.
 instructor: install
-	cd autograder && ../$(VENV)/bin/jupyter lab $(ROOT_FLAG)
+	$(PY) -m billcode.instructor.author.release --exchange
+	@echo "The formgrader: Nbgrader > Formgrader in JupyterLab, or full width at /formgrader on the same server."
+	cd autograder && ../$(VENV)/bin/jupyter lab $(ROOT_FLAG) --port=$(or $(PORT),8888) $(ARGS)
 
 test: install $(AXE)
 	$(PY) -m pytest

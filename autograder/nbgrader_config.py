@@ -6,12 +6,17 @@ from billcode.quiz.answers import ANSWERS_SUFFIX
 from billcode.instructor.grade.preprocessors import AUTOGRADE, AUTOGRADE_SANITIZE, CODE_STUB, GENERATE_ASSIGNMENT, GENERATE_FEEDBACK
 from billcode.instructor.grade.collect import SafeExchangeCollect
 from billcode.instructor.report.export import SafeCsvExport
+from billcode.instructor.report.feedback_page import FeedbackPage
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 here = Path(__file__).resolve().parent
 
 c.CourseDirectory.course_id = "billing-vs-coding"
 c.CourseDirectory.root = str(here)
+# On one machine the course has its own exchange (nbgrader's default, /usr/local/share/nbgrader/exchange, needs
+# root to create): `make instructor` creates exchange/ here (not committed), so the formgrader's Release and
+# Collect work. On a hub, the hub's configuration sets the shared exchange instead (deploy/hub/).
+c.Exchange.root = str(here / "exchange")
 
 # Student code runs in the grading sandbox (bubblewrap) on a scratch copy: each cell for at most 30 s (then it is
 # interrupted and the next cells run), the whole notebook for at most 10 minutes. Every graded cell is then
@@ -39,11 +44,15 @@ c.OverwriteCells.add_missing_cells = True
 c.GenerateAssignment.preprocessors = GENERATE_ASSIGNMENT
 c.ClearSolutions.code_stub = {"python": CODE_STUB}
 
-# Feedback shows scores and outputs but not the source of hidden tests.
+# Feedback: the course's own page (billcode/instructor/report/feedback_page.py), for `make feedback` and the
+# formgrader's Generate Feedback button alike: per graded question and exercise, the answer, the points and the
+# explanation, from the gradebook and the bank; never a test cell's source or a hidden test.
 c.GenerateFeedback.preprocessors = GENERATE_FEEDBACK
-# Feedback pages and the formgrader never show student-written HTML or script live: markdown the student wrote
-# or changed is made plain text at autograde (InertStudentMarkdown; nbgrader's templates do not sanitise it),
-# outputs keep text and images only, and the rest of each page is sanitised here.
+c.GenerateFeedback.exporter_class = FeedbackPage
+c.FeedbackPage.course_root = str(here)
+# The formgrader never shows student-written HTML or script live: markdown the student wrote or changed is made
+# plain text at autograde (InertStudentMarkdown; nbgrader's templates do not sanitise it), outputs keep text and
+# images only, and the rest of each page nbconvert renders is sanitised here. The feedback page escapes everything.
 c.HTMLExporter.sanitize_html = True
 
 # A student's saved quiz answers (<assignment>_answers.json) must never be replaced by a copy that an

@@ -40,9 +40,12 @@ def gradebook_scores(root: Path, assignment: str, student: str, cells) -> dict[s
 
 
 # Forks without end (bounded at 3 x the cap, so a machine without a cap survives the test), then ends its
-# children and answers correctly: with the cap it gets fewer than PROCESSES, and every other run goes on.
+# children and answers correctly: with the cap it gets fewer than PROCESSES, and every other run goes on. No clock
+# in it: each child waits on a pipe (not a sleep that could run out while a busy machine is still forking), and
+# leaves when the parent closes its end, after counting.
 FORK_BOMB = f"""\
-import os, signal, time
+import os
+hold, release = os.pipe()
 children = []
 for _ in range({3 * PROCESSES}):
     try:
@@ -50,11 +53,13 @@ for _ in range({3 * PROCESSES}):
     except OSError:
         break
     if pid == 0:
-        time.sleep(120)
+        os.close(release)
+        os.read(hold, 1)
         os._exit(0)
     children.append(pid)
-print("FORKED", len(children))
+print("FORKED", len(children), flush=True)
+os.close(release)
 for pid in children:
-    os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
+os.close(hold)
 """

@@ -3,6 +3,7 @@ concurrent writers, the progress line, the class report on a class with known an
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import math
@@ -11,6 +12,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -92,6 +94,20 @@ def test_the_class_is_graded_as_planned(two_runs):
     totals = analytics.scores(analytics.gradebook_rows(serial)).set_index(["assignment", "student"])
     assert totals.loc[("01_overview", "s000"), "score"] == totals.loc[("01_overview", "s000"), "max_score"] == 9
     assert totals.loc[("05_choosing_a_path", "s000"), "score"] == 6  # 9 less the reflection, which waits for a grader
+    # ... and every place that shows that score says so: the console line, the grading report, make report.
+    assert totals.loc[("05_choosing_a_path", "s000"), "waiting_points"] == 3
+    assert "05_choosing_a_path s000: graded 6/9, 3 points wait for hand grading" in serial_run.stdout
+    assert report.loc[("05_choosing_a_path", "s000"), "waiting_points"] == "3"
+    assert report.loc[("01_overview", "s000"), "waiting_points"] == "0"
+    waits = report["waiting_points"].astype(float)
+    assert set(waits[waits > 0].index.get_level_values("student")) >= {s for s, k in kinds.items() if k == "honest"}
+    held, points = int((waits > 0).sum()), f"{waits.sum():g}"
+    assert f"{held} submission(s) hold written answers not graded yet ({points} points wait" in serial_run.stdout
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert analytics.main(["--root", str(serial)]) == 0
+    assert (f"05_choosing_a_path: {held} submission(s) with written answers not graded yet "
+            f"({points} points wait for hand grading") in out.getvalue()
     assert "2 at a time" in parallel_run.stdout and "1 at a time" in serial_run.stdout
     assert "students done" in parallel_run.stdout and "10/10 submissions" in parallel_run.stdout
 
@@ -99,31 +115,36 @@ def test_the_class_is_graded_as_planned(two_runs):
 # --- the gradebook under concurrent writers ----------------------------------------------------------------
 
 HOLD_LOCK = """
-import sqlite3, sys, time
+import sqlite3, sys
 db = sqlite3.connect(sys.argv[1], isolation_level=None)
 db.execute("BEGIN EXCLUSIVE")
 print("locked", flush=True)
-time.sleep(float(sys.argv[2]))
+sys.stdin.readline()  # held until the test says so: no clock decides it
 db.execute("COMMIT")
 """
 
 WRITE = """
-import sys
+import sys, time
 from billcode.instructor.grade.gradebook_wait import wait_for_gradebook
 from nbgrader.api import Gradebook
 if sys.argv[2] == "wait":
     wait_for_gradebook()
+print("writing", flush=True)
+start = time.monotonic()
 try:
     with Gradebook("sqlite:///" + sys.argv[1]) as gb:
         gb.update_or_create_student("late_writer")
-    print("written")
+    print("written", round(time.monotonic() - start, 1))
 except Exception as err:
     print("failed:", type(err).__name__, str(err).splitlines()[0])
 """
+DRIVER_WAIT = 5  # seconds: the sqlite3 driver's own wait for a lock, which nbgrader keeps
 
 
 def test_a_writer_waits_for_the_gradebook_instead_of_failing(tmp_path):
-    """nbgrader's driver gives up on a locked SQLite gradebook after 5 s; the grading processes wait their turn."""
+    """nbgrader's driver gives up on a locked SQLite gradebook after 5 s; the grading processes wait their turn.
+    The lock is held for as long as the test needs, not for a fixed time, so a busy machine cannot decide it: the
+    plain writer fails while it is held; the waiting writer is held more than twice the driver's wait, then writes."""
     from nbgrader.api import Gradebook
 
     db = tmp_path / "gradebook.db"
@@ -131,12 +152,20 @@ def test_a_writer_waits_for_the_gradebook_instead_of_failing(tmp_path):
         gb.update_or_create_student("first")
     results = {}
     for mode in ("wait", "plain"):
-        holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(db), "10"], stdout=subprocess.PIPE, text=True)
+        holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(db)], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True)
         assert holder.stdout.readline().strip() == "locked"
-        writer = subprocess.run([sys.executable, "-c", WRITE, str(db), mode], capture_output=True, text=True, timeout=120)
-        holder.wait(timeout=60)
-        results[mode] = writer.stdout.strip()
-    assert results["wait"] == "written", results
+        writer = subprocess.Popen([sys.executable, "-c", WRITE, str(db), mode], stdout=subprocess.PIPE, text=True)
+        assert writer.stdout.readline().strip() == "writing"
+        if mode == "wait":
+            time.sleep(2.5 * DRIVER_WAIT)  # the writer is blocked for longer than the driver would wait
+            assert writer.poll() is None, "the waiting writer gave up while the lock was held"
+        else:
+            writer.wait(timeout=600)  # it gives up by itself while the lock is still held
+        holder.communicate("release\n", timeout=60)
+        results[mode] = writer.communicate(timeout=600)[0].strip()
+    assert results["wait"].startswith("written"), results
+    assert float(results["wait"].split()[1]) > DRIVER_WAIT, results  # it did wait past the driver's limit
     assert results["plain"].startswith("failed:") and "locked" in results["plain"], results  # why the wait is needed
 
 
@@ -192,6 +221,28 @@ def test_progress_counts_students_failures_and_time_left():
     bar.finished(Outcome("01_overview", "amy", score=1, max_score=9))
     assert "\r\x1b[2K[1/2] 01_overview amy" in live.getvalue()  # the bar line is replaced, not left behind
     assert duration(42) == "42 s" and duration(185) == "3 min 05 s" and duration(3720) == "1 h 02 min"
+
+
+def test_the_console_line_says_how_many_points_wait_for_hand_grading():
+    out = io.StringIO()
+    progress = Progress(3, 3, stream=out, live=False)
+    progress.finished(Outcome("05_choosing_a_path", "amy", score=10, max_score=13, waiting=3))
+    progress.finished(Outcome("05_choosing_a_path", "ben", score=12, max_score=13, waiting=1))
+    progress.finished(Outcome("05_choosing_a_path", "cy", score=13, max_score=13))
+    lines = out.getvalue().splitlines()
+    assert "[1/3] 05_choosing_a_path amy: graded 10/13, 3 points wait for hand grading" in lines
+    assert "[2/3] 05_choosing_a_path ben: graded 12/13, 1 point waits for hand grading" in lines
+    assert "[3/3] 05_choosing_a_path cy: graded 13/13" in lines
+
+
+def test_scores_count_the_points_that_wait_for_hand_grading():
+    rows = pd.DataFrame({
+        "assignment": ["05"] * 4, "student": ["amy", "amy", "ben", "ben"], "cell": ["q", "reflection"] * 2,
+        "score": [2.0, 0.0, 2.0, 2.5], "max_score": [2.0, 3.0] * 2, "auto_score": [2.0, None, 2.0, None],
+        "manual_score": [None, None, None, 2.5], "needs_manual_grade": [False, True, False, False]})
+    totals = analytics.scores(rows).set_index("student")
+    assert totals.loc["amy", ["score", "max_score", "waiting_points"]].tolist() == [2, 5, 3]
+    assert totals.loc["ben", ["score", "max_score", "waiting_points"]].tolist() == [4.5, 5, 0]  # graded by a person
 
 
 # --- the class report on a class with known answers ---------------------------------------------------------
@@ -268,8 +319,48 @@ def test_the_class_report_notebook_runs_on_a_graded_class(known_class, monkeypat
     root, _ = known_class
     nb = run_class_report(root, monkeypatch)
     text = "\n".join(o.get("text", "") + json.dumps(o.get("data", {})) for c in nb.cells for o in c.get("outputs", []))
-    assert "8 graded submissions" in text and "negative discrimination" in text and "image/png" in text
+    assert "8 graded submissions" in text and "negative discrimination" in text
     assert "Traceback" not in text
+    # Every plot is an image with alt text that says what it shows (no bare PNG output an export would warn about).
+    outputs = [o for c in nb.cells for o in c.get("outputs", [])]
+    assert not [o for o in outputs if "image/png" in o.get("data", {})]
+    images = [o["data"]["text/html"] for o in outputs if "<img" in o.get("data", {}).get("text/html", "")]
+    assert len(images) == 3 and all('src="data:image/png;base64,' in i for i in images)
+    assert "alt=\"Histogram of each assignment&#x27;s share of points" in images[0] and "01_overview: 8 student(s)" in images[0]
+    assert "Marked as looking broken: 01_overview test_ov_g1, 01_overview test_ov_g3" in images[1]
+    assert "01 O4 0% (below 70%)" in images[2]
+    # The flagged table shows each problem in full.
+    flagged = next(o["data"]["text/html"] for c in nb.cells if "flagged(report)" in c.source for o in c.outputs)
+    problem = analytics.grading_report(root).set_index("student").loc["cut", "problems"]
+    assert len(problem) > 50 and problem in flagged and "…" not in flagged
+
+
+def test_the_mastery_axis_ends_at_100_percent_and_each_bar_says_its_share():
+    table = pd.DataFrame({"assignment": ["01_overview", "01_overview"], "objective": ["O1", "O2"],
+                          "mean_share": [1.0, 0.4], "mastered": ["yes", "no"]})
+    fig = analytics.plot_mastery(table)
+    ax = fig.axes[0]
+    assert ax.get_xlim() == (0, 100)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["01 O1: 100% mastered", "01 O2: 40% below 70%"]
+    assert not ax.texts  # no words placed past the end of a full bar
+    assert "01 O1 100% (mastered); 01 O2 40% (below 70%)" in analytics.mastery_alt(table)
+
+
+@pytest.mark.slow
+def test_make_report_writes_the_class_report_page_without_warnings(known_class, tmp_path):
+    """make report also runs the class report into reports/class_report.html: no "Kernel is running over TCP
+    without encryption" (the kernel talks over local sockets), no "Alternative text is missing" (every plot has it)."""
+    root, _ = known_class
+    shutil.copy(AUTOGRADER / "class_report.ipynb", root)
+    done = subprocess.run([sys.executable, "-m", "billcode.instructor.report.analytics", "--root", str(root)],
+                          capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "without encryption" not in done.stdout + done.stderr and "Alternative text" not in done.stdout + done.stderr
+    page = (root / "reports" / "class_report.html").read_text(encoding="utf-8")
+    assert f"The same with plots: {root / 'reports' / 'class_report.html'}" in done.stdout
+    assert page.count("<img ") == 3 and "No description has been provided" not in page
+    assert "analytics.item_stats" not in page  # the tables and plots, not the code
+    assert not list(root.glob("kernel*")) and not list(tmp_path.glob("kernel*"))  # no socket files left about
 
 
 def test_the_class_report_notebook_says_when_nothing_is_graded(tmp_path, monkeypatch):
@@ -318,6 +409,39 @@ def test_a_self_learner_gets_the_instructors_score_and_feedback_page(tmp_path):
     assert not (root / "submitted").exists() and not (root / "gradebook.db").exists()  # the masters' root untouched
 
 
+# --- self-grading where bubblewrap cannot run (Binder) ------------------------------------------------------
+
+def test_a_self_learner_is_told_what_an_unsandboxed_run_means_not_what_to_install():
+    from billcode.instructor.report.self_grade import for_a_self_learner
+
+    missing = for_a_self_learner("ran UNISOLATED: bubblewrap is not installed (apt-get install bubblewrap)")
+    assert missing.startswith("graded without the sandbox (bubblewrap is not installed on this machine)")
+    assert "fine for your own work" in missing and "protects a class" in missing
+    assert "apt-get" not in missing and "UNISOLATED" not in missing
+    binder = for_a_self_learner("ran UNISOLATED: bubblewrap cannot create namespaces here: bwrap: No permissions to "
+                                "create new namespace, likely because the kernel does not allow non-privileged users")
+    assert "(this platform turns off the namespaces bubblewrap needs, as Binder does)" in binder
+    other = "1 cell(s) ran past the 30 s time limit and were interrupted"
+    assert for_a_self_learner(other) == other
+
+
+@pytest.mark.slow
+def test_self_grading_without_the_sandbox_says_so_in_a_self_learners_words(tmp_path):
+    """The command and the button (which shows the --json result's notes) both get the self-learner's words; the
+    class grader keeps its UNISOLATED warning (tests/test_sandbox.py)."""
+    shutil.copy(AUTOGRADER.parent / "course" / "00_python_for_this_course.ipynb", tmp_path)
+    env = {**os.environ, "BILLCODE_COURSE_ROOT": str(AUTOGRADER), "BILLCODE_SANDBOX": "off"}
+    done = subprocess.run([sys.executable, "-m", "billcode.instructor.report.self_grade",
+                           str(tmp_path / "00_python_for_this_course.ipynb"), "--json"], capture_output=True, text=True, timeout=600,
+                          env=env)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert result["problems"] == ["graded without the sandbox (BILLCODE_SANDBOX=off). That is fine for your own work: "
+                                  "it is your own code that ran. The sandbox protects a class, where one student's "
+                                  "code must not touch another's grade"]
+    assert "graded without the sandbox" in result["message"] and "UNISOLATED" not in result["message"]
+
+
 def test_without_masters_grading_is_up_to_the_instructor(tmp_path):
     shutil.copy(AUTOGRADER.parent / "course" / "01_overview.ipynb", tmp_path)
     done = subprocess.run([sys.executable, "-m", "billcode.instructor.report.self_grade", str(tmp_path / "01_overview.ipynb")],
@@ -347,10 +471,19 @@ def test_make_demo_class_writes_a_synthetic_class_and_never_overwrites_one(tmp_p
     assert "Wrote 10 synthetic submission(s)" in capsys.readouterr().out
     folders = sorted(p.name for p in (root / "submitted").iterdir())
     assert folders == [f"s{n:03d}" for n in range(10)]
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:  # the formgrader lists them by name, not "None, None"
+        named = {s.id: (s.last_name, s.first_name) for s in gb.students}
+        gb.update_or_create_student("s001", first_name="Ada", last_name="Lovelace")  # a name someone gave
+    assert named["s000"] == ("Student 000", "Honest demo") and named["s009"] == ("Student 009", "Broken demo")
     before = {p: p.stat().st_mtime_ns for p in (root / "submitted").rglob("*") if p.is_file()}
     assert synthetic.main(["--root", str(root), "--students", "10", "01_overview"]) == 1
     assert "never overwrites" in capsys.readouterr().err
     assert before == {p: p.stat().st_mtime_ns for p in (root / "submitted").rglob("*") if p.is_file()}
+    synthetic.name_students(root, {"s001": "honest"})
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        assert (gb.find_student("s001").first_name, gb.find_student("s001").last_name) == ("Ada", "Lovelace")
 
 
 @pytest.mark.slow

@@ -158,7 +158,7 @@ def test_feedback_explains_and_is_not_held_back(graded):
     assert feedback_status == 0, output
     function = WRONG[course.name][0]
     text = re.sub(r"<[^>]+>", "", (root / "feedback" / "gus" / course.name / f"{course.name}.html").read_text())
-    assert f"{function}: 0 of" in text and "First difference" in text
+    assert f"(`{function}`)" not in text and f"({function})" in text and "Not yet" in text and "First difference" in text
     alice = re.sub(r"<[^>]+>", "", (root / "feedback" / "alice" / course.name / f"{course.name}.html").read_text())
     assert "Right on all" in alice
 

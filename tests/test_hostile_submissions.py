@@ -377,7 +377,7 @@ SUBMISSIONS: dict[str, Sub] = {
     "symlink_answers": Sub(ZERO, tuple(QUIZ), symlink_answers_to="honest"),
     # timestamp.txt is written on the student's side and taken in as it is: a damaged one must not stop grading.
     # HTML in prose the student edited or added would run in the instructor's formgrader and in feedback.
-    "html_in_markdown": Sub(FULL, answers=KEYS, code=CORRECT_CODE, markdown=HOSTILE_HTML),
+    "html_in_markdown": Sub(FULL, answers=KEYS, code=CORRECT_CODE + "\n# " + HOSTILE_HTML, markdown=HOSTILE_HTML),
     "bad_timestamp": Sub(FULL, answers=KEYS, code=CORRECT_CODE, timestamp="submitted on time, promise"),
     # Report lines forged through every line break in a graded cell's metadata, and metadata nbconvert chokes on.
     "metadata_attack": Sub(FULL, answers=KEYS, code=CORRECT_CODE, metadata={
@@ -794,7 +794,7 @@ def test_duplicated_cell_is_graded_once(run):
 def test_added_cell_output_never_reaches_feedback(run):
     """print_In's added cell printed In/Out/globals; none of it, nor its spy in check_answer, is in feedback."""
     page = feedback_page(run, "print_In")
-    assert "(output of a cell you added: not kept)" in page
+    assert "(output of a cell you added: not kept)" in autograded_text(run, "print_In")
     assert ADDED_MARKER not in page and ADDED_MARKER not in autograded_text(run, "print_In")
     assert "import load_table, open_quiz" in cell_output(run, "print_In")  # a course cell's print(In) is kept
 
@@ -819,21 +819,22 @@ class Tags(HTMLParser):
 
 
 def test_student_html_in_markdown_is_shown_as_text(run):
-    """HTML a student put in prose or added cells is plain text in the autograded notebook and the feedback page;
-    the course's own prose (with its links) is untouched."""
+    """HTML a student put in prose, added cells or an answer is plain text in the autograded notebook (what the
+    formgrader shows) and on the feedback page, which shows the answer escaped and loads no script at all (no
+    MathJax either, so a TeX \\href stays text); the course's own prose (with its links) is untouched."""
     page = feedback_page(run, "html_in_markdown")
-    assert page.count(TOKEN) >= 3  # the edited prose, the added markdown cell and the added raw cell, as text
+    assert page.count(TOKEN) == 1 and f'&lt;script&gt;alert(&quot;{TOKEN}&quot;)' in page  # the answer, escaped
     tags = Tags(page)
-    assert not [s for s in tags.scripts if TOKEN in s]
+    assert tags.scripts == [] and not [t for t, _ in tags.tags if t in ("script", "img", "iframe", "object")]
     assert not [(t, a) for t, a in tags.tags if any(k.startswith("on") for k in a)]
     assert not [(t, a) for t, a in tags.tags if any(v.strip().lower().startswith("javascript") for v in a.values())]
-    assert not [(t, a) for t, a in tags.tags if t == "img" and "evil.example" in a.get("src", "")]
     released = nbformat.read(run.root / "release" / A / NOTEBOOK, as_version=4)
     graded = autograded(run, "html_in_markdown")
     kept = [c.source for c in graded.cells if c.cell_type == "markdown" and "](" in c.source]
     assert kept and all(k in {c.source for c in released.cells} for k in kept)  # course links are kept
-    # MathJax typesets what the Markdown leaves: no TeX command of the student's survives (\href would be a link)
-    assert "\\href" not in page and "href{https://evil.example/}" in page
+    # In the formgrader MathJax typesets what the Markdown leaves: no TeX command of the student's survives there.
+    prose = "\n".join(c.source for c in graded.cells if c.cell_type == "markdown")
+    assert "\\href" not in prose and "href{https://evil.example/}" in prose
     assert not [c for c in graded.cells if c.cell_type == "raw"]
     changed = [c.source for c in graded.cells if c.cell_type == "markdown" and c.source not in {r.source for r in released.cells}]
     assert len(changed) == 2 + 1 and not re.search(r"<[a-z]", "\n".join(changed))  # prose, added markdown, raw

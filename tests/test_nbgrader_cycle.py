@@ -160,9 +160,36 @@ def test_feedback_never_shows_hidden_test_or_key_file_text(graded):
 def test_feedback_explains_partial_credit(graded):
     root, *_ = graded
     carol = (root / "feedback" / "carol" / A / f"{A}.html").read_text()
-    assert "1.2 of 2 point(s)" in carol and "3 of 5 matched correctly" in carol
+    assert "1.2 of 2 points" in carol and "3 of 5 matched correctly" in carol
     gina = (root / "feedback" / "gina" / A / f"{A}.html").read_text()
     assert "could not be read" in gina
+
+
+def test_a_feedback_page_names_each_question_and_shows_only_what_the_grader_wrote(graded):
+    """A summary, then per graded cell (named as the notebook names it, in its order) the answer, the points and
+    the explanation; no test cell, kernel output, widget placeholder or script."""
+    import html
+    import re
+
+    from billcode.instructor.report.graded_items import graded_items
+
+    root, *_ = graded
+    names = graded_items(root, A)
+    released = nbformat.read(root / "release" / A / f"{A}.ipynb", 4)
+    order = [names[c.metadata.nbgrader["grade_id"]].name for c in released.cells
+             if c.metadata.get("nbgrader", {}).get("grade_id") in names]
+    for student in ("alice", "carol", "bob"):
+        page = (root / "feedback" / student / A / f"{A}.html").read_text()
+        headings = [html.unescape(re.sub("<.*?>", "", h)) for h in re.findall(r"<h2 id='item-.*?>(.*?)</h2>", page)]
+        assert headings == [n.replace("`", "") for n in order], headings
+        for stray in ("run this notebook", "Out[", "In [", "Test cell", "check_saved", "<script", "<img", "<iframe"):
+            assert stray not in page, (student, stray)
+        assert page.count("<h3>Why</h3>") == len(order) and "Points per learning objective" in page
+    alice, carol = (html.unescape(re.sub("<.*?>", "", (root / "feedback" / s / A / f"{A}.html").read_text()))
+                    for s in ("alice", "carol"))
+    assert "9 of 9 points (100%)" in alice and "Full marks" in alice and "Not yet" not in alice
+    assert 'coder_steps = ["Coding"]' in carol and "Your code" in carol  # the student's code, escaped
+    assert "You answered: $2,100.00." in carol and "You answered $2,100.00" not in carol  # said once
 
 
 def test_students_answers_survive_a_stray_master_answers_file(tmp_path):
@@ -236,3 +263,50 @@ def test_a_private_class_gets_its_own_numbers_and_keys(tmp_path):
     assert KEYS["ov-g1"] != key
     assert cell_scores(root, "public")["test_ov_g1"] == 0
     assert cell_scores(root, "private")["test_ov_g1"] == 1
+
+
+STATUS = """
+import json
+from nbgrader.apps.api import NbGraderAPI
+from nbgrader.apps.baseapp import NbGrader
+from nbgrader.coursedir import CourseDirectory
+app = NbGrader()
+app.load_config_file()
+api = NbGraderAPI(coursedir=CourseDirectory(config=app.config), config=app.config)
+shown = api.get_assignment({name!r})
+print(json.dumps([shown["status"], shown["releaseable"]]))
+"""
+
+
+def test_on_one_machine_the_formgraders_release_and_collect_use_the_courses_own_exchange(tmp_path):
+    """make instructor makes autograder/exchange/: the formgrader can release (an assignment then shows "released",
+    not "draft"), a student of the machine fetches and hands in with nbgrader's commands, and collect takes it."""
+    import getpass
+    import stat
+    import subprocess
+
+    from billcode.instructor.author.release import make_exchange, nbgrader_env
+
+    root = copy_course_root(tmp_path)
+    exchange = make_exchange(root)
+    assert exchange == root / "exchange" and stat.S_IMODE(exchange.stat().st_mode) == 0o1777
+
+    def status() -> list:
+        probe = subprocess.run([sys.executable, "-c", STATUS.format(name=A)], cwd=root, env=nbgrader_env(),
+                               capture_output=True, text=True, check=True)
+        return json.loads(probe.stdout.strip().splitlines()[-1])
+
+    nbgrader(root, "generate_assignment", A)
+    assert status() == ["draft", True]  # releaseable: before the course had an exchange, it could not be
+    nbgrader(root, "release_assignment", A)
+    assert status() == ["released", True]
+    student = tmp_path / "student"
+    student.mkdir()
+    course = ["--course", "billing-vs-coding", f"--Exchange.root={exchange}"]
+    nbgrader(student, "fetch_assignment", A, *course)
+    save_graded(student / A / f"{A}_answers.json", A, "ov-g3", KEYS["ov-g3"])
+    nbgrader(student, "submit", A, *course)
+    nbgrader(root, "collect", A)
+    handed_in = root / "submitted" / getpass.getuser() / A
+    assert {f"{A}.ipynb", f"{A}_answers.json", "timestamp.txt"} <= {p.name for p in handed_in.iterdir()}
+    assert json.loads((handed_in / f"{A}_answers.json").read_text())["graded"]["ov-g3"]["answer"] == KEYS["ov-g3"]

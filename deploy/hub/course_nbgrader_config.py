@@ -13,6 +13,9 @@ c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 here = Path(__file__).resolve().parent
 
 load_subconfig("course_config.py", path=str(here))  # noqa: F821
+# The course's own exchange folder is for one machine without a hub: here the hub's exchange (set for every user in
+# STATE/jupyter/common/nbgrader_config.py, which nbgrader reads before this file) stays in force.
+c.Exchange.pop("root", None)
 # The course's own name (hubctl setup --course): nbgrader's course_id names its folder in the exchange, and the
 # course's (course_config.py's) default would make any other course's collect fail with "Course not found".
 c.CourseDirectory.course_id = (here / "course_id.txt").read_text(encoding="utf-8").strip()

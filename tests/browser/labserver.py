@@ -52,7 +52,7 @@ def _settings(folder: Path) -> None:
 class LabServer:
     """A running `jupyter lab` serving root_dir; use .url, .log and .stop()."""
 
-    def __init__(self, root_dir: Path, work_dir: Path, timeout: float = 90.0) -> None:
+    def __init__(self, root_dir: Path, work_dir: Path, timeout: float = 90.0, instructor: bool = False) -> None:
         self.root_dir = Path(root_dir)
         self.work_dir = Path(work_dir)
         self.port = free_port()
@@ -61,8 +61,8 @@ class LabServer:
         env = dict(
             os.environ,
             JUPYTER_CONFIG_DIR=str(self.work_dir / "config"),
-            # The learner's settings, as `make lab` uses them (no instructor panels).
-            JUPYTER_CONFIG_PATH=str(Path(__file__).resolve().parents[2] / "jupyter" / "learner"),
+            # The learner's settings, as `make lab` uses them (no instructor panels); `make instructor` has none.
+            JUPYTER_CONFIG_PATH="" if instructor else str(Path(__file__).resolve().parents[2] / "jupyter" / "learner"),
             JUPYTER_RUNTIME_DIR=str(self.work_dir / "runtime"),
             JUPYTER_DATA_DIR=str(self.work_dir / "data"),
             JUPYTERLAB_SETTINGS_DIR=str(self.work_dir / "settings"),

@@ -2,6 +2,7 @@
 
     python -m billcode.instructor.author.release            # regenerate course/ from autograder/source/
     python -m billcode.instructor.author.release --check    # fail if course/ differs from what the masters generate
+    python -m billcode.instructor.author.release --exchange # make the course's own exchange folder (make instructor)
 """
 
 from __future__ import annotations
@@ -72,13 +73,35 @@ def generate(course_root: Path, dest: Path, names: list[str] | None = None) -> l
     return written
 
 
+def exchange_root(course_root: Path) -> Path | None:
+    """The exchange folder the course root's nbgrader_config.py sets (Exchange.root), or None if it sets none."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(course_root)).load_config()
+    return Path(config.Exchange.root) if "root" in config.Exchange else None
+
+
+def make_exchange(course_root: Path) -> Path | None:
+    """Create the course's exchange folder, where the formgrader's Release puts assignments and Collect finds hand-ins.
+
+    Made like /tmp (everyone may write, only an owner may remove), as nbgrader's docs ask, so other accounts of the
+    machine may hand in too; nbgrader makes the course's own folders in it with their permissions at the first
+    release. On a hub the hub's configuration sets the exchange instead (deploy/hub/)."""
+    root = exchange_root(course_root)
+    if root is not None:
+        root.mkdir(parents=True, exist_ok=True)
+        root.chmod(0o1777)
+    return root
+
+
 def drift(course_root: Path, course_dir: Path) -> list[str]:
     """Generate into a scratch copy and list the student notebooks that differ from course_dir."""
     problems = []
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch) / "autograder"
         shutil.copytree(course_root, root, ignore=shutil.ignore_patterns(
-            "gradebook.db", "release", "submitted", "autograded", "feedback", "solution", "*.pyc", "__pycache__"))
+            "gradebook.db", "release", "submitted", "autograded", "feedback", "solution", "exchange", "reports",
+            ".intake", "*.pyc", "__pycache__"))
         fresh = generate(root, Path(scratch) / "course")
         for path in fresh:
             committed = Path(course_dir) / path.name
@@ -97,8 +120,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", default="autograder", help="nbgrader course root (default: autograder)")
     parser.add_argument("--course", default="course", help="student notebooks folder (default: course)")
     parser.add_argument("--check", action="store_true", help="only report drift; change nothing")
+    parser.add_argument("--exchange", action="store_true", help="only make the course's exchange folder")
     parser.add_argument("names", nargs="*", help="only these assignments (default: all)")
     args = parser.parse_args(argv)
+    if args.exchange:
+        folder = make_exchange(Path(args.root))
+        print(f"The course's exchange: {folder} (the formgrader's Release puts assignments there, Collect takes "
+              "hand-ins from it)." if folder else f"{args.root}/nbgrader_config.py sets no exchange folder.")
+        return 0
     try:
         if args.check:
             problems = drift(Path(args.root), Path(args.course))

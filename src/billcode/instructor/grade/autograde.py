@@ -34,7 +34,7 @@ from jupyter_client.kernelspec import KernelSpecManager
 from billcode.quiz.answers import ANSWERS_SUFFIX, MAX_ANSWERS_BYTES
 from billcode.instructor.grade.gradebook_wait import wait_for_gradebook
 from billcode.instructor.grade.grading_steps import take_events
-from billcode.instructor.grade.progress import Progress
+from billcode.instructor.grade.progress import Progress, waiting_text
 from billcode.instructor.keys import preload_keys
 from billcode.instructor.safe_text import safe_row, safe_text
 from billcode.instructor.author.release import ReleaseError, assignments, nbgrader_env
@@ -60,6 +60,7 @@ class Outcome:
     isolated: bool | None = None
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    waiting: float = 0.0  # points of written answers that wait for hand grading (not in score yet)
 
 
 def preflight(kernel: str = "python3") -> str:
@@ -136,6 +137,19 @@ def readable_timestamp(path: Path) -> bool:
     return True
 
 
+def grades_questions(root: Path, assignment: str) -> bool:
+    """Whether the key file grades any quiz question (scored from the answers file); True when that cannot be told."""
+    from billcode.instructor.keys import QuizKey, load_graded
+    from billcode.instructor.variants import class_params
+    from billcode.quiz.bank import load_bank
+
+    try:
+        checks = load_graded(root, assignment, class_params(root, load_bank(assignment)))
+    except Exception:  # no bank or key file: grading says so; the missing answers file is still worth a word
+        return True
+    return any(isinstance(check, QuizKey) for check in checks.values())
+
+
 def take_in(root: Path, outcome: Outcome) -> str | None:
     """Copy what will be graded into the intake folder; return why the submission scores 0, or None."""
     name = outcome.assignment
@@ -158,7 +172,7 @@ def take_in(root: Path, outcome: Outcome) -> str | None:
             shutil.copyfile(regular[extra], dst / extra)
             taken.add(extra)
     answers_file = f"{name}{ANSWERS_SUFFIX}"
-    if answers_file not in taken:
+    if answers_file not in taken and grades_questions(root, name):
         outcome.problems.append(f"no readable {answers_file} was submitted: every quiz question scores 0 (it is "
                                 "handed in next to the notebook)")
     if "timestamp.txt" in taken and not readable_timestamp(dst / "timestamp.txt"):
@@ -220,6 +234,8 @@ def read_score(api, outcome: Outcome) -> None:
             outcome.status, outcome.problems = "failed", [*outcome.problems, "no gradebook row was written"]
             return
         outcome.score, outcome.max_score = float(submission.score), float(submission.max_score)
+        outcome.waiting = sum(float(g.max_score) for nb in submission.notebooks for g in nb.grades
+                              if g.needs_manual_grade and g.manual_score is None and g.auto_score is None)
 
 
 def read_events(events: list[dict], outcome: Outcome) -> None:
@@ -290,7 +306,18 @@ def _grade(api, outcome: Outcome) -> None:
     read_score(api, outcome)
 
 
-REPORT_COLUMNS = ["assignment", "student", "status", "score", "max_score", "isolated", "problems", "seconds"]
+def print_waiting(outcomes: list[Outcome]) -> None:
+    """Say which submissions hold written answers that wait for hand grading, and where they are graded."""
+    waiting = [o for o in outcomes if o.waiting]
+    if waiting:
+        total = sum(o.waiting for o in waiting)
+        print(f"{len(waiting)} submission(s) hold written answers not graded yet ({waiting_text(total)} in all, counted as 0 in "
+              "the scores above until then): grade them in the formgrader (Manual Grading), then make report and "
+              "make feedback.")
+
+
+REPORT_COLUMNS = ["assignment", "student", "status", "score", "max_score", "isolated", "problems", "seconds",
+                  "waiting_points"]  # points that wait for hand grading (the formgrader's Manual Grading)
 
 
 def earlier_rows(path: Path) -> dict[tuple[str, str], list[str]]:
@@ -302,7 +329,7 @@ def earlier_rows(path: Path) -> dict[tuple[str, str], list[str]]:
         return {}
     if not rows or rows[0][:7] != REPORT_COLUMNS[:7]:
         return {}
-    return {(r[0], r[1]): (r + [""])[:len(REPORT_COLUMNS)] for r in rows[1:] if len(r) >= 7}
+    return {(r[0], r[1]): (r + [""] * len(REPORT_COLUMNS))[:len(REPORT_COLUMNS)] for r in rows[1:] if len(r) >= 7}
 
 
 def write_report(root: Path, outcomes: list[Outcome]) -> Path:
@@ -321,7 +348,7 @@ def write_report(root: Path, outcomes: list[Outcome]) -> Path:
             writer.writerow(safe_row([o.assignment, o.student, o.status, "" if o.score is None else f"{o.score:g}",
                                       "" if o.max_score is None else f"{o.max_score:g}",
                                       {True: "yes", False: "NO", None: ""}[o.isolated], "; ".join(o.problems),
-                                      f"{o.seconds:.1f}"]))
+                                      f"{o.seconds:.1f}", f"{o.waiting:g}"]))
     return path
 
 
@@ -566,11 +593,13 @@ def main(argv: list[str] | None = None) -> int:
     if not todo:
         print("No submissions found under submitted/.")
     if bad:
+        print_waiting(outcomes)
         print(f"{len(bad)} of {len(outcomes)} submission(s) were NOT graded from their notebook:",
               *(f"  {safe_text(o.student)} ({safe_text(o.assignment)}): {o.status}: {safe_text(o.problems[0])}"
                 for o in bad), sep="\n")
         return 1
     print(f"All {len(outcomes)} submission(s) graded in {progress.elapsed():.0f} s.")
+    print_waiting(outcomes)
     return 0
 
 

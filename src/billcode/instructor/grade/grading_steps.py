@@ -28,13 +28,16 @@ from billcode.quiz.answers import ANSWERS_SUFFIX, MAX_ANSWERS_BYTES, AnswerFile,
 from billcode.quiz.bank import load_bank
 from billcode.exercises import EXERCISES
 from billcode.instructor.keys import FunctionCheck, KeyFileError, QuizKey, load_graded
-from billcode.instructor.grade.marking import exported_value, score_function, score_quiz, score_value
+from billcode.instructor.grade.marking import (
+    exported_value, message_name, message_parts, score_function, score_quiz, score_value,
+)
 from billcode.instructor.grade.run_notebook import MAX_NOTEBOOK_OUTPUTS, MAX_OUTPUTS, MAX_RECORDS, graded
 from billcode.instructor.grade.sandbox import run_isolated
 from billcode.quiz.checks import EXPORT_MIME, GRADING_FILE, decode_args, encode_args
 from billcode.instructor.variants import class_params, grading_seed
 
 REPORT = "billcode-report"  # how the events also appear in nbgrader's log, for a person reading it (never parsed)
+FEEDBACK_KEY = "billcode_feedback"  # a graded cell's score output carries the grader's message parts under this key
 
 # The grading report's events, kept in this (the grading) process: nbgrader runs these steps in the process that
 # calls its API, and student code never runs here, so no text a student writes (a cell's metadata, an output, a
@@ -277,9 +280,17 @@ class ScoreOutsideKernel(NbGraderPreprocessor):
                     earned, message = score_value(check, *exported_value(cell.outputs, check.name), points[grade_id])
             except Exception as err:  # data nobody foresaw: this cell scores 0 and says so; the others are graded
                 earned, message = 0.0, f"{grade_id}: the answer could not be graded ({type(err).__name__}). Scored 0."
+            try:
+                parts = message_parts(message, message_name(bank, check), check.explanation, earned, points[grade_id])
+            except Exception:  # a key for an item the bank lacks: the page shows the whole message
+                parts = {"result": message, "why": ""}
+            # The stream is what the formgrader shows; the result's text/plain is the score nbgrader reads; its
+            # metadata holds the message's parts for the feedback page (report/feedback_page.py). All of it is
+            # written here, after the run: student code never touches a graded cell's outputs.
             cell.outputs = [
                 new_output("stream", name="stdout", text=message + "\n"),
-                new_output("execute_result", data={"text/plain": repr(earned)}, execution_count=cell.execution_count),
+                new_output("execute_result", data={"text/plain": repr(earned)}, execution_count=cell.execution_count,
+                           metadata={FEEDBACK_KEY: parts}),
             ]
             report(self.log, resources, event="score", cell=grade_id, points=earned, max=points[grade_id])
         return nb, resources

@@ -25,10 +25,35 @@ def _points(fraction: float, points: float) -> float:
     return float(round(min(max(fraction, 0.0), 1.0) * points, 2))
 
 
+def message_name(bank: dict, check: QuizKey | ValueCheck | FunctionCheck) -> str:
+    """How the grader's message names its cell: 'Question 2 (2 points) (xx-g2)', or the exercise's name."""
+    if isinstance(check, QuizKey):
+        return f"{heading(bank, find_item(bank, check.item))} ({check.item})"
+    return check.name
+
+
+def message_parts(message: str, name: str, explanation: str, earned: float, points: float) -> dict[str, str]:
+    """A grader message in the parts a feedback page shows: the result (without the cell's name and the points,
+    which the page shows itself) and the explanation. The message is cut at the texts the grader itself put there
+    (its name, its points, its "Why:" line), never searched: an answer the student typed cannot move a part."""
+    why = f"\nWhy: {explanation}" if explanation else ""
+    result = message[len(name) + 2:] if message.startswith(f"{name}: ") else message
+    shown_why = ""
+    if why and result.endswith(why):
+        result, shown_why = result[: -len(why)], explanation
+    score = f"{earned:g} of {points:g} point(s)"
+    for tail in (". ", ": "):
+        if result.startswith(score + tail):
+            rest = result[len(score) + len(tail):]
+            result = rest[:1].upper() + rest[1:]
+            break
+    return {"result": result.strip(), "why": shown_why}
+
+
 def score_quiz(bank: dict, check: QuizKey, record: AnswerFile, points: float) -> tuple[float, str]:
     """Score one graded question from the submitted answers file."""
     item = find_item(bank, check.item)
-    name = f"{heading(bank, item)} ({check.item})"
+    name = message_name(bank, check)
     why = f"\nWhy: {check.explanation}" if check.explanation else ""
     if record.problem:
         return 0.0, f"{name}: {record.problem} Scored 0 of {points:g}."
@@ -42,7 +67,9 @@ def score_quiz(bank: dict, check: QuizKey, record: AnswerFile, points: float) ->
     except (AnswerError, TypeError, ValueError, KeyError, StopIteration) as err:
         return 0.0, f"{name}: the saved answer cannot be graded ({err}). Scored 0 of {points:g}.{why}"
     earned = _points(result.fraction, points)
-    detail = f"\n{result.message}" if result.message and not result.correct else ""
+    # A scoring rule's note, unless it only says the answer again (a number's rule says "You answered $2,100.00.").
+    repeats = result.message.startswith("You answered ") if result.message else False
+    detail = f"\n{result.message}" if result.message and not result.correct and not repeats else ""
     return earned, f"{name}: {earned:g} of {points:g} point(s). You answered: {said}.{detail}{why}"
 
 

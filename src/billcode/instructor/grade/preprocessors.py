@@ -192,7 +192,9 @@ GENERATE_ASSIGNMENT = [
     CheckCellMetadata,
 ]
 
-# Feedback without the hidden tests' source, in the cells or in tracebacks (nbgrader's default shows both).
+# Feedback without the hidden tests' source, in the cells or in tracebacks (nbgrader's default shows both). The
+# course's page (report/feedback_page.py) shows neither test cells nor tracebacks; these stay as a second line, and
+# the list stays nbgrader's (tests/test_notebooks.py), for an instructor who switches back to nbgrader's page.
 GENERATE_FEEDBACK = [GetGrades, ClearHiddenTests, ShortenGradeTracebacks, CSSHTMLHeaderPreprocessor]
 
 # Stands in for nbgrader's "YOUR CODE HERE / raise NotImplementedError()": answer cells start with a

@@ -25,6 +25,11 @@ def duration(seconds: float) -> str:
     return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
 
 
+def waiting_text(points: float) -> str:
+    """'3 points wait for hand grading', '1 point waits for hand grading'."""
+    return f"{points:g} point{' waits' if points == 1 else 's wait'} for hand grading"
+
+
 class Progress:
     """Counts finished submissions and students, failures so far, and estimates the time left."""
 
@@ -71,6 +76,10 @@ class Progress:
             self.left_per_student[outcome.student] = left - 1
             self.students_done += left == 1
         score = "-" if outcome.score is None else f"{outcome.score:g}/{outcome.max_score:g}"
+        if outcome.status == "graded" and outcome.max_score == 0:
+            score = "(practice only: nothing is graded)"
+        elif getattr(outcome, "waiting", 0):
+            score += f", {waiting_text(outcome.waiting)}"
         # The student id and the problems hold student text (file names, cell ids): shown escaped, never raw.
         self._write(f"[{self.count}/{self.total}] {safe_text(outcome.assignment)} {safe_text(outcome.student)}: "
                     f"{outcome.status} {score}"

@@ -26,10 +26,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from billcode.instructor.keys import load_graded
+from billcode.instructor.grade.progress import waiting_text
+from billcode.instructor.report.graded_items import graded_items
 from billcode.instructor.safe_text import safe_table, safe_text
-from billcode.instructor.variants import class_params
-from billcode.quiz.bank import load_bank
 from billcode.quiz.mastery import PASS_LINE
 
 REPORTS = "reports"
@@ -82,19 +81,8 @@ def grading_report(root: Path | str) -> pd.DataFrame:
 
 def objectives(root: Path | str, assignment: str) -> dict[str, tuple[str, str]]:
     """grade_id -> (objective id, objective text) for every graded cell of an assignment the key file checks."""
-    try:
-        bank = load_bank(assignment)
-    except FileNotFoundError:  # an assignment the course has no question bank for: no objectives to report
-        return {}
-    texts = bank.get("objectives", {})
-    of_item = {i["id"]: i["objective"] for i in bank["items"]}
-    of_exercise = {e["name"]: e["objective"] for e in bank.get("exercises", [])}
-    found = {}
-    for grade_id, check in load_graded(Path(root), assignment, class_params(Path(root), bank)).items():
-        objective = of_item.get(getattr(check, "item", None)) or of_exercise.get(getattr(check, "name", None))
-        if objective:
-            found[grade_id] = (objective, texts.get(objective, ""))
-    return found
+    return {grade_id: (item.objective, item.objective_text)
+            for grade_id, item in graded_items(root, assignment).items() if item.objective}
 
 
 def graded_from_notebook(rows: pd.DataFrame, report: pd.DataFrame) -> pd.DataFrame:
@@ -103,7 +91,8 @@ def graded_from_notebook(rows: pd.DataFrame, report: pd.DataFrame) -> pd.DataFra
         return rows
     bad = report.loc[report["status"] != "graded", ["assignment", "student"]]
     keys = set(zip(bad["assignment"], bad["student"]))
-    return rows[[k not in keys for k in zip(rows["assignment"], rows["student"])]]
+    keep = pd.Series([k not in keys for k in zip(rows["assignment"], rows["student"])], index=rows.index, dtype=bool)
+    return rows[keep]  # a Series, not a list: an empty list would select no columns (a class of 0-point notebooks)
 
 
 def correlation(x: list[float], y: list[float]) -> float:
@@ -117,11 +106,18 @@ def correlation(x: list[float], y: list[float]) -> float:
     return sxy / math.sqrt(sxx * syy) if sxx > 0 and syy > 0 else math.nan
 
 
+def waiting(rows: pd.DataFrame) -> pd.Series:
+    """Whether each row is a written answer that waits for hand grading (no score from anyone yet)."""
+    return rows["needs_manual_grade"].astype(bool) & rows["manual_score"].isna() & rows["auto_score"].isna()
+
+
 def scores(rows: pd.DataFrame) -> pd.DataFrame:
-    """Each student's total per assignment, with the share of the maximum."""
-    totals = rows.groupby(["assignment", "student"], as_index=False)[["score", "max_score"]].sum()
+    """Each student's total per assignment, with the share of the maximum and the points that wait for hand grading
+    (counted as 0 in score and share until a person grades them)."""
+    rows = rows.assign(waiting_points=rows["max_score"].where(waiting(rows), 0.0))
+    totals = rows.groupby(["assignment", "student"], as_index=False)[["score", "max_score", "waiting_points"]].sum()
     totals["share"] = totals["score"] / totals["max_score"]
-    return totals
+    return totals[["assignment", "student", "score", "max_score", "share", "waiting_points"]]
 
 
 MIN_STUDENTS = 5  # fewer students: no item is called broken (one odd answer would decide it)
@@ -256,24 +252,104 @@ def plot_mastery(table: pd.DataFrame):
     """Mean share per learning objective, with the 70% line."""
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(6, 0.3 * max(4, len(table)) + 1))
-    labels = [f"{a[:2]} {o}" for a, o in zip(table["assignment"], table["objective"])]
+    fig, ax = plt.subplots(figsize=(6.4, 0.3 * max(4, len(table)) + 1))
+    # Each bar's words are in its label (not colour alone, and nothing past the 100% end of the axis).
+    labels = [f"{a[:2]} {o}: {share:.0%} {'mastered' if m == 'yes' else 'below 70%'}"
+              for a, o, share, m in zip(table["assignment"], table["objective"], table["mean_share"], table["mastered"])]
     colours = ["#55a868" if m == "yes" else "#c44e52" for m in table["mastered"]]
     ax.barh(labels, table["mean_share"] * 100, color=colours, hatch=None)
-    for y, (share, m) in enumerate(zip(table["mean_share"], table["mastered"])):
-        ax.text(share * 100 + 1, y, f"{share:.0%} {'mastered' if m == 'yes' else 'below 70%'}", va="center", fontsize=7)
+    ax.tick_params(axis="y", labelsize=7)
     ax.axvline(PASS_LINE * 100, color="black", linestyle="--", linewidth=1)
-    ax.set_xlim(0, 120)
+    ax.set_xlim(0, 100)
     ax.invert_yaxis()
     ax.set_xlabel("class mean % of the objective's points (dashed: 70%)")
     fig.tight_layout()
     return fig
 
 
+def scores_alt(rows: pd.DataFrame) -> str:
+    """The score histogram in words, for its alt text."""
+    totals = scores(rows).dropna(subset=["share"])
+    parts = [f"{name}: {len(part)} student(s), median {part['share'].median():.0%}, "
+             f"{int((part['share'] >= PASS_LINE - 1e-9).sum())} at or above 70%"
+             for name, part in totals.groupby("assignment")]
+    return "Histogram of each assignment's share of points, one panel per assignment. " + "; ".join(parts) + "."
+
+
+def items_alt(items: pd.DataFrame) -> str:
+    """The difficulty-discrimination plot in words, for its alt text."""
+    broken = [f"{a} {c}" for a, c, why in zip(items["assignment"], items["cell"], items["looks_broken"]) if why]
+    return (f"Scatter plot of {len(items)} graded cell(s): difficulty (share of points earned) against "
+            f"discrimination. Marked as looking broken: {', '.join(broken) or 'none'}. The items table above lists "
+            "every value.")
+
+
+def mastery_alt(table: pd.DataFrame) -> str:
+    """The mastery bars in words, for its alt text."""
+    bars = [f"{a[:2]} {o} {share:.0%} ({'mastered' if m == 'yes' else 'below 70%'})"
+            for a, o, share, m in zip(table["assignment"], table["objective"], table["mean_share"], table["mastered"])]
+    return "Bar chart of the class's mean share of each learning objective's points, with the 70% line: " + \
+        "; ".join(bars) + "."
+
+
+def figure_html(fig, alt: str) -> str:
+    """A figure as an embedded PNG with alt text (JupyterLab and an HTML export both show it); the figure is closed,
+    so it is not shown a second time without one."""
+    import base64
+    import html
+    import io
+
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+    plt.close(fig)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}" style="max-width: 100%">'
+
+
+def shown(fig, alt: str):
+    """A figure for a notebook cell's result: the image with its alt text."""
+    from IPython.display import HTML
+
+    return HTML(figure_html(fig, alt))
+
+
+REPORT_NOTEBOOK = "class_report.ipynb"
+
+
+def render_class_report(root: Path | str) -> Path:
+    """Run the class report notebook on the course root and write reports/class_report.html (the tables and plots,
+    without the code). The kernel talks over local sockets (IPC), not TCP, and each plot carries alt text."""
+    import os
+    import tempfile
+
+    import nbformat
+    from nbclient import NotebookClient
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    root = Path(root).resolve()
+    nb = nbformat.read(root / REPORT_NOTEBOOK, as_version=4)
+    with tempfile.TemporaryDirectory(prefix="billcode-report-") as scratch:
+        config = Config()
+        config.KernelManager.transport = "ipc"
+        config.KernelManager.ip = str(Path(scratch) / "kernel")  # the sockets live here, not in the course root
+        client = NotebookClient(nb, timeout=300, kernel_name="python3", config=config,
+                                resources={"metadata": {"path": str(root)}})
+        client.execute(env={**os.environ, "BILLCODE_COURSE_ROOT": str(root)})
+    page, _ = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True).from_notebook_node(nb)
+    path = root / REPORTS / "class_report.html"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line: write the report tables and print what to look at."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--root", default="autograder")
+    parser.add_argument("--no-html", action="store_true", help="only the CSV tables (no reports/class_report.html)")
     args = parser.parse_args(argv)
     root = Path(args.root).resolve()
     if not (root / "nbgrader_config.py").is_file():
@@ -282,7 +358,20 @@ def main(argv: list[str] | None = None) -> int:
     paths = write_reports(root)
     items = pd.read_csv(paths["items"], keep_default_na=False)
     print("Wrote " + ", ".join(str(p) for p in paths.values()))
-    print(f"The same with plots: open {root / 'class_report.ipynb'} (make instructor) and run it.")
+    if not args.no_html and (root / REPORT_NOTEBOOK).is_file():
+        try:
+            print(f"The same with plots: {render_class_report(root)} (open it in a browser), or run "
+                  f"{root / REPORT_NOTEBOOK} in make instructor.")
+        except Exception as err:  # the tables stand; say why the page is missing
+            print(f"The class report page could not be made ({type(err).__name__}: {safe_text(str(err)[:300])}); "
+                  f"the tables above stand. Run {root / REPORT_NOTEBOOK} in make instructor to see why.", file=sys.stderr)
+    else:
+        print(f"The same with plots: open {root / REPORT_NOTEBOOK} (make instructor) and run it.")
+    table = pd.read_csv(paths["scores"], keep_default_na=False)
+    for assignment, part in table[table["waiting_points"] > 0].groupby("assignment"):
+        print(f"  {safe_text(assignment)}: {len(part)} submission(s) with written answers not graded yet "
+              f"({waiting_text(float(part['waiting_points'].sum()))} in all; scores.csv counts them as 0 until then): "
+              "grade them in the formgrader (Manual Grading), then run make report again.")
     broken = items[items["looks_broken"] != ""]
     for _, row in broken.iterrows():
         print(f"  looks broken: {safe_text(row['assignment'])} {safe_text(row['cell'])}: {row['looks_broken']}")

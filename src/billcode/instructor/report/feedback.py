@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", default="autograder")
     args = parser.parse_args(argv)
     root = Path(args.root).resolve()
-    status = 0
+    status, total = 0, 0
     for name in args.names or assignments(root):
         if not any((root / "autograded").glob(f"*/{name}")):
             continue
@@ -163,11 +163,27 @@ def main(argv: list[str] | None = None) -> int:
         except (ReleaseError, OSError, ValueError) as err:  # the course root itself (its config, its folders)
             print(f"Feedback could not be written for {name}: {safe_text(err)}", file=sys.stderr)
             return 2
-        print(f"{name}: {written} feedback page(s) written")
+        total += written
+        print(f"{name}: {written} feedback page(s) written, each in {where(root)}/<student>/{name}/{name}.html")
         for problem in problems:
             status = 1
             print(f"  {problem}")
+    if total:
+        print(f"The pages are in {where(root)}/ (one folder per student): open one in a browser to read it. Students "
+              "get theirs from the formgrader's Release Feedback button (then Fetch Feedback in their Assignments "
+              "panel), or send each student their own folder.")
+    else:
+        print("No feedback written: nothing is graded yet (run make grade first).")
     return status
+
+
+def where(root: Path) -> str:
+    """The feedback folder, relative to the current folder when it is under it."""
+    folder = root / "feedback"
+    try:
+        return str(folder.relative_to(Path.cwd()))
+    except ValueError:
+        return str(folder)
 
 
 if __name__ == "__main__":

@@ -176,12 +176,31 @@ def unsaved_questions(answers: Path, assignment: str) -> list[str]:
     return [item_number(bank, i["id"]) for i in bank["items"] if i["mode"] == "graded" and i["id"] not in saved]
 
 
+UNISOLATED = "ran UNISOLATED: "
+
+
+def for_a_self_learner(problem: str) -> str:
+    """The grading report's note in words a self-learner can act on: an unisolated run (Binder, most laptops without
+    bubblewrap) is fine for one's own work, so it is explained, not given an install command to run."""
+    if not problem.startswith(UNISOLATED):
+        return problem
+    why = problem[len(UNISOLATED):]
+    if "not installed" in why:
+        why = "bubblewrap is not installed on this machine"
+    elif "namespaces" in why:
+        why = "this platform turns off the namespaces bubblewrap needs, as Binder does"
+    else:
+        why = why.split(":")[0][:120]
+    return (f"graded without the sandbox ({why}). That is fine for your own work: it is your own code that ran. "
+            "The sandbox protects a class, where one student's code must not touch another's grade")
+
+
 def _read_report(root: Path, result: SelfGrade) -> None:
     path = root / "reports" / "grading_report.csv"
     if path.is_file():
         with path.open(newline="", encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
-                result.problems += [p for p in row["problems"].split("; ") if p]
+                result.problems += [for_a_self_learner(p) for p in row["problems"].split("; ") if p]
 
 
 def _cells(notebook: Path) -> list:
@@ -214,7 +233,11 @@ def summary(result: SelfGrade) -> str:
     """The result in a few plain lines."""
     if result.score is None:
         return "No score was recorded: " + ("; ".join(result.problems) or "see the messages above.")
-    lines = [f"{result.assignment}: {result.score:g} of {result.max_score:g} points."]
+    if not result.max_score and not result.cells:
+        lines = [f"{result.assignment}: practice only: nothing is graded (its practice checks gave you feedback as you "
+                 "worked; there are no points)."]
+    else:
+        lines = [f"{result.assignment}: {result.score:g} of {result.max_score:g} points."]
     if result.waiting:
         lines.append(f"Not counted yet: {', '.join(result.waiting)} (a written answer; a person grades it with the "
                      "rubric, so check it yourself against the notebook's criteria).")

@@ -135,6 +135,26 @@ def synthetic_class(root: Path, students: int, assignments: Iterable[str], seed:
     return kinds
 
 
+def demo_name(student: str, kind: str) -> tuple[str, str]:
+    """(first, last) name of a synthetic student, as the formgrader lists it: "Student 003, Honest demo"."""
+    return f"{kind.capitalize()} demo", f"Student {student.lstrip('s')}"
+
+
+def name_students(root: Path, kinds: dict[str, str]) -> None:
+    """Give each synthetic student a name in the gradebook (the formgrader would list "None, None"); a student who
+    already has a name keeps it."""
+    from nbgrader.api import Gradebook
+
+    from billcode.instructor.report.analytics import db_url
+
+    with Gradebook(db_url(Path(root))) as gb:
+        for student, kind in kinds.items():
+            known = gb.update_or_create_student(student)
+            if not known.first_name and not known.last_name:
+                known.first_name, known.last_name = demo_name(student, kind)
+        gb.db.commit()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line: release what is not released yet, then write a synthetic class under submitted/."""
     from billcode.instructor.author.release import assignments, nbgrader
@@ -159,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         if not (root / "release" / name / f"{name}.ipynb").is_file():
             nbgrader(root, "generate_assignment", name)
     kinds = synthetic_class(root, args.students, names, seed=args.seed)
+    name_students(root, kinds)
     mix = ", ".join(f"{sum(k == kind for k in kinds.values())} {kind}" for kind in KINDS)
     print(f"Wrote {len(kinds) * len(names)} synthetic submission(s) under {root / 'submitted'}: {len(kinds)} "
           f"student(s) ({mix}) x {len(names)} assignment(s). Grade them with: make grade")
