@@ -91,7 +91,9 @@ def graded_from_notebook(rows: pd.DataFrame, report: pd.DataFrame) -> pd.DataFra
         return rows
     bad = report.loc[report["status"] != "graded", ["assignment", "student"]]
     keys = set(zip(bad["assignment"], bad["student"]))
-    keep = pd.Series([k not in keys for k in zip(rows["assignment"], rows["student"])], index=rows.index, dtype=bool)
+    # The report holds ids as written for people (safe_text: escaped, a formula prefixed), the gradebook raw ones.
+    keep = pd.Series([(safe_text(a), safe_text(s)) not in keys for a, s in zip(rows["assignment"], rows["student"])],
+                     index=rows.index, dtype=bool)
     return rows[keep]  # a Series, not a list: an empty list would select no columns (a class of 0-point notebooks)
 
 
