@@ -17,7 +17,7 @@ from billcode.quiz.hints import HintBox, hint_texts
 from billcode.quiz.mastery import MasteryReport
 from billcode.quiz.render import heading, inline_html, label, question_notes, static_class
 from billcode.quiz.scoring import AnswerError, Score, clean_answer, describe_answer, format_hints, score_answer
-from billcode.quiz.widgets import QUESTION_CSS, Controls, build_controls, message_html
+from billcode.quiz.widgets import QUESTION_CSS, Controls, build_controls, message_html, plain, shared
 
 EXPLAIN_AFTER = 2  # wrong practice attempts before the explanation is shown anyway
 
@@ -50,24 +50,24 @@ class Question:
         self.controls: Controls = build_controls(item, rng)
         # The markdown cell above holds the title and prompt; this hides its copy of the options and notes,
         # so with a kernel each part of the question shows once (without one, the markdown shows it all).
-        self.notes = widgets.HTML(
+        self.notes = plain(widgets.HTML,
             QUESTION_CSS + f"<style>.{static_class(item['id'])}{{display:none}}</style>"
             f'<p class="bc-question-notes"><small>{inline_html(question_notes(item).replace("**", ""))}</small></p>'
         )
-        self.button = widgets.Button(
+        self.button = plain(widgets.Button,
             description="Save answer" if self.graded else "Check answer",
             tooltip=("Save your answer for grading" if self.graded else "Check your answer") + f": {label(item)}",
-            layout=widgets.Layout(width="max-content", margin="0.5em 0 0 0"),
+            layout=shared(widgets.Layout, width="max-content", margin="0.5em 0 0 0"),
         )
         self.button.add_class("bc-save" if self.graded else "bc-check")
-        self.feedback = widgets.HTML("")
+        self.feedback = plain(widgets.HTML, "")
         self.feedback.add_class("bc-feedback-area")
         parts = [self.notes, self.controls.box, self.button, self.feedback]
         self.hints: HintBox | None = None
         if not self.graded and hint_texts(item):
             self.hints = HintBox(hint_texts(item), item["id"], label(item), quiz.path, quiz.name)
             parts.append(self.hints.box)
-        self.box = widgets.VBox(parts)
+        self.box = plain(widgets.VBox, parts)
         self.box.add_class("bc-question")
         self.box.add_class(f"bc-{item['id']}")
         self.button.on_click(lambda _button: self.submit())

@@ -12,6 +12,7 @@ import ipywidgets as widgets
 
 from billcode.quiz.answers import read_answers, save_hints
 from billcode.quiz.render import inline_html
+from billcode.quiz.widgets import plain, shared
 
 
 def hint_texts(entry: dict) -> list[str]:
@@ -30,18 +31,18 @@ class HintBox:
 
     def __init__(self, hints: list[str], key: str, label: str, path: Path, bank: str, starting_code: str = "") -> None:
         self.hints, self.key, self.label, self.path, self.bank = list(hints), key, label, Path(path), bank
-        self.button = widgets.Button(layout=widgets.Layout(width="max-content"))
+        self.button = plain(widgets.Button, layout=shared(widgets.Layout, width="max-content"))
         self.button.add_class("bc-hint-button")
-        self.shown = widgets.HTML()
+        self.shown = plain(widgets.HTML)
         self.shown.add_class("bc-hints")
-        self.status = widgets.HTML()
+        self.status = plain(widgets.HTML)
         self.button.on_click(lambda _button: self.next())
         parts = [self.button, self.shown, self.status]
         if starting_code:
-            parts.append(widgets.HTML(
+            parts.append(plain(widgets.HTML,
                 "<details class='bc-starting-code'><summary>The starting code of this exercise (to paste into a new "
                 f"cell if you lose yours)</summary><pre>{html.escape(starting_code)}</pre></details>"))
-        self.box = widgets.VBox(parts)
+        self.box = plain(widgets.VBox, parts)
         self.box.add_class("bc-hint-box")
         saved = read_answers(self.path, self.bank).hints.get(key, 0)
         self.opened = min(saved, len(self.hints))

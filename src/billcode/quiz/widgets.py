@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import ipywidgets as widgets
+from ipywidgets.widgets.widget_bool import CheckboxStyle
+from ipywidgets.widgets.widget_description import DescriptionStyle
+from ipywidgets.widgets.widget_string import HTMLStyle, TextStyle
 
 from billcode.amounts import format_amount
 
@@ -32,13 +35,38 @@ def _order(choices: list[dict], rng: random.Random | None) -> list[dict]:
     return ordered
 
 
-def _full_width(**kwargs) -> widgets.Layout:
-    return widgets.Layout(width="100%", **kwargs)
+_SHARED: dict[tuple, widgets.Widget] = {}
+
+
+def shared(kind: type, **props: str) -> widgets.Widget:
+    """One Layout or Style model per set of properties, shared by every control that uses it.
+
+    Each model is a message between kernel and page; a question drew 25 to 39 of them, most of them alike (every
+    control made its own default Layout and Style). Nothing in the course changes a layout or style after drawing.
+    """
+    key = (kind, tuple(sorted(props.items())))
+    if key not in _SHARED:
+        _SHARED[key] = kind(**props)
+    return _SHARED[key]
+
+
+def plain(kind: type, *args: object, **kwargs: object) -> widgets.Widget:
+    """A widget with the shared default layout (and style, where it has one) unless given its own."""
+    kwargs.setdefault("layout", shared(widgets.Layout))
+    style = {widgets.HTML: HTMLStyle, widgets.Button: widgets.ButtonStyle}.get(kind)
+    if style is not None:
+        kwargs.setdefault("style", shared(style))
+    return kind(*args, **kwargs)
+
+
+def _full_width() -> widgets.Layout:
+    return shared(widgets.Layout, width="100%")
 
 
 def _single(item: dict, rng: random.Random | None) -> Controls:
     options = [(c["text"], c["id"]) for c in _order(item["options"], rng)]
-    radios = widgets.RadioButtons(options=options, value=None, layout=_full_width())
+    radios = widgets.RadioButtons(options=options, value=None, layout=_full_width(),
+                                  style=shared(DescriptionStyle))
     radios.add_class("bc-radios")
 
     def fill(value: object) -> None:
@@ -48,7 +76,8 @@ def _single(item: dict, rng: random.Random | None) -> Controls:
 
 
 def _truefalse(item: dict, rng: random.Random | None) -> Controls:
-    radios = widgets.RadioButtons(options=[("True", True), ("False", False)], value=None)
+    radios = widgets.RadioButtons(options=[("True", True), ("False", False)], value=None,
+                                  layout=shared(widgets.Layout), style=shared(DescriptionStyle))
     radios.add_class("bc-radios")
 
     def fill(value: object) -> None:
@@ -60,7 +89,8 @@ def _truefalse(item: dict, rng: random.Random | None) -> Controls:
 def _multiple(item: dict, rng: random.Random | None) -> Controls:
     boxes = {
         c["id"]: widgets.Checkbox(
-            value=False, description=c["text"], indent=False, layout=_full_width(), style={"description_width": "initial"}
+            value=False, description=c["text"], indent=False, layout=_full_width(),
+            style=shared(CheckboxStyle, description_width="initial")
         )
         for c in _order(item["options"], rng)
     }
@@ -72,7 +102,7 @@ def _multiple(item: dict, rng: random.Random | None) -> Controls:
 
     ids = [c["id"] for c in item["options"]]
     return Controls(
-        widgets.VBox(list(boxes.values())),
+        plain(widgets.VBox, list(boxes.values())),
         lambda: [k for k in ids if boxes[k].value],
         fill,
         list(boxes.values()),
@@ -94,8 +124,8 @@ def _typed(item: dict, rng: random.Random | None) -> Controls:
         description=label,
         placeholder=hint,
         continuous_update=False,
-        style={"description_width": "initial"},
-        layout=widgets.Layout(width="28em"),
+        style=shared(TextStyle, description_width="initial"),
+        layout=shared(widgets.Layout, width="28em"),
     )
 
     def fill(value: object) -> None:
@@ -116,7 +146,7 @@ def _dropdowns(labels: list[tuple[str, str]], choices: list[dict]) -> dict[str, 
             options=options,
             value="",
             description=label,
-            style={"description_width": "initial"},
+            style=shared(DescriptionStyle, description_width="initial"),
             layout=_full_width(),
         )
         for key, label in labels
@@ -132,7 +162,7 @@ def _matching(item: dict, rng: random.Random | None) -> Controls:
             menu.value = chosen if chosen in [o[1] for o in menu.options] else ""
 
     return Controls(
-        widgets.VBox(list(menus.values())), lambda: {k: m.value for k, m in menus.items()}, fill, list(menus.values())
+        plain(widgets.VBox, list(menus.values())), lambda: {k: m.value for k, m in menus.items()}, fill, list(menus.values())
     )
 
 
@@ -147,7 +177,7 @@ def _ordering(item: dict, rng: random.Random | None) -> Controls:
             menu.value = step if step in [o[1] for o in menu.options] else ""
 
     return Controls(
-        widgets.VBox(list(menus.values())), lambda: [m.value for m in menus.values()], fill, list(menus.values())
+        plain(widgets.VBox, list(menus.values())), lambda: [m.value for m in menus.values()], fill, list(menus.values())
     )
 
 
