@@ -309,21 +309,18 @@ def _set_only_under_if(source: str, name: str) -> bool:
         tree = ast.parse(textwrap.dedent(source))
     except SyntaxError:
         return False
-    sets, guarded = 0, 0
-    for node in ast.walk(tree):
-        if isinstance(node, ast.If):
-            for inner in ast.walk(node):
-                if isinstance(inner, ast.Name) and inner.id == name and isinstance(inner.ctx, ast.Store):
-                    guarded += 1
-        if isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store):
-            sets += 1
-    return sets > 0 and guarded >= sets
+    def stores(node: ast.AST) -> set[int]:
+        return {id(n) for n in ast.walk(node) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)}
+
+    every = stores(tree)
+    guarded = set().union(*(stores(node) for node in ast.walk(tree) if isinstance(node, ast.If)))
+    return bool(every) and every <= guarded
 
 
 def specific_advice(error: str, function: object = None, scaffold: str = "") -> str | None:
     """Advice for a slip the error alone does not name (a letter without quotes, a line that never runs...), or None."""
     source, inputs = _source_and_inputs(function) if function is not None else ("", [])
-    if scaffold and " ".join(source.split()) in " ".join(scaffold.split()):
+    if _is_scaffold(source, scaffold):
         return None  # the starting code, unchanged: the usual words (write your line) fit
     named = re.match(r"(?:NameError|UnboundLocalError): .*?'(\w+)'", error)
     if named and source:
@@ -349,11 +346,8 @@ def specific_advice(error: str, function: object = None, scaffold: str = "") -> 
     return None
 
 
-def _explain(error: str, function: object = None, scaffold: str = "") -> str:
+def _explain(error: str, function: object = None) -> str:
     """A case's error in words a newcomer can act on (the function, when given, tailors the advice)."""
-    advice = specific_advice(error, function, scaffold)
-    if advice:
-        return advice
     source, inputs = _source_and_inputs(function) if function is not None else ("", [])
     if error.startswith(("NameError", "UnboundLocalError")):
         name = error.split("'")[1] if error.count("'") >= 2 else "a name"
@@ -421,25 +415,22 @@ def example_problem(exercise: Exercise, entry: dict, cases: list[tuple], results
     values = [repr(results[i]["value"]) for i in wrong]  # the examples it gets wrong (given code may answer others)
     if len(wrong) > 1 and len(set(values)) == 1 and len({repr(expected[i]) for i in wrong}) > 1:
         every = "every worked example" if len(wrong) == len(results) else f"{len(wrong)} of the worked examples"
-        return (f"it gave {_short(values[0], 60)} for {every}, whatever the inputs: use the function's "
-                f"input names ({', '.join(inputs) if (inputs := _source_and_inputs(function)[1]) else 'its inputs'}) "
-                "in your lines, not fixed numbers from an example.")
+        inputs = ", ".join(_source_and_inputs(function)[1]) or "its inputs"
+        return (f"it gave {_short(values[0], 60)} for {every}, whatever the inputs: use the function's input names "
+                f"({inputs}) in your lines, not fixed numbers from an example.")
     return (f"on {len(wrong)} of {count(len(results), 'worked example')} the result differs from the notebook's. Example "
             f"{first + 1}: {_short(exercise.describe(cases[first]), 160)} gave {_short(repr(results[first]['value']), 120)}; "
             f"the notebook's answer is {_short(repr(expected[first]), 120)}.")
 
 
+def _is_scaffold(source: str, scaffold: str | None) -> bool:
+    """Tell whether source is (part of) the starting code, whitespace aside (no source: treat it as written)."""
+    return bool(source and scaffold) and " ".join(source.split()) in " ".join(scaffold.split())
+
+
 def unchanged(function: object, entry: dict | None) -> bool:
     """Tell whether a function is still its exercise's starting code (running that is no first try)."""
-    import inspect
-
-    scaffold = (entry or {}).get("scaffold")
-    try:
-        source = inspect.getsource(function)
-    except (OSError, TypeError):  # no source to compare (a lambda in a test, a built-in): treat it as written
-        return False
-    squeeze = lambda text: " ".join(text.split())  # noqa: E731 - whitespace does not make code different
-    return bool(scaffold) and squeeze(source) in squeeze(scaffold)
+    return _is_scaffold(_source_and_inputs(function)[0], (entry or {}).get("scaffold"))
 
 
 def check_function(exercise: Exercise, function: object, entry: dict | None = None,
@@ -471,11 +462,11 @@ def check_function(exercise: Exercise, function: object, entry: dict | None = No
     problem = kind = None
     if failed:
         number, error = failed[0]
-        scaffold = (entry or {}).get("scaffold") or ""
+        advice = specific_advice(error, function, (entry or {}).get("scaffold") or "")
         # advice that names the slip is the help; a hint pointer chosen by the error's kind could point elsewhere
-        kind = None if specific_advice(error, function, scaffold) else problem_kind(error)
+        kind = None if advice else problem_kind(error)
         problem = (f"on {len(failed)} of {count(len(results), 'input')} it gave no usable answer. Input {number + 1} was "
-                   f"{_short(exercise.describe(cases[number]))}: {_explain(error, function, scaffold)}. It should return "
+                   f"{_short(exercise.describe(cases[number]))}: {advice or _explain(error, function)}. It should return "
                    f"{exercise.shape}.")
     elif handed is None:
         shape = exercise.hint([r["value"] for r in results]) if exercise.hint else None

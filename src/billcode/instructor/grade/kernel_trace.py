@@ -183,8 +183,7 @@ def install(channel: str, package: str, quiet: tuple = ()) -> None:
     switching = switch.__code__
 
     from inspect import getattr_static
-
-    function_type, method_type = type(install), type(threading.Thread().start)
+    from types import FunctionType, MethodType
 
     def from_cell(obj) -> bool:
         """Tell whether calling obj runs code written in a cell (read without running any of the object's code)."""
@@ -198,9 +197,9 @@ def install(channel: str, package: str, quiet: tuple = ()) -> None:
         for candidate in found:
             if type(candidate) in (staticmethod, classmethod):
                 candidate = candidate.__func__
-            if type(candidate) is method_type:
+            if type(candidate) is MethodType:
                 candidate = candidate.__func__
-            if type(candidate) is function_type and candidate.__code__.co_filename.startswith(cells):
+            if type(candidate) is FunctionType and candidate.__code__.co_filename.startswith(cells):
                 return True
         return False
 
