@@ -286,12 +286,24 @@ def stores_not_returns(months, cost, gain):
     payback = round(months + cost / gain, 1)
 
 
+def works_out_not_returns(months, cost, gain):
+    """A spreadsheet habit: the last line is the formula, without `return`."""
+    round(months + cost / gain, 1)
+
+
+def excel_or(program):
+    """A spreadsheet habit: OR(a, b)."""
+    hands_on = OR(program["externship"], program["practice_set"])  # noqa: F821
+    return hands_on
+
+
 CODE = Exercise("code", lambda seed: [("S6141",)], (str,), "text")
 POINTERS = Exercise("pointers", lambda seed: [("AB",)], (bool,), "True or False")
 PAYBACK = Exercise("payback", lambda seed: [(6, 1000.0, 100.0)], (float,), "a number")
 SCAFFOLDS = {"code": "def f(code):\n    # YOUR CODE HERE\n    return padded\n",
              "pointers": "def f(pointers):\n    # your line: too_many\n    return too_many\n",
-             "payback": "def f(months, cost, gain):\n    # YOUR CODE HERE\n"}
+             "payback": "def f(months, cost, gain):\n    # YOUR CODE HERE\n",
+             "flags": "def f(program):\n    hands_on = ...\n    return hands_on\n"}
 
 
 @pytest.mark.parametrize("exercise, function, said", [
@@ -300,6 +312,9 @@ SCAFFOLDS = {"code": "def f(code):\n    # YOUR CODE HERE\n    return padded\n",
     (POINTERS, set_under_if, "is set only inside an"),
     (PAYBACK, name_from_nowhere, "nothing in this function sets"),
     (PAYBACK, stores_not_returns, "Start that line with"),
+    (Exercise("flags", lambda seed: [({"externship": True, "practice_set": False},)], (bool,), "True or False"),
+     excel_or, "a or b is True when either is True"),
+    (PAYBACK, works_out_not_returns, "works out a value but does not hand it back"),
 ])
 def test_a_slip_the_error_does_not_name_gets_advice_and_no_wrong_hint_pointer(shown, exercise, function, said):
     _, notices = shown

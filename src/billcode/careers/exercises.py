@@ -60,9 +60,10 @@ def payback_cases(seed: str) -> list[tuple]:
 def payback_hint(results: list) -> str | None:
     """On the examples: a number that cannot be a count of months."""
     if all(value is None for value in results):
-        return ("it returned None on every example, as the unfinished starting code does: write the last line, which "
-                "returns the months of study plus the cost divided by the monthly gain, rounded to one decimal (only a "
-                "path that never pays back gives None).")
+        return ("it returned None on every example: the last line must hand the answer back, so it starts with "
+                "`return` (a line that only works a value out, or stores it in a name, gives back nothing). It returns "
+                "the months of study plus the cost divided by the monthly gain, rounded to one decimal (only a path "
+                "that never pays back gives None).")
     for value in results:
         if isinstance(value, float) and (not math.isfinite(value) or value < 0):
             return ("a path that never pays back should give None, not infinity, NaN or a negative number of months.")

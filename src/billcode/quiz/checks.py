@@ -300,6 +300,11 @@ TEXT_METHODS = {"ljust", "rjust", "upper", "lower", "replace", "strip", "split",
                 "zfill", "center", "title", "count", "find", "join"}
 
 
+SPREADSHEET_WORDS = {"OR": "`a or b` is True when either is True", "AND": "`a and b` is True when both are True",
+                     "NOT": "`not a` is True when a is False", "IF": "`if condition:` on its own line, then the "
+                     "indented line it runs", "SUM": "`sum(values)` adds a list", "ROUND": "`round(value, 2)`"}
+
+
 def _set_only_under_if(source: str, name: str) -> bool:
     """Tell whether every line that sets `name` sits inside an if (so a False condition leaves it unset)."""
     import ast
@@ -317,6 +322,23 @@ def _set_only_under_if(source: str, name: str) -> bool:
     return bool(every) and every <= guarded
 
 
+def _ends_with_bare_value(source: str) -> bool:
+    """Tell whether a function's last statement works a value out and drops it (a missing `return`)."""
+    import ast
+    import textwrap
+
+    try:
+        tree = ast.parse(textwrap.dedent(source))
+    except SyntaxError:
+        return False
+    function = next((node for node in tree.body if isinstance(node, ast.FunctionDef)), None)
+    last = function.body[-1] if function and function.body else None
+    if not isinstance(last, ast.Expr) or isinstance(last.value, ast.Constant):
+        return False  # a docstring or `...` alone is the unwritten gap, which the usual words cover
+    call = last.value
+    return not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "print")
+
+
 def specific_advice(error: str, function: object = None, scaffold: str = "") -> str | None:
     """Advice for a slip the error alone does not name (a letter without quotes, a line that never runs...), or None."""
     source, inputs = _source_and_inputs(function) if function is not None else ("", [])
@@ -328,6 +350,9 @@ def specific_advice(error: str, function: object = None, scaffold: str = "") -> 
         if name in TEXT_METHODS:
             return (f"`{name}` is a text method, so Python read it as a name: write it after the text and a dot, as in "
                     f"`text.{name}(...)`")
+        if name in SPREADSHEET_WORDS:
+            return (f"`{name}(...)` is a spreadsheet function; Python writes the word in lower case between the values: "
+                    f"{SPREADSHEET_WORDS[name]}")
         if len(name) == 1 and name.isupper():
             return f"Python read {name} as a name: if you meant the letter, put it in quotes: \"{name}\""
         if _set_only_under_if(source, name):
@@ -343,6 +368,9 @@ def specific_advice(error: str, function: object = None, scaffold: str = "") -> 
         if re.match(r"^\w+\s*=[^=]", last):
             return ("it returned nothing (None): your last line stores a value but does not hand it back. Start that "
                     "line with `return` instead of a name and `=`")
+        if _ends_with_bare_value(source):
+            return ("it returned nothing (None): your last line works out a value but does not hand it back. Start "
+                    "that line with `return`")
     return None
 
 
