@@ -107,7 +107,8 @@ def question_markdown(bank: dict, item_id: str, params: dict | None = None) -> s
         lines += ["- True", "- False", ""]
     elif kind == "matching":
         lines += [f"- {c['text']}" for c in item["left"]]
-        lines += ["", "Choices: " + ", ".join(c["text"] for c in item["right"]) + ".", ""]
+        lines += ["", "Choices (one for each line above):", ""] + [f"{n}. {c['text']}" for n, c in enumerate(item["right"], 1)]
+        lines += [""]
     elif kind == "ordering":
         lines += [f"- {c['text']}" for c in item["steps"]] + [""]
     lines += [f"*{question_notes(item)} Run the next cell to answer (it needs a running notebook).*", "", "</div>"]
