@@ -1,7 +1,7 @@
-"""Notebooks 00 (just enough Python) and 01 (the overview): what they promise, they keep.
+"""Notebooks 00 and 00b (just enough Python, parts 1 and 2) and 01 (the overview): what they promise, they keep.
 
-- 00 teaches every construct the later notebooks may rely on, each with a runnable example, and its practice answers
-  (the bank's examples) are what its own solutions give.
+- 00 and 00b teach every construct the later notebooks may rely on, each with a runnable example, and their practice
+  answers (the banks' examples) are what their own solutions give.
 - 01 says what skipping the code costs, per notebook, with the points the masters really give; its pay figures are
   compared like with like; its one code exercise shows no Ellipsis before it is answered.
 """
@@ -22,7 +22,9 @@ from billcode.exercises import EXERCISES
 from billcode.quiz.bank import load_bank
 from nbgrader_helpers import AUTOGRADER, MASTERS, ROOT
 
-BASICS = "00_python_for_this_course"
+BASICS = "00_python_for_this_course"  # part 1: values, text and choices
+LISTS = "00b_python_lists_and_tables"  # part 2: lists, dicts, loops, functions and tables
+PARTS = (BASICS, LISTS)
 OVERVIEW = "01_overview"
 # What every notebook may assume 00 taught (docs: the notebook authors' brief, "the contract").
 CONTRACT = {"assign", "text", "number", "arithmetic", "round()", "print()", "none", "truth", "compare", "and-or-not",
@@ -47,9 +49,8 @@ def grade_id(cell) -> str:
 # --- 00: just enough Python ------------------------------------------------------------------------------------
 
 def test_00_teaches_the_contract_each_with_a_runnable_example():
-    nb = master(BASICS)
     taught: set[str] = set()
-    for index, cell in enumerate(nb.cells):
+    for name, index, cell, nb in ((n, i, c, nb) for n in PARTS for nb in [master(n)] for i, c in enumerate(nb.cells)):
         declared = set(cell.metadata.get("billcode", {}).get("teaches", []))
         if cell.cell_type != "markdown" or not declared:
             continue
@@ -61,18 +62,34 @@ def test_00_teaches_the_contract_each_with_a_runnable_example():
             example += after.source + "\n"
         assert declared <= constructs_in(example), (cell.source[:60], declared - constructs_in(example))
         taught |= declared
-    assert CONTRACT <= taught, f"00 does not teach {sorted(CONTRACT - taught)}"
+    assert CONTRACT <= taught, f"00 and 00b do not teach {sorted(CONTRACT - taught)}"
 
 
-def test_00_is_practice_only():
-    nb = master(BASICS)
-    assert not [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")], "00 grades nothing"
-    bank = load_bank(BASICS)
+@pytest.mark.parametrize("name", PARTS)
+def test_00_is_practice_only(name):
+    nb = master(name)
+    assert not [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")], f"{name} grades nothing"
+    bank = load_bank(name)
     assert all(i["mode"] == "practice" for i in bank["items"])
     assert all(e.get("mode") == "practice" for e in bank["exercises"])
     from billcode.instructor.keys import load_graded
 
-    assert load_graded(AUTOGRADER, BASICS, {}) == {}
+    assert load_graded(AUTOGRADER, name, {}) == {}
+
+
+def test_00_is_split_into_two_parts_at_its_old_good_place_to_stop():
+    """Part 1 ends with sections 1-5, part 2 starts at section 6, says part 1 comes first and recaps it briefly."""
+    first, second = master(BASICS), master(LISTS)
+    headings = [c.source.splitlines()[0] for part in (first, second) for c in part.cells
+                if c.cell_type == "markdown" and re.match(r"## \d+\. ", c.source)]
+    assert [int(re.match(r"## (\d+)\.", h).group(1)) for h in headings] == list(range(1, 11)), headings
+    assert len([c for c in first.cells if re.match(r"## \d+\. ", c.source)]) == 5  # sections 1-5 in part 1
+    need = next(c.source for c in second.cells if c.source.startswith("## What you'll need"))
+    assert BASICS in need and "part 1" in need.lower()
+    recap = next(c for c in second.cells if c.source.startswith("### From part 1"))
+    assert 3 <= len([line for line in recap.source.splitlines() if line.startswith("- ")]) <= 5
+    assert not recap.metadata.get("billcode", {}).get("teaches")  # a reminder, not teaching
+    assert "Next: **00b_python_lists_and_tables**" in first.cells[-1].source
 
 
 def _run_solutions(nb: nbformat.NotebookNode) -> dict:
@@ -87,9 +104,10 @@ def _run_solutions(nb: nbformat.NotebookNode) -> dict:
     return namespace
 
 
-def test_00_bank_examples_are_what_the_solutions_give():
-    namespace = _run_solutions(master(BASICS))
-    for entry in load_bank(BASICS)["exercises"]:
+@pytest.mark.parametrize("part", PARTS)
+def test_00_bank_examples_are_what_the_solutions_give(part):
+    namespace = _run_solutions(master(part))
+    for entry in load_bank(part)["exercises"]:
         name = entry["name"]
         if name in EXERCISES:
             cases = EXERCISES[name].cases("example")
@@ -102,19 +120,19 @@ def test_00_bank_examples_are_what_the_solutions_give():
 def test_00_filing_limits_are_the_synthetic_payers():
     payers = load_table("billing/payers")
     assert FILING_DAYS == dict(zip(payers["payer_id"], payers["timely_filing_days"].astype(int)))
-    namespace = _run_solutions(master(BASICS))
+    namespace = _run_solutions(master(LISTS))
     assert namespace["filing_days"] == FILING_DAYS
     solution = namespace["filed_in_time"]
     hidden = EXERCISES["filed_in_time"].cases("0123456789abcdef")
     assert [solution(*a) for a in hidden] == [days <= FILING_DAYS[p] for p, days in hidden]
     assert {days - FILING_DAYS[p] for p, days in hidden} >= {-1, 0, 1}  # the last allowed day and the day after
-    entry = next(e for e in load_bank(BASICS)["exercises"] if e["name"] == "filed_in_time")
+    entry = next(e for e in load_bank(LISTS)["exercises"] if e["name"] == "filed_in_time")
     assert [solution(*a) for a in FILED_EXAMPLES] == entry["examples"]
 
 
 def test_00_scaffolds_show_nothing_before_they_are_answered():
     """No released answer cell ends with a bare name (it would print Ellipsis before it is answered)."""
-    for name in (BASICS, OVERVIEW):
+    for name in (*PARTS, OVERVIEW):
         for cell in student(name).cells:
             if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
                 body = ast.parse(cell.source).body
@@ -123,11 +141,12 @@ def test_00_scaffolds_show_nothing_before_they_are_answered():
 
 
 @pytest.mark.slow
-def test_00_student_copy_runs_top_to_bottom_with_messages_not_tracebacks(tmp_path):
+@pytest.mark.parametrize("part", PARTS)
+def test_00_student_copy_runs_top_to_bottom_with_messages_not_tracebacks(tmp_path, part):
     """A learner who runs every cell before writing anything gets a notice under each check, never an error."""
     from nbclient import NotebookClient
 
-    nb = student(BASICS)
+    nb = student(part)
     NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
     errors = [(grade_id(c), o.get("ename")) for c in nb.cells for o in c.get("outputs", []) if o["output_type"] == "error"]
@@ -172,7 +191,7 @@ def _pointed_hints(name: str, notice: str) -> str:
     """The hints a learner has open after following the notice's pointer ('Hint N covers this')."""
     found = re.search(r"Hint (\d) covers this", notice)
     assert found, f"{name}: the check names no hint: {notice}"
-    entry = next(e for e in load_bank(BASICS)["exercises"] if e["name"] == name)
+    entry = next(e for part in PARTS for e in load_bank(part)["exercises"] if e["name"] == name)
     return " ".join(entry["hints"][: int(found.group(1))])
 
 
@@ -229,7 +248,7 @@ def test_00_a_return_line_left_unindented_points_to_the_hint_on_indenting(monkey
 
 # --- 01: the overview ------------------------------------------------------------------------------------------
 
-POINTS_ROW = re.compile(r"^\| (\d\d) \| (\d+) \| (\d+) \| (\d+) \| ([^|]+) \| ([^|]+) \|$", re.M)
+POINTS_ROW = re.compile(r"^\| (\d\d[a-z]?) \| (\d+) \| (\d+) \| (\d+) \| ([^|]+) \| ([^|]+) \|$", re.M)
 
 
 def points_by_notebook() -> dict[str, tuple[float, float, float]]:
@@ -249,7 +268,7 @@ def points_by_notebook() -> dict[str, tuple[float, float, float]]:
                 code += role["points"]
             else:
                 raise AssertionError(f"{path.stem}: graded cell {role['grade_id']} is neither a question nor code")
-        found[path.stem[:2]] = (question, code, written)
+        found[path.stem.split("_")[0]] = (question, code, written)
     return found
 
 
@@ -274,7 +293,7 @@ def test_01_states_what_skipping_the_code_costs_in_every_notebook():
 
 def test_01_says_where_python_is_taught():
     text = "\n".join(c.source for c in master(OVERVIEW).cells if c.cell_type == "markdown")
-    assert "00_python_for_this_course" in text and "Python you need here" in text
+    assert BASICS in text and LISTS in text and "Python you need here" in text
     assert "No prior knowledge of healthcare, billing, coding or Python" not in text
 
 
