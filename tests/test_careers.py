@@ -495,7 +495,8 @@ SLIPS = [
     ("04_costs_and_careers", "payback_months", PAYBACK, "return round(payback, 1)", 1, "Nothing in the function sets"),
     ("05_choosing_a_path", "red_flags", HANDS_ON, "hands_on = program.externship or program.practice_set", 1,
      "AttributeError"),  # the itertuples habit, row.balance
-    ("05_choosing_a_path", "red_flags", HANDS_ON, "pass", 1, "square brackets"),
+    # the cell's placeholder `hands_on = ...` left as it is (round-4 trials: the placeholder keeps the indent right)
+    ("05_choosing_a_path", "red_flags", HANDS_ON, "pass", 2, "Replace the `...`"),
     ("05_choosing_a_path", "red_flags", HANDS_ON, 'hands_on = program["externship"] and program["practice_set"]', 2,
      "**or**"),
     ("05_choosing_a_path", "red_flags", HANDS_ON,

@@ -42,7 +42,7 @@ FACTORS = [
 # The article's fifth factor, shown but not scored: it mixes three things, and none of them separates the paths here.
 PROSPECTS_NOT_SCORED = (
     "Career prospects is not scored. The article bundles three things in it: pay (its coder figure, USD 54,789 in "
-    "2025, has no source, and notebook 04 found no source that gives entry pay for every path), remote work (which "
+    "2025, has no source, and the course found no source that gives entry pay for every path), remote work (which "
     "the article says both jobs offer) and teamwork and patient contact (asked once, under communication)."
 )
 ANSWERS = {1: "strongly disagree", 2: "disagree", 3: "neither agree nor disagree", 4: "agree", 5: "strongly agree"}
@@ -128,8 +128,9 @@ def points_table_html(result: Recommendation) -> str:
             "toward billing)</caption><thead><tr><th scope='col'>Factor</th><th scope='col'>Your answer's pull</th>"
             "<th scope='col'>Points</th><th scope='col'>Running total</th></tr></thead><tbody>"
             + "".join(rows) + f"</tbody></table><p><small>Strongest possible with these weights: "
-            f"{result.strongest:g} points either way; a total under a quarter of it ({LEAN * result.strongest:g}) "
-            "suggests a combined program.</small></p>")
+            f"{result.strongest:g} points either way; a total closer to 0 than a quarter of it (between "
+            f"-{LEAN * result.strongest:g} and +{LEAN * result.strongest:g}, not counting those two) suggests a "
+            "combined program.</small></p>")
 
 
 def recommendation_html(result: Recommendation) -> str:
