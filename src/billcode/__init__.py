@@ -4,6 +4,7 @@ Notebooks import only these short names, so the package can be reorganised witho
 """
 
 from billcode.billing.claim_form import show_claim
+from billcode.billing.cycle import no_step_matched
 from billcode.billing.kpis import aging_chart, aging_report, kpi_table
 from billcode.billing.posting import post_remittance, show_posting, show_remittance
 from billcode.billing.responsibility import responsibility_explorer
@@ -31,7 +32,7 @@ __all__ = ["aging_chart", "aging_report", "check_answer", "check_function", "che
            "example_paths", "example_programs", "is_billable", "is_code", "kpi_table", "load_json", "load_table",
            "lookup_box", "lookup_explorer", "open_quiz", "plan_builder", "post_remittance", "quiet", "rank_paths", "read_835",
            "responsibility_explorer", "salary_chart", "salary_evidence", "salary_table", "scrub_batch", "segment_table",
-           "self_assessment",
+           "no_step_matched", "self_assessment",
            "show_claim", "show_index", "show_posting", "show_remittance", "show_segments", "show_table", "show_tabular",
            "tuition_explorer", "validate_x12"]
 __version__ = "0.1.0"
