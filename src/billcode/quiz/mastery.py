@@ -38,7 +38,7 @@ def mastery_table(bank: dict, practice: dict, hints: dict | None = None) -> pd.D
             optional = any(i.get("stretch") and i.get("objective") == objective and i.get("mode") == "practice"
                            for i in [*bank["items"], *bank.get("exercises", [])])
             status = "Not started" if items else \
-                "Practice in the optional sections" if optional else "No practice checks: graded work only"
+                "Practice in the optional sections" if optional else "Graded work only (no practice check)"
         else:
             status = "Met" if score >= PASS_LINE else "Not yet"
         opened = sum(v for k, v in hints.items() if k in tasks and type(v) is int)
@@ -68,8 +68,9 @@ def mastery_html(table: pd.DataFrame, graded: bool = True) -> str:
            "over that section before the graded questions " if graded else
            "This notebook is practice only: nothing in it is graded. \u2718 Not yet means: go back over that section "
            "before the next notebook ")
-        + "(the report keeps your first try; later tries show in each check). Hints opened are for you to "
-        "see where you needed help; they never count in a grade.</caption>"
+        + "(the report keeps your first try; later tries show in each check). Hints opened counts the hints of "
+        "the objective's checks and code exercises, graded ones too, for you to see where you needed help; they never "
+        "count in a grade.</caption>"
         "<thead><tr><th scope='col'>Objective</th><th scope='col'>What you can do</th>"
         "<th scope='col'>Checks answered</th><th scope='col'>First-try score</th><th scope='col'>Status</th>"
         "<th scope='col'>Hints opened</th></tr></thead><tbody>" + "".join(body) + "</tbody></table>"
