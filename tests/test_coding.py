@@ -101,7 +101,10 @@ def test_the_lookup_widget_is_ready_at_once_and_shows_both_steps():
     assert any(value == "T15.01XA" for _, value in lookup.results.options) and lookup.results.value == ""
     lookup.results.value = "T15.01"
     assert "7th character" in lookup.info.value and "T15.01XA" in lookup.info.value
-    assert "Step 1" in lookup.info.value and "Step 2, Tabular List" in lookup.info.value
+    assert "Found by the search, not the Index:" in lookup.info.value and "Step 2, Tabular List" in lookup.info.value
+    lookup.box.value = "pneumonia"  # found in the Index: that is step 1
+    lookup.results.value = "J18.9"
+    assert "Step 1, Alphabetic Index:</strong> Pneumonia, J18.9" in lookup.info.value
     lookup.box.value = "strep throat"
     assert "J02.0" in [v for _, v in lookup.results.options][:5]
     lookup.results.value = "J02.0"
