@@ -122,7 +122,7 @@ def test_student_text_is_escaped_in_the_status():
 
 def test_the_details_show_both_steps_and_the_placeholder_rule():
     t15 = details_html("T15.01", "Index: Foreign body > cornea")
-    assert "Step 1" in t15 and "Index: Foreign body &gt; cornea" in t15 and "T15.01XA (A: initial encounter)" in t15
+    assert "Step 1, Alphabetic Index:</strong> Foreign body &gt; cornea" in t15 and "T15.01XA (A: initial encounter)" in t15
     s61 = details_html("S61.41")
     assert "choose its 6th character first" in s61 and "S61.41XA" not in s61 and "S61.411" in s61
 
@@ -136,3 +136,24 @@ def test_no_kernel_imports_the_official_package():
              "lookup_explorer('T1501A')\nprint('simple_icd_10_cm' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.split()[-1] == "False"
+
+
+def test_a_code_the_search_found_outside_the_index_is_not_labelled_as_an_index_step():
+    """Round-4 trials: "Step 1, Alphabetic Index or search: Tabular title" (and "... Inclusion term: Stye") read as an
+    Index step under questions that say "Index first". Only an Index match is step 1; a title or an inclusion term
+    is said to be the search's find in the Tabular List; a typed code is the code typed."""
+    from billcode.coding.lookup import found_by
+
+    stye = dict(zip(*[search("stye", 10)[c].tolist() for c in ("code", "why")]))
+    assert found_by(stye["H00.019"]) == ("Step 1, Alphabetic Index:", "Sty, stye (see Hordeolum), H00.019")
+    inclusion = next(w for w in stye.values() if w.startswith("Inclusion term"))
+    assert found_by(inclusion) == ("Found by the search, not the Index:", "an inclusion term in the Tabular List: Stye")
+    assert found_by("Tabular title; 7th character A: initial encounter") == (
+        "Found by the search, not the Index:", "words in its title in the Tabular List; 7th character A: initial encounter")
+    assert found_by("Exact code") == ("Found by:", "the code you typed")
+    bite = details_html("W54.0XXA", search("dog bite", 3)["why"].iloc[1])
+    assert "Found by the search, not the Index:" in bite and "Step 1" not in bite and "Alphabetic Index or search" not in bite
+    for query in ("stye", "bite forearm", "dog bite", "T15.01", "t1501a", "laceration left hand", "E11"):
+        for why in search(query, 10)["why"]:
+            label, words = found_by(why)
+            assert (label == "Step 1, Alphabetic Index:") == why.startswith("Index: ") and words, (query, why)

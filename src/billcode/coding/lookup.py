@@ -72,6 +72,27 @@ def _list(title: str, items: list[str]) -> str:
     return f"<p>{html.escape(title)}:</p><ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
 
 
+FOUND_IN_TABULAR = {"Tabular title": "words in its title", "Inclusion term": "an inclusion term",
+                    "Includes note": "an Includes note"}
+
+
+def found_by(why: str) -> tuple[str, str]:
+    """How a search found a code, as a label and its words: the Alphabetic Index (step 1), or the Tabular List's own
+    text (a title, an inclusion term) said as the search's find, so it never reads as an Index step; or the code typed."""
+    main, sep, seventh = why.partition("; 7th character ")
+    suffix = f"; 7th character {seventh}" if sep else ""
+    if main.startswith("Index: "):
+        return "Step 1, Alphabetic Index:", main.removeprefix("Index: ") + suffix
+    kind, _, text = main.partition(": ")
+    if kind in FOUND_IN_TABULAR:
+        return "Found by the search, not the Index:", f"{FOUND_IN_TABULAR[kind]} in the Tabular List{': ' + text if text else ''}{suffix}"
+    if main == "Exact code":
+        return "Found by:", "the code you typed"
+    if main.startswith("Code fixed: "):
+        return "Found by:", "the code you typed, fixed: " + main.removeprefix("Code fixed: ") + suffix
+    return "Found by:", main[:1].lower() + main[1:] + suffix
+
+
 def details_html(code: str, why: str = "") -> str:
     """Both steps as accessible HTML: where the Index led (why), then the Tabular List entry with its notes."""
     info = details(code)
@@ -83,7 +104,8 @@ def details_html(code: str, why: str = "") -> str:
         state = "Billable: no. It is a category or subcategory: pick one of the codes below it."
     parts = ["<div class='bc-code-details'>"]
     if why:
-        parts.append(f"<p><strong>Step 1, Alphabetic Index or search:</strong> {html.escape(why)}</p>")
+        name, said = found_by(why)
+        parts.append(f"<p><strong>{html.escape(name)}</strong> {html.escape(said)}</p>")
     parts.append("<p><strong>Step 2, Tabular List:</strong> verify the code and read its notes.</p>")
     parts.append(f"<h4>{html.escape(info['code'])}: {html.escape(info['description'])}</h4>")
     parts.append(f"<p><strong>{state}</strong> Parent: {html.escape(info['parent'])} "
