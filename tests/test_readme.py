@@ -40,5 +40,7 @@ def test_the_readme_states_each_notebooks_time_and_the_total():
         assert f"| {low} min |" in row, (notebook.name, f"states about {low} minutes")
         total += low
     hours, minutes = divmod(total, 60)
-    said = re.search(r"whole course takes a newcomer about (\d+) hours? (?:and )?(\d+) minutes", README)
-    assert said and (int(said.group(1)), int(said.group(2))) == (hours, minutes), f"the total is {hours} h {minutes} min"
+    said = re.search(r"whole course takes a newcomer about (\d+) hours?(?: (?:and )?(\d+) minutes)?", README)
+    assert said and (int(said.group(1)), int(said.group(2) or 0)) == (hours, minutes), \
+        f"the total is {hours} h {minutes} min"
+    assert minutes or not said.group(2), "a whole number of hours is said without '0 minutes'"
