@@ -229,7 +229,7 @@ def test_00_a_return_line_left_unindented_points_to_the_hint_on_indenting(monkey
 
 # --- 01: the overview ------------------------------------------------------------------------------------------
 
-POINTS_ROW = re.compile(r"^\| (\d\d) \| (\d+) \| (\d+) \| (\d+) \| ([^|]+) \| ([^|]+) \|$", re.M)
+POINTS_ROW = re.compile(r"^\| (\d\d[a-z]?) \| (\d+) \| (\d+) \| (\d+) \| ([^|]+) \| ([^|]+) \|$", re.M)
 
 
 def points_by_notebook() -> dict[str, tuple[float, float, float]]:
@@ -249,7 +249,7 @@ def points_by_notebook() -> dict[str, tuple[float, float, float]]:
                 code += role["points"]
             else:
                 raise AssertionError(f"{path.stem}: graded cell {role['grade_id']} is neither a question nor code")
-        found[path.stem[:2]] = (question, code, written)
+        found[path.stem.split("_")[0]] = (question, code, written)
     return found
 
 

@@ -61,7 +61,7 @@ def prepare(course: Path, work: Path, today: date | None = None) -> list[str]:
 
 def first_notebook(work: Path) -> str:
     """The notebook a learner starts with: the lowest-numbered one in their copy."""
-    names = sorted(p.name for p in Path(work).glob("[0-9][0-9]_*.ipynb") if "(course update" not in p.name)
+    names = sorted(p.name for p in Path(work).glob("[0-9][0-9]*_*.ipynb") if "(course update" not in p.name)
     return names[0] if names else ""
 
 

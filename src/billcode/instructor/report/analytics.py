@@ -256,7 +256,7 @@ def plot_mastery(table: pd.DataFrame):
 
     fig, ax = plt.subplots(figsize=(6.4, 0.3 * max(4, len(table)) + 1))
     # Each bar's words are in its label (not colour alone, and nothing past the 100% end of the axis).
-    labels = [f"{a[:2]} {o}: {share:.0%} {'mastered' if m == 'yes' else 'below 70%'}"
+    labels = [f"{a.split('_')[0]} {o}: {share:.0%} {'mastered' if m == 'yes' else 'below 70%'}"
               for a, o, share, m in zip(table["assignment"], table["objective"], table["mean_share"], table["mastered"])]
     colours = ["#55a868" if m == "yes" else "#c44e52" for m in table["mastered"]]
     ax.barh(labels, table["mean_share"] * 100, color=colours, hatch=None)
@@ -288,7 +288,7 @@ def items_alt(items: pd.DataFrame) -> str:
 
 def mastery_alt(table: pd.DataFrame) -> str:
     """The mastery bars in words, for its alt text."""
-    bars = [f"{a[:2]} {o} {share:.0%} ({'mastered' if m == 'yes' else 'below 70%'})"
+    bars = [f"{a.split('_')[0]} {o} {share:.0%} ({'mastered' if m == 'yes' else 'below 70%'})"
             for a, o, share, m in zip(table["assignment"], table["objective"], table["mean_share"], table["mastered"])]
     return "Bar chart of the class's mean share of each learning objective's points, with the 70% line: " + \
         "; ".join(bars) + "."
