@@ -30,7 +30,14 @@ from billcode.quiz.bank import load_bank
 from billcode.quiz.checks import MISSING
 from nbgrader_helpers import AUTOGRADER
 
-KEYS = runpy.run_path(str(AUTOGRADER / "keys" / "02_billing.py"))
+BILLING = ("02_billing", "02b_billing_payments")  # billing 1 (steps 1-3) and billing 2 (steps 4-7)
+KEYS = {**runpy.run_path(str(AUTOGRADER / "keys" / "02_billing.py")),
+        **runpy.run_path(str(AUTOGRADER / "keys" / "02b_billing_payments.py"))}  # their reference functions
+
+
+def billing_exercises() -> list[dict]:
+    """The bank entries of both billing notebooks' code exercises."""
+    return [entry for name in BILLING for entry in load_bank(name)["exercises"]]
 BATCH_PATIENTS, BATCH = synthetic.course_batch()
 
 
@@ -312,9 +319,9 @@ def test_the_course_835_posts_and_balances():
     from billcode.instructor.keys import load_graded
     from billcode.quiz.params import choose_params
 
-    graded = load_graded(Path(__file__).resolve().parents[1] / "autograder", "02_billing",
-                         choose_params(load_bank("02_billing"), None))
-    assert graded["test_bl_g4"].key == 12.81  # Question 2: posting C1007 by hand, graded
+    graded = load_graded(Path(__file__).resolve().parents[1] / "autograder", "02b_billing_payments",
+                         choose_params(load_bank("02b_billing_payments"), None))
+    assert graded["test_bl_g4"].key == 12.81  # 02b's Question 1: posting C1007 by hand, graded
 
 
 def test_remittance_and_posting_tables_show_money_to_the_cent():
@@ -338,7 +345,7 @@ def test_the_notebooks_posting_table_leaves_question_2s_answer_out():
     import nbformat
 
     era = read_835(x12("remittance_835.x12"))
-    cell = next(c for c in nbformat.read(MASTER, as_version=4).cells if "show_posting(" in c.source)
+    cell = next(c for c in nbformat.read(MASTERS[1], as_version=4).cells if "show_posting(" in c.source)
     assert 'show_posting(era, leave_out="C1007")' in cell.source
     shown = show_posting(era, leave_out="C1007").data
     assert "<th scope='row'>C1007</th><td>115.29</td><td>?</td><td>54.90</td><td>yes</td>" in shown
@@ -392,12 +399,12 @@ def test_the_aging_labels_agree_everywhere():
     exercise's examples and starting code, and the notebook's text; no '120+' is left."""
     labels = [label for _, label in BUCKETS]
     assert labels == ["0-30", "31-60", "61-90", "91-120", "121+"]
-    entry = next(e for e in load_bank("02_billing")["exercises"] if e["name"] == "bucket")
+    entry = next(e for e in billing_exercises() if e["name"] == "bucket")
     assert entry["examples"][-1] == "121+" and 'return "121+"' in entry["scaffold"]
     assert [KEYS["bucket"](*args) for args in EXERCISES["bucket"].cases("example")] == entry["examples"]
-    master = MASTER.read_text(encoding="utf-8")
+    master = "".join(path.read_text(encoding="utf-8") for path in MASTERS)
     assert "121+" in master and "120+" not in master
-    assert "120+" not in json.dumps(load_bank("02_billing"))
+    assert "120+" not in json.dumps([load_bank(name) for name in BILLING])
 
 
 def test_the_key_references_agree_with_hand_worked_rules():
@@ -538,24 +545,30 @@ def test_days_in_ar_gives_hfma_only_its_own_net_formula():
 
 # The mini exercises as the notebook shows them (issue 20)
 
-MASTER = AUTOGRADER / "source" / "02_billing" / "02_billing.ipynb"
-RELEASED = AUTOGRADER.parent / "course" / "02_billing.ipynb"
+MASTERS = [AUTOGRADER / "source" / name / f"{name}.ipynb" for name in BILLING]
+MASTER = MASTERS[0]  # 02_billing: Exercise 1 (patient_share) and its "Python you need here"
+RELEASED = [AUTOGRADER.parent / "course" / f"{name}.ipynb" for name in BILLING]
 
 
-def _answer_cells(path):
+def _cells(paths) -> list:
+    """The cells of the billing notebooks, 02's then 02b's."""
     import nbformat
 
-    nb = nbformat.read(path, as_version=4)
-    return nb, {c.metadata["nbgrader"]["grade_id"].removesuffix("_answer"): c.source for c in nb.cells
-                if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")}
+    return [cell for path in paths for cell in nbformat.read(path, as_version=4).cells]
+
+
+def _answer_cells(paths):
+    cells = _cells(paths)
+    return cells, {c.metadata["nbgrader"]["grade_id"].removesuffix("_answer"): c.source for c in cells
+                   if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")}
 
 
 def test_worked_examples_agree_with_the_master_and_the_key_and_are_shown():
     from billcode.quiz.bank import load_bank
 
-    nb, answers = _answer_cells(MASTER)
-    prose = " ".join(" ".join(c.source for c in nb.cells if c.cell_type == "markdown").split())
-    for entry in load_bank("02_billing")["exercises"]:
+    cells, answers = _answer_cells(MASTERS)
+    prose = " ".join(" ".join(c.source for c in cells if c.cell_type == "markdown").split())
+    for entry in billing_exercises():
         name = entry["name"]
         namespace: dict = {}
         exec(answers[name].replace("### BEGIN SOLUTION", "").replace("### END SOLUTION", ""), namespace)
@@ -570,7 +583,7 @@ def test_worked_examples_agree_with_the_master_and_the_key_and_are_shown():
 def test_every_mini_exercise_is_a_few_lines_into_a_scaffold():
     from billcode.instructor.author.estimate import written_lines
 
-    _, answers = _answer_cells(MASTER)
+    _, answers = _answer_cells(MASTERS)
     for name, source in answers.items():
         assert 1 <= written_lines(source) <= 5, name
         assert source.lstrip().startswith(f"def {name}(") and '"""' in source, name
@@ -599,7 +612,7 @@ def test_a_scaffold_run_unchanged_gets_a_message_that_points_to_a_hint(monkeypat
 
 def _learner_cell(name: str, lines: list[str]) -> str:
     """The master's answer cell with the learner's own lines in place of the solution."""
-    _, answers = _answer_cells(MASTER)
+    _, answers = _answer_cells(MASTERS)
     return re.sub(r"^([ \t]*)### BEGIN SOLUTION\n.*?^[ \t]*### END SOLUTION[ \t]*\n",
                   lambda m: "".join(m.group(1) + line + "\n" for line in lines), answers[name], flags=re.S | re.M)
 
@@ -659,7 +672,7 @@ def test_each_kind_of_mistake_points_to_the_hint_that_covers_it(monkeypatch, tmp
     text = " ".join(n["text/plain"] for n in notices if isinstance(n, dict) and "text/plain" in n)
     assert "not done yet" in text and kind_words in text, text
     assert f"Hint {hint} covers this" in text, text
-    entry = next(e for e in load_bank("02_billing")["exercises"] if e["name"] == name)
+    entry = next(e for e in billing_exercises() if e["name"] == name)
     assert covers in entry["hints"][hint - 1], (hint, entry["hints"][hint - 1])
 
 
@@ -685,19 +698,21 @@ def test_stretch_sections_are_optional_and_carry_their_own_self_check():
 
     from billcode.instructor.author.estimate import is_stretch
 
-    nb = nbformat.read(MASTER, as_version=4)
-    sections, current = {}, None
-    for cell in nb.cells:
-        heading = re.match(r"^## (.*)", cell.source) if cell.cell_type == "markdown" else None
-        if heading:
-            current = heading.group(1) if is_stretch(heading.group(1)) else None
+    sections = {}
+    for path, count in zip(MASTERS, (2, 4)):  # 02: out-of-pocket maximum, 837P; 02b: the other four
+        mine, current = {}, None
+        for cell in nbformat.read(path, as_version=4).cells:
+            heading = re.match(r"^## (.*)", cell.source) if cell.cell_type == "markdown" else None
+            if heading:
+                current = heading.group(1) if is_stretch(heading.group(1)) else None
+                if current:
+                    mine[current] = []
             if current:
-                sections[current] = []
-        if current:
-            sections[current].append(cell)
-    assert len(sections) == 6, list(sections)
-    first = next(iter(sections.values()))[0].source
-    assert "optional and not on the clock" in first.lower() and "Check your notebook before submitting" in first
+                mine[current].append(cell)
+        assert len(mine) == count, (path.stem, list(mine))
+        first = next(iter(mine.values()))[0].source
+        assert "optional and not on the clock" in first.lower() and "Check your notebook before submitting" in first
+        sections.update(mine)
     for title, cells in sections.items():
         assert title.startswith("Stretch (optional"), title
         checks = [c for c in cells if c.cell_type == "code" and ("quiz.ask(" in c.source or "check_function(" in c.source)]
@@ -709,7 +724,7 @@ def test_the_stretch_quotes_real_segments_of_the_course_files():
     """Segments the notebook quotes (step 2's HI, the stretch's C1011 line 4) are in the files, as quoted."""
     import nbformat
 
-    prose = "\n".join(c.source for c in nbformat.read(MASTER, as_version=4).cells if c.cell_type == "markdown")
+    prose = "\n".join(c.source for c in _cells(MASTERS) if c.cell_type == "markdown")
     assert "HI*ABK:E119*ABF:E785~" in prose and "HI*ABK:E119*ABF:E785~" in x12("claim_837p.x12")
     quoted = re.search(r"```\n(SVC\*.*?)```", prose, re.S).group(1)
     assert quoted in x12("remittance_835.x12") and "CAS*CO*50*60.00~\nLQ*HE*N130~" in quoted
@@ -748,7 +763,7 @@ def test_step_3_names_only_the_codes_the_core_uses_and_each_term_is_explained_wh
     `HI*ABK:E119*ABF:E785~` came without ABK and ABF; the given loop's `for letter in` and `not in` were untaught."""
     import nbformat
 
-    cells = nbformat.read(MASTER, as_version=4).cells
+    cells = _cells(MASTERS)
     step3 = next(c.source for c in cells if c.source.startswith("## Step 3"))
     rows = [line for line in step3.splitlines() if line.startswith("|") and not line.startswith("|---")]
     assert len(rows) == 6 and all(code in step3 for code in ("CO-45", "PR-1", "PR-2", "PR-3"))
@@ -762,6 +777,22 @@ def test_step_3_names_only_the_codes_the_core_uses_and_each_term_is_explained_wh
     assert hi and all("**ABK** marks the main diagnosis" in s and "**ABF** each other one" in s for s in hi)
     given = next(c.source for c in cells if c.source.startswith("def pointer_problem("))
     assert "for letter in pointers:  # " in given and "if letter not in letters:  # not in:" in given
-    share = next(e for e in load_bank("02_billing")["exercises"] if e["name"] == "patient_share")
+    share = next(e for e in billing_exercises() if e["name"] == "patient_share")
     assert "20 means 20%: divide by 100" in share["hints"][1] and "deductible_part = ..." in share["scaffold"]
     assert "return round(deductible_part + coinsurance, 2)" in share["scaffold"]
+
+
+def test_02b_reminds_what_len_counts_right_before_the_pointer_rule():
+    """Round 3: the scrub exercise leans on `len(...)` from 00; 02b's own "Python you need here" recalls it (and a
+    comparison with a name) between Exercise 1's text and its hints, with a runnable example whose output is right."""
+    import nbformat
+
+    cells = nbformat.read(MASTERS[1], as_version=4).cells
+    index = next(i for i, c in enumerate(cells) if c.source.startswith("#### Python you need here"))
+    assert cells[index - 1].source.startswith("### Exercise 1 (2 points): the pointer rule")
+    assert {"len()", "compare"} <= set(cells[index].metadata["billcode"]["teaches"])
+    assert "`len(text)` counts the letters" in cells[index].source
+    assert "".join(o.get("text", "") for o in cells[index + 1].outputs) == "3 0\nTrue\n"
+    assert 'quiz.hints("pointer_problem")' in cells[index + 2].source
+    post = next(c.source for c in cells if c.source.startswith("Each line **balances**"))
+    assert "adds only the **PR** amounts" in post  # Step 5 says what the statement adds

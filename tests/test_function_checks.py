@@ -158,7 +158,8 @@ def test_submission_status_sees_that_a_function_is_not_done_yet():
 SEEDS = 25  # grader inputs per exercise: each seed is one student's
 
 
-@pytest.mark.parametrize("assignment", ["02_billing", "03_coding", "04_costs_and_careers", "05_choosing_a_path"])
+@pytest.mark.parametrize("assignment", ["02_billing", "02b_billing_payments", "03_coding", "04_costs_and_careers",
+                                        "05_choosing_a_path"])
 def test_the_keys_agree_with_the_masters_solutions(assignment):
     """Each key's reference (what the grader scores against) gives the master's solution's results, on the inputs
     the grader makes for many students: a key rewritten for speed, or a solution edited, cannot drift apart."""

@@ -1,4 +1,5 @@
-"""Hostile students on 02_billing's function exercises: one grading run, with a class secret set.
+"""Hostile students on the billing notebooks' function exercises (patient_share in 02_billing, pointer_problem in
+02b_billing_payments): one grading run over both assignments, with a class secret set.
 
 Each attacker knows the public source (the key file included) but not the class secret, starts from the
 released notebook with no answers file, and must score exactly 0 on every function cell it attacks. Honest
@@ -38,28 +39,37 @@ from billcode.quiz.params import choose_params
 
 pytestmark = pytest.mark.slow
 
-A = "02_billing"
-NOTEBOOK = f"{A}.ipynb"
-FUNCTIONS = {"patient_share": 2.0, "pointer_problem": 2.0}  # bucket and npi_is_valid are practice (stretch)
+ASSIGNMENTS = ("02_billing", "02b_billing_payments")  # each student hands in both
+FUNCTIONS = {"patient_share": 2.0, "pointer_problem": 2.0}  # bucket and npi_is_valid are practice (02b's stretch)
+OWNER = {"patient_share": "02_billing", "pointer_problem": "02b_billing_payments"}  # the notebook of each exercise
 FUNCTION_CELLS = [f"{name}_test" for name in FUNCTIONS]
 QUIZ = {"test_bl_g1": 1.0, "test_bl_g4": 2.0, "test_bl_g2": 2.0, "test_bl_g3": 2.0}
+QUIZ_OWNER = {"test_bl_g1": "02_billing", "test_bl_g4": "02b_billing_payments", "test_bl_g2": "02b_billing_payments",
+              "test_bl_g3": "02b_billing_payments"}
 FULL = {**QUIZ, **{f"{name}_test": points for name, points in FUNCTIONS.items()}}
 ZERO = dict.fromkeys(FULL, 0.0)
+CELL_OWNER = {**QUIZ_OWNER, **{f"{name}_{end}": a for name, a in OWNER.items() for end in ("test", "answer")}}
 TOKEN = uuid.uuid4().hex[:12]
 INJECTED = f"INJECTED-NOTE-{TOKEN}"
 
 
 def public_checks() -> dict[str, FunctionCheck]:
     """The key file's reference functions (the key file is public in this repo)."""
-    graded = load_graded(AUTOGRADER, A, choose_params(load_bank(A), None))
-    return {c.name: c for c in graded.values() if isinstance(c, FunctionCheck)}
+    found = {}
+    for assignment in ASSIGNMENTS:
+        graded = load_graded(AUTOGRADER, assignment, choose_params(load_bank(assignment), None))
+        found.update({c.name: c for c in graded.values() if isinstance(c, FunctionCheck)})
+    return found
 
 
 def master_solutions() -> dict[str, str]:
     """Each answer cell of the master with its solution in place (the solution markers removed)."""
-    nb = nbformat.read(AUTOGRADER / "source" / A / NOTEBOOK, 4)
-    return {name: "\n".join(line for line in cell_by_id(nb, f"{name}_answer").source.splitlines() if "### " not in line)
-            for name in FUNCTIONS}
+    found = {}
+    for name in FUNCTIONS:
+        nb = nbformat.read(AUTOGRADER / "source" / OWNER[name] / f"{OWNER[name]}.ipynb", 4)
+        found[name] = "\n".join(line for line in cell_by_id(nb, f"{name}_answer").source.splitlines()
+                                if "### " not in line)
+    return found
 
 
 def example_answers() -> dict[str, list]:
@@ -69,9 +79,9 @@ def example_answers() -> dict[str, list]:
             for name in FUNCTIONS}
 
 
-def public_seed_guess(student: str, empty: Path) -> str:
+def public_seed_guess(student: str, empty: Path, assignment: str) -> str:
     """The seed the grader would use for `student` if the instructor had set no class secret."""
-    return grading_seed(empty, A, student)
+    return grading_seed(empty, assignment, student)
 
 
 def precomputed(seed: str) -> dict[str, dict]:
@@ -184,7 +194,7 @@ KEY_PROBE = """\
 import os, runpy, time
 from pathlib import Path
 probes, reference = {}, None
-for path in ["@ROOT@/keys/02_billing.py", "@REPO_KEYS@", "@ROOT@/class_secret.txt", "@ROOT@/class_params.json",
+for path in ["@ROOT@/keys/@KEY@", "@REPO_KEYS@", "@ROOT@/class_secret.txt", "@ROOT@/class_params.json",
              "@ROOT@/gradebook.db"]:
     try:
         Path(path).read_bytes()
@@ -197,7 +207,7 @@ try:
     import billcode.instructor.keys as keys
     root = keys.course_root()
     probes["course_root"] = str(root)
-    reference = runpy.run_path(str(root / "keys" / "02_billing.py"))
+    reference = runpy.run_path(str(root / "keys" / "@KEY@"))
     probes["course_root"] += " READ"
 except Exception as err:
     probes["course_root"] = type(err).__name__
@@ -207,7 +217,8 @@ for folder, dirs, files in os.walk("/"):
     if folder.startswith(("/proc", "/sys", "/dev")):
         dirs[:] = []
         continue
-    found += [f"{folder}/{f}" for f in files if f in ("02_billing.py", "class_secret.txt", "gradebook.db")
+    found += [f"{folder}/{f}" for f in files if f in ("02_billing.py", "02b_billing_payments.py", "class_secret.txt",
+                                                      "gradebook.db")
               and "site-packages/nbgrader/tests" not in folder]  # nbgrader's own test fixture
     if time.monotonic() - start > 15:
         finished = False
@@ -215,8 +226,6 @@ for folder, dirs, files in os.walk("/"):
 probes["walk"] = found
 probes["walk_finished"] = finished
 print("PROBES", probes)
-def patient_share(*args):
-    return reference["patient_share"](*args) if reference else 0.0
 """
 KEY_PROBE_USE = 'def {name}(*args):\n    return reference["{name}"](*args) if reference else None\n'
 
@@ -337,20 +346,20 @@ SUBMISSIONS: dict[str, Sub] = {
     "a_honest": Sub(FULL, answers=True, code=SOLUTIONS),
     "z_honest": Sub(FULL, answers=True, code=SOLUTIONS),
     "patch_checks": Sub(ZERO, ALL, "ARMED", added=PATCH_CHECKS, code={
-        **LOOKUPS, "patient_share": 'import billcode\nprint("ARMED" if billcode.check_function.__name__ == "forged" '
-                                    'else "not armed")\n' + LOOKUPS["patient_share"]}),
+        name: 'import billcode\nprint("ARMED" if billcode.check_function.__name__ == "forged" else "not armed")\n'
+              + LOOKUPS[name] for name in FUNCTIONS}),
     "hook_forgery": Sub(ZERO, ALL, "ARMED", added=HOOK,
-                        code={"patient_share": 'print("ARMED" if after in get_ipython().events.callbacks["post_run_cell"] '
-                                               'else "not armed")\ndef patient_share(*args):\n    return 1.0\n'},
+                        code={name: 'print("ARMED" if after in get_ipython().events.callbacks["post_run_cell"] '
+                                    f'else "not armed")\ndef {name}(*args):\n    return 1.0\n' for name in FUNCTIONS},
                         test_sources={name: FORGE_CELL.format(name=name) for name in FUNCTIONS},
                         after_tests={name: FORGE_CELL.format(name=name) for name in FUNCTIONS}),
     "seed_guess": Sub(ZERO, ALL, "ARMED", added=SEED_GUESS, code={
-        "patient_share": 'print("ARMED" if billcode.check_function.__name__ == "forged" else "not armed")\n'
-                         'def patient_share(*args):\n    return 0.0\n'}),
+        name: 'print("ARMED" if billcode.check_function.__name__ == "forged" else "not armed")\n'
+              f'def {name}(*args):\n    return 0.0\n' for name in FUNCTIONS}),
     "odd_values": Sub(ZERO, ALL, "ARMED", code=ODD),
     "giant_values": Sub(ZERO, ALL, "ARMED", code=GIANT),
-    "key_probe": Sub(ZERO, ALL, "PROBES", code={"patient_share": KEY_PROBE, **{
-        name: KEY_PROBE_USE.format(name=name) for name in FUNCTIONS if name != "patient_share"}}),
+    "key_probe": Sub(ZERO, ALL, "PROBES", code={name: KEY_PROBE + KEY_PROBE_USE.format(name=name)
+                                                 for name in FUNCTIONS}),
     "library_oracle": Sub({**ZERO, "patient_share_test": 2.0}, code=LIBRARY_ORACLE),
     "helper_routes": Sub({**ZERO, "patient_share_test": 2.0, "pointer_problem_test": 2.0}, code=HELPER_ROUTES),
     "helper_hidden_routes": Sub({**ZERO, "patient_share_test": 2.0, "pointer_problem_test": 2.0},
@@ -369,43 +378,51 @@ ATTACKERS = sorted(s for s, sub in SUBMISSIONS.items() if sub.attacked)
 
 # --- building and grading the corpus -------------------------------------------------------------------------
 
-def fill(source: str, root: Path, student: str, empty: Path) -> str:
-    setup = cell_by_id(nbformat.read(root / "release" / A / NOTEBOOK, 4), "setup").source
+def fill(source: str, root: Path, student: str, empty: Path, A: str) -> str:
+    setup = cell_by_id(nbformat.read(root / "release" / A / f"{A}.ipynb", 4), "setup").source
     text = (source.replace("@ROOT@", str(root)).replace("@REPO_KEYS@", str(AUTOGRADER / "keys" / f"{A}.py"))
+            .replace("@KEY@", f"{A}.py")
             .replace("@SETUP@", repr(setup))
             .replace("@EXAMPLES@", repr(EXAMPLES)).replace("@INJECTED@", INJECTED))
     if "@GUESS@" in text:
-        guess = public_seed_guess(student, empty)
+        guess = public_seed_guess(student, empty, A)
         text = text.replace("@GUESS@", guess).replace("@PRECOMPUTED@", repr(json.dumps(precomputed(guess))))
     return text
 
 
-def quiz_answers(root: Path) -> dict[str, object]:
+def quiz_answers(root: Path, A: str) -> dict[str, object]:
     """This class's quiz keys (bl-g3's number depends on the class secret)."""
     graded = load_graded(root, A, class_params(root, load_bank(A)))
     return {c.item: c.key for c in graded.values() if isinstance(c, QuizKey)}
 
 
 def submit(root: Path, student: str, sub: Sub, empty: Path) -> None:
-    nb = nbformat.read(root / "release" / A / NOTEBOOK, 4)
-    for name, source in sub.code.items():
-        cell_by_id(nb, f"{name}_answer").source = fill(source, root, student, empty)
-    for name, source in sub.test_sources.items():
-        cell_by_id(nb, f"{name}_test").source = source
-    for grade_id, extra in sub.test_metadata.items():
-        cell_by_id(nb, grade_id).metadata["nbgrader"].update(extra)
-    for name, source in sub.after_tests.items():
-        nb.cells.insert(nb.cells.index(cell_by_id(nb, f"{name}_test")) + 1, new_code_cell(source))
-    if sub.added:
-        nb.cells.insert(nb.cells.index(cell_by_id(nb, "setup")) + 1,
-                        new_code_cell(fill(sub.added, root, student, empty)))
-    folder = root / "submitted" / student / A
-    folder.mkdir(parents=True)
-    nbformat.write(nb, folder / NOTEBOOK)
-    (folder / "timestamp.txt").write_text("2026-12-02 12:00:00.000000 UTC")
-    if sub.answers:
-        for item_id, value in quiz_answers(root).items():
-            save_graded(folder / f"{A}_answers.json", A, item_id, value)
+    """Hand in both notebooks; each gets the attack's cells that belong to it (and any added cell)."""
+    for A in ASSIGNMENTS:
+        mine = [name for name in FUNCTIONS if OWNER[name] == A]
+        nb = nbformat.read(root / "release" / A / f"{A}.ipynb", 4)
+        for name, source in sub.code.items():
+            if name in mine:
+                cell_by_id(nb, f"{name}_answer").source = fill(source, root, student, empty, A)
+        for name, source in sub.test_sources.items():
+            if name in mine:
+                cell_by_id(nb, f"{name}_test").source = source
+        for grade_id, extra in sub.test_metadata.items():
+            if CELL_OWNER[grade_id] == A:
+                cell_by_id(nb, grade_id).metadata["nbgrader"].update(extra)
+        for name, source in sub.after_tests.items():
+            if name in mine:
+                nb.cells.insert(nb.cells.index(cell_by_id(nb, f"{name}_test")) + 1, new_code_cell(source))
+        if sub.added:
+            nb.cells.insert(nb.cells.index(cell_by_id(nb, "setup")) + 1,
+                            new_code_cell(fill(sub.added, root, student, empty, A)))
+        folder = root / "submitted" / student / A
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / f"{A}.ipynb")
+        (folder / "timestamp.txt").write_text("2026-12-02 12:00:00.000000 UTC")
+        if sub.answers:
+            for item_id, value in quiz_answers(root, A).items():
+                save_graded(folder / f"{A}_answers.json", A, item_id, value)
 
 
 @dataclass
@@ -415,7 +432,8 @@ class Run:
     output: str
     feedback_status: int
     feedback_output: str
-    report: dict[str, dict]
+    report: dict[str, dict]  # per student: both assignments' rows, their problems joined
+    rows: list[dict]
     seconds: float
     secret: str
     empty: Path
@@ -431,7 +449,8 @@ def run(tmp_path_factory):
         empty = tmp_path_factory.mktemp("no_secret")
         secret = secrets.token_urlsafe(24)  # the instructor's; no student code or test fake ever sees it
         (root / "class_secret.txt").write_text(secret + "\n")
-        nbgrader(root, "generate_assignment", A)
+        for A in ASSIGNMENTS:
+            nbgrader(root, "generate_assignment", A)
         for student, sub in SUBMISSIONS.items():
             submit(root, student, sub, empty)
         env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
@@ -442,18 +461,23 @@ def run(tmp_path_factory):
         feedback = subprocess.run([sys.executable, "-m", "billcode.instructor.report.feedback", "--root", str(root)],
                                   capture_output=True, text=True, timeout=600, env=env, check=False)
     with open(root / "reports" / "grading_report.csv", newline="", encoding="utf-8") as handle:
-        report = {row["student"]: row for row in csv.DictReader(handle)}
+        rows = list(csv.DictReader(handle))
+    report = {student: {"problems": " ".join(r["problems"] for r in rows if r["student"] == student)}
+              for student in {r["student"] for r in rows}}
     print(f"\nGraded {len(SUBMISSIONS)} submissions in {seconds:.0f} s.\n{done.stdout}{done.stderr}")
     return Run(root, done.returncode, done.stdout + done.stderr, feedback.returncode,
-               feedback.stdout + feedback.stderr, report, seconds, secret, empty)
+               feedback.stdout + feedback.stderr, report, rows, seconds, secret, empty)
 
 
 def cell_scores(root: Path, student: str) -> dict[str, float]:
-    return gradebook_scores(root, A, student, FULL)
+    scores = {}
+    for A in ASSIGNMENTS:
+        scores.update(gradebook_scores(root, A, student, {g: p for g, p in FULL.items() if CELL_OWNER[g] == A}))
+    return scores
 
 
-def autograded(run: Run, student: str) -> nbformat.NotebookNode:
-    return nbformat.read(run.root / "autograded" / student / A / NOTEBOOK, as_version=4)
+def autograded(run: Run, student: str, A: str) -> nbformat.NotebookNode:
+    return nbformat.read(run.root / "autograded" / student / A / f"{A}.ipynb", as_version=4)
 
 
 def output_text(cell) -> str:
@@ -465,7 +489,7 @@ def output_text(cell) -> str:
 
 
 def cell_output(run: Run, student: str, grade_id: str) -> str:
-    return output_text(cell_by_id(autograded(run, student), grade_id))
+    return output_text(cell_by_id(autograded(run, student, CELL_OWNER[grade_id]), grade_id))
 
 
 # --- the batch -----------------------------------------------------------------------------------------------
@@ -474,17 +498,19 @@ def test_every_submission_was_graded_in_the_sandbox(run):
     """The command succeeded, every student has a graded row, and every run was isolated."""
     assert sandbox_problem() is None, sandbox_problem()
     assert run.status == 0, run.output
-    assert sorted(run.report) == sorted(SUBMISSIONS), run.output
-    for row in run.report.values():
+    assert sorted((r["assignment"], r["student"]) for r in run.rows) \
+        == sorted((a, s) for a in ASSIGNMENTS for s in SUBMISSIONS), run.output
+    for row in run.rows:
         assert row["status"] == "graded" and row["isolated"] == "yes", row
 
 
 @pytest.mark.parametrize("student", sorted(SUBMISSIONS))
 def test_every_student_gets_a_feedback_page(run, student):
     """generate_feedback ran over the whole batch, and held back no page (an attacker's included)."""
-    page = run.root / "feedback" / student / A / f"{A}.html"
-    assert page.is_file(), run.feedback_output
-    assert run.secret not in page.read_text(encoding="utf-8")
+    for A in ASSIGNMENTS:
+        page = run.root / "feedback" / student / A / f"{A}.html"
+        assert page.is_file(), run.feedback_output
+        assert run.secret not in page.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("student", HONEST + ["report_injection"])
@@ -504,9 +530,14 @@ def test_attacked_cells_score_exactly_zero(run, student):
 
 @pytest.mark.parametrize("student", sorted(s for s, sub in SUBMISSIONS.items() if sub.armed))
 def test_attack_really_ran(run, student):
-    """The hostile code was in place when the checks ran (else a 0 would prove nothing)."""
+    """The hostile code was in place when the checks ran (else a 0 would prove nothing), in each notebook whose answer
+    cell says so."""
+    sub = SUBMISSIONS[student]
     shown = "\n".join(cell_output(run, student, f"{name}_answer") for name in FUNCTIONS)
-    assert SUBMISSIONS[student].armed in shown and "not armed" not in shown, shown[-3000:]
+    assert sub.armed in shown and "not armed" not in shown, shown[-3000:]
+    for name in FUNCTIONS:
+        if sub.armed in sub.code.get(name, ""):  # this notebook's answer cell arms the attack: it must have run here
+            assert sub.armed in cell_output(run, student, f"{name}_answer"), (name, shown[-3000:])
 
 
 @pytest.mark.parametrize("student", ["patch_checks", "hook_forgery", "seed_guess", "odd_values"])
@@ -521,15 +552,16 @@ def test_the_last_export_is_scored_but_only_its_values_count(run):
     """hook_forgery's forged export (after the real one) is what the grader read, and it scored 0."""
     shown = cell_output(run, "hook_forgery", "patient_share_test")
     assert "Your function gave 0.0" in shown, shown
-    nb = autograded(run, "hook_forgery")
     for name in FUNCTIONS:  # the edited test cells were put back from the gradebook
+        nb = autograded(run, "hook_forgery", OWNER[name])
         assert f'check_function("{name}")' in cell_by_id(nb, f"{name}_test").source
 
 
 def test_guessing_the_seed_needs_the_class_secret(run):
     """Without the secret the seed guess is wrong, so precomputed right answers earn nothing."""
-    assert public_seed_guess("seed_guess", run.empty) != grading_seed(run.root, A, "seed_guess")
-    assert "other inputs than the grader's" in cell_output(run, "seed_guess", "patient_share_test")
+    for name, A in OWNER.items():
+        assert public_seed_guess("seed_guess", run.empty, A) != grading_seed(run.root, A, "seed_guess")
+        assert "other inputs than the grader's" in cell_output(run, "seed_guess", f"{name}_test")
 
 
 def test_the_seed_never_reaches_the_sandbox(run):
@@ -571,11 +603,12 @@ def test_honest_answers_are_not_named_for_review(run, student):
 
 def test_key_file_and_secret_are_invisible_in_the_sandbox(run):
     """Neither the key file, nor the secret, nor the gradebook can be read or found from the kernel."""
-    shown = cell_output(run, "key_probe", "patient_share_answer")
-    line = next(l for l in shown.splitlines() if l.startswith("PROBES"))
-    assert "READ" not in line, line
-    assert "'walk': []" in line and "'env': []" in line, line
-    assert run.secret not in shown
+    for name in FUNCTIONS:  # each notebook looks for its own key file
+        shown = cell_output(run, "key_probe", f"{name}_answer")
+        line = next(l for l in shown.splitlines() if l.startswith("PROBES"))
+        assert "READ" not in line, line
+        assert "'walk': []" in line and "'env': []" in line, line
+        assert run.secret not in shown
 
 
 def test_odd_and_giant_values_are_scored_not_crashing(run):

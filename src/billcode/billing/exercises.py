@@ -1,9 +1,10 @@
-"""The inputs 02_billing's code exercises are called on: the notebook's worked examples, or a grader's seeded set.
+"""The inputs the billing notebooks' code exercises are called on: their worked examples, or a grader's seeded set.
 
 Only inputs live here (anyone may read them). The grader makes a student's set in its own process, from a seed the
 student never sees, and hands the sandbox the inputs as data; the answers are computed by the instructor's key file.
-Each exercise is a mini step (a few lines in a scaffold): two are graded (patient_share; pointer_problem, which
-the given code plugs into the scrubber), two are practice in the notebook's optional stretch (bucket, npi_is_valid).
+Each exercise is a mini step (a few lines in a scaffold): two are graded (patient_share in 02_billing;
+pointer_problem, which the given code plugs into the scrubber, in 02b_billing_payments), two are practice in 02b's
+optional stretch (bucket, npi_is_valid).
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ import random
 from billcode.billing.synthetic import make_npi
 from billcode.quiz.checks import PUBLIC_SEED, Exercise
 
-NOTEBOOK = "02_billing"
+NOTEBOOK = "02_billing"  # steps 1-3: the claim and the patient's share
+NOTEBOOK_PAYMENTS = "02b_billing_payments"  # steps 4-7: scrub, post, denials, A/R
 LETTERS = "ABCDEFGHIJKL"  # box 21 letters, in order
 
 
-def _rng(name: str, seed: str) -> random.Random:
-    return random.Random(f"02_billing:{name}:{seed}")
+def _rng(name: str, seed: str, notebook: str = NOTEBOOK) -> random.Random:
+    """The seeded inputs of one exercise; the string for 02_billing's exercises is the one used before the split."""
+    return random.Random(f"{notebook}:{name}:{seed}")
 
 
 # 1. patient_share(allowed, deductible_left, coinsurance_pct, copay) -> float
@@ -58,7 +61,7 @@ def pointer_cases(seed: str) -> list[tuple]:
     """A line's box 24E pointers (text, "" when blank) and the letters its claim's box 21 fills (text)."""
     if seed == PUBLIC_SEED:
         return list(POINTER_EXAMPLES)
-    rng = _rng("pointer_problem", seed)
+    rng = _rng("pointer_problem", seed, NOTEBOOK_PAYMENTS)
     cases = []
     for _ in range(30):
         filled = LETTERS[:rng.randrange(1, 9)]
@@ -79,7 +82,7 @@ def bucket_cases(seed: str) -> list[tuple]:
     """The age of an open balance, in days since the date of service."""
     if seed == PUBLIC_SEED:
         return list(BUCKET_EXAMPLES)
-    rng = _rng("bucket", seed)
+    rng = _rng("bucket", seed, NOTEBOOK_PAYMENTS)
     cases = [(d,) for d in (0, 30, 31, 60, 61, 90, 91, 120, 121)]
     cases += [(rng.randrange(0, 400),) for _ in range(16)]
     rng.shuffle(cases)
@@ -95,7 +98,7 @@ def npi_cases(seed: str) -> list[tuple]:
     """One NPI-like text each."""
     if seed == PUBLIC_SEED:
         return [(n,) for n in NPI_EXAMPLES]
-    rng = _rng("npi_is_valid", seed)
+    rng = _rng("npi_is_valid", seed, NOTEBOOK_PAYMENTS)
     cases = [make_npi(rng, valid=rng.random() < 0.5) for _ in range(24)]
     valid = make_npi(rng)
     cases += [valid[:9], valid + "0", valid[:4] + "O" + valid[5:], "", "0000000000"]
@@ -106,9 +109,9 @@ EXERCISES = {
     "patient_share": Exercise("patient_share", share_cases, (int, float), "a number (the patient's share, in dollars)",
                               describe_share, notebook=NOTEBOOK),
     "pointer_problem": Exercise("pointer_problem", pointer_cases, bool, "True (a problem) or False",
-                                lambda a: f"pointer_problem({a[0]!r}, {a[1]!r})", notebook=NOTEBOOK),
+                                lambda a: f"pointer_problem({a[0]!r}, {a[1]!r})", notebook=NOTEBOOK_PAYMENTS),
     "bucket": Exercise("bucket", bucket_cases, str, "a bucket's name in quotes, such as '0-30'",
-                       lambda a: f"bucket({a[0]})", notebook=NOTEBOOK),
+                       lambda a: f"bucket({a[0]})", notebook=NOTEBOOK_PAYMENTS),
     "npi_is_valid": Exercise("npi_is_valid", npi_cases, bool, "True or False", lambda a: f"npi_is_valid({a[0]!r})",
-                             notebook=NOTEBOOK),
+                             notebook=NOTEBOOK_PAYMENTS),
 }
