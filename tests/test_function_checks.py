@@ -298,23 +298,38 @@ def excel_or(program):
     return hands_on
 
 
+def bare_keys(program):
+    """A slip: the dict's keys written as names."""
+    hands_on = externship or practice_set  # noqa: F821
+    return hands_on
+
+
+def compares_not_sets(pointers):
+    """A spreadsheet habit: == to give a name its value."""
+    too_many == len(pointers) > 4  # noqa: F821
+    return too_many  # noqa: F821
+
+
 CODE = Exercise("code", lambda seed: [("S6141",)], (str,), "text")
 POINTERS = Exercise("pointers", lambda seed: [("AB",)], (bool,), "True or False")
 PAYBACK = Exercise("payback", lambda seed: [(6, 1000.0, 100.0)], (float,), "a number")
 SCAFFOLDS = {"code": "def f(code):\n    # YOUR CODE HERE\n    return padded\n",
              "pointers": "def f(pointers):\n    # your line: too_many\n    return too_many\n",
              "payback": "def f(months, cost, gain):\n    # YOUR CODE HERE\n",
-             "flags": "def f(program):\n    hands_on = ...\n    return hands_on\n"}
+             "flags": "def f(program):\n    if program[\"pass_rate\"] < 70:\n        pass\n    hands_on = ...\n    return hands_on\n"}
 
 
 @pytest.mark.parametrize("exercise, function, said", [
     (CODE, letter_unquoted, 'put it in quotes: "X"'),
     (CODE, method_as_function, "write it after the text and a dot"),
     (POINTERS, set_under_if, "is set only inside an"),
+    (POINTERS, compares_not_sets, "one = gives a name its value"),
     (PAYBACK, name_from_nowhere, "nothing in this function sets"),
     (PAYBACK, stores_not_returns, "Start that line with"),
     (Exercise("flags", lambda seed: [({"externship": True, "practice_set": False},)], (bool,), "True or False"),
      excel_or, "a or b is True when either is True"),
+    (Exercise("flags", lambda seed: [({"externship": True, "practice_set": False},)], (bool,), "True or False"),
+     bare_keys, 'program["externship"]'),
     (PAYBACK, works_out_not_returns, "works out a value but does not hand it back"),
 ])
 def test_a_slip_the_error_does_not_name_gets_advice_and_no_wrong_hint_pointer(shown, exercise, function, said):

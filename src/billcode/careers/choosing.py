@@ -137,9 +137,10 @@ def recommendation_html(result: Recommendation) -> str:
     """The recommendation, the points each answer added, and every reason, in words (no colour needed to read it)."""
     heading = {"billing": "Leans to billing", "coding": "Leans to coding", "combined": "Leans to a combined program",
                None: "Not enough answers yet"}[result.path]
-    items = "".join(f"<li>{html.escape(r)}</li>" for r in result.reasons)
+    # Too few answers: no points and no reasons yet, only what to do next (a partial sum would be a guess).
+    items = "".join(f"<li>{html.escape(r)}</li>" for r in result.reasons) if result.path else ""
     return (f"<div class='bc-recommendation' role='status' aria-live='polite'><p><strong>{heading}.</strong> "
-            f"{html.escape(result.summary)}</p>{points_table_html(result)}<ul>{items}</ul>"
+            f"{html.escape(result.summary)}</p>{points_table_html(result) if result.path else ''}<ul>{items}</ul>"
             f"<p><small>{html.escape(PROSPECTS_NOT_SCORED)}</small></p></div>")
 
 

@@ -350,9 +350,20 @@ def specific_advice(error: str, function: object = None, scaffold: str = "") -> 
         if name in TEXT_METHODS:
             return (f"`{name}` is a text method, so Python read it as a name: write it after the text and a dot, as in "
                     f"`text.{name}(...)`")
+        if re.search(rf"^\s*{re.escape(name)}\s*==[^=]", source, re.M) and not re.search(rf"\b{re.escape(name)}\s*=[^=]", source):
+            return (f"`{name} == ...` compares and keeps nothing: one `=` gives a name its value "
+                    f"(`{name} = ...`), two (`==`) compare")
         if name in SPREADSHEET_WORDS:
             return (f"`{name}(...)` is a spreadsheet function; Python writes the word in lower case between the values: "
                     f"{SPREADSHEET_WORDS[name]}")
+        keyed = re.search(rf"""\b(\w+)\[["']{re.escape(name)}["']\]""", scaffold + "\n" + source)
+        dicts = set(re.findall(r"""\b(\w+)\[["']\w+["']\]""", scaffold)) & set(inputs)
+        if not keyed and len(dicts) == 1:
+            keyed = re.match(r"(\w+)", next(iter(dicts)))
+        if keyed and keyed.group(1) in inputs and not re.search(rf"\b{re.escape(name)}\s*=[^=]", source):
+            holder = keyed.group(1)
+            return (f"`{name}` on its own is a name nothing sets; if you meant the {holder}'s value, read it with its "
+                    f"key in square brackets: {holder}[\"{name}\"]")
         if len(name) == 1 and name.isupper():
             return f"Python read {name} as a name: if you meant the letter, put it in quotes: \"{name}\""
         if _set_only_under_if(source, name):
