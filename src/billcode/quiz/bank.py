@@ -52,11 +52,11 @@ def _schema_check():
     The written module serves when it was written from this schema; otherwise the schema is compiled here.
     """
     try:
-        from billcode.quiz import bank_validator
+        from billcode.quiz.bank_validator import SCHEMA_SHA256, validate
     except ImportError:
-        bank_validator = None
-    if bank_validator is not None and getattr(bank_validator, "SCHEMA_SHA256", None) == schema_digest():
-        return bank_validator.validate
+        SCHEMA_SHA256 = validate = None
+    if validate is not None and SCHEMA_SHA256 == schema_digest():
+        return validate
     return fastjsonschema.compile(bank_schema())
 
 
