@@ -67,3 +67,25 @@ def test_the_setup_cell_and_a_question_load_nothing_heavy(tmp_path):
     loaded = [name for name in HEAVY if name in found["modules"]]
     assert not loaded, f"loaded before use: {loaded}"
     assert found["validator"] == "billcode.quiz.bank_validator"  # the schema was not compiled in the kernel
+
+
+def test_drawing_a_question_or_hints_sends_each_widget_once(tmp_path, monkeypatch):
+    """Every widget is made in its first state (classes, words): a change after it is made is one more message."""
+    from ipywidgets import Widget
+
+    from billcode.quiz.engine import open_quiz
+
+    updates = []
+    real_send = Widget._send
+    monkeypatch.setattr(Widget, "_send", lambda self, msg, buffers=None: updates.append((type(self).__name__, msg))
+                        or real_send(self, msg, buffers))
+    quiz = open_quiz("02_billing", tmp_path)
+    for item in quiz.bank["items"]:
+        question = quiz.ask(item["id"])
+        assert {"bc-question", f"bc-{item['id']}"} <= set(question.box._dom_classes)
+    hints = quiz.hints("patient_share")
+    assert updates == []
+    assert hints.button.description == "Show hint 1 of 3" and "bc-hint-button" in hints.button._dom_classes
+    hints.next()
+    assert hints.button.description == "Show hint 2 of 3" and "<li>" in hints.shown.value
+    assert quiz.hints("patient_share").button.description == "Show hint 2 of 3"  # remembered
