@@ -110,6 +110,8 @@ data: install
 	$(PY) -c "from billcode.billing.synthetic import write_all; write_all()"
 	$(PY) -c "from billcode.coding.billable import write_billable_file; write_billable_file()"
 	$(PY) -m billcode.coding.build
+	$(PY) -c "from billcode.quiz.bank import write_validator; write_validator()"
+	$(PY) -c "from billcode.billing.x12_maps import build; build()"
 
 JOBS ?= 0
 grade: install

@@ -16,6 +16,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from billcode.billing.practice import PAYERS, PRACTICE
+from billcode.billing.x12_maps import stored_map
 from billcode.tables import table_html
 
 SEGMENT_GUIDE = {  # each at most 50 characters, so pandas shows it whole
@@ -172,11 +173,16 @@ _MAPS: dict[tuple[str, str | None], object] = {}  # pyx12 maps parsed in this pr
 def _load_once(load_map_file):
     """pyx12's map loader, remembering each map: parsing a map's XML is most of a validation (about 0.4 s a map).
 
-    pyx12 keeps a document's counts in its walker, not in the map, so one parsed map serves every document.
+    A map comes ready-parsed from the course data when it is there for the installed pyx12 (x12_maps: parsed by
+    pyx12 at `make data`), else pyx12 parses it. pyx12 keeps a document's counts in its walker, not in the map, so
+    one map serves every document.
     """
     def load(map_file: str, param: object, map_path: str | None = None) -> object:
         if (map_file, map_path) not in _MAPS:
-            _MAPS[(map_file, map_path)] = load_map_file(map_file, param, map_path)
+            ready = stored_map(map_file, map_path)
+            if ready is not None:
+                ready.param = param  # as pyx12 would have set it (the stored map was built with the defaults)
+            _MAPS[(map_file, map_path)] = ready if ready is not None else load_map_file(map_file, param, map_path)
         return _MAPS[(map_file, map_path)]
 
     return load

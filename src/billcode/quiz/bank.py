@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import re
 from functools import cache
@@ -25,9 +26,37 @@ def bank_schema() -> dict:
     return json.loads(files("billcode.quiz").joinpath("item_bank.schema.json").read_text(encoding="utf-8"))
 
 
+VALIDATOR = Path(__file__).with_name("bank_validator.py")  # the schema as Python, written by write_validator()
+
+
+def schema_digest() -> str:
+    """The SHA-256 of the schema file, which the written validator records."""
+    return hashlib.sha256(files("billcode.quiz").joinpath("item_bank.schema.json").read_bytes()).hexdigest()
+
+
+def validator_source() -> str:
+    """The schema compiled to Python by fastjsonschema, as the module bank_validator.py holds it."""
+    return (f'"""The item-bank schema as Python: written by fastjsonschema.compile_to_code (make data); do not edit."""\n'
+            f"# ruff: noqa\nSCHEMA_SHA256 = {schema_digest()!r}\n{fastjsonschema.compile_to_code(bank_schema())}")
+
+
+def write_validator() -> None:
+    """Write bank_validator.py from the schema (compiling the schema took 0.2-0.3 s in every kernel that opened a quiz)."""
+    VALIDATOR.write_text(validator_source(), encoding="utf-8")
+
+
 @cache
 def _schema_check():
-    """The schema compiled to Python (fast to import and to run, unlike jsonschema in a kernel)."""
+    """The schema compiled to Python (fast to import and to run, unlike jsonschema in a kernel).
+
+    The written module serves when it was written from this schema; otherwise the schema is compiled here.
+    """
+    try:
+        from billcode.quiz.bank_validator import SCHEMA_SHA256, validate
+    except ImportError:
+        SCHEMA_SHA256 = validate = None
+    if validate is not None and SCHEMA_SHA256 == schema_digest():
+        return validate
     return fastjsonschema.compile(bank_schema())
 
 

@@ -58,18 +58,15 @@ class Question:
             description="Save answer" if self.graded else "Check answer",
             tooltip=("Save your answer for grading" if self.graded else "Check your answer") + f": {label(item)}",
             layout=shared(widgets.Layout, width="max-content", margin="0.5em 0 0 0"),
+            classes=("bc-save" if self.graded else "bc-check",),
         )
-        self.button.add_class("bc-save" if self.graded else "bc-check")
-        self.feedback = plain(widgets.HTML, "")
-        self.feedback.add_class("bc-feedback-area")
+        self.feedback = plain(widgets.HTML, "", classes=("bc-feedback-area",))
         parts = [self.notes, self.controls.box, self.button, self.feedback]
         self.hints: HintBox | None = None
         if not self.graded and hint_texts(item):
             self.hints = HintBox(hint_texts(item), item["id"], label(item), quiz.path, quiz.name)
             parts.append(self.hints.box)
-        self.box = plain(widgets.VBox, parts)
-        self.box.add_class("bc-question")
-        self.box.add_class(f"bc-{item['id']}")
+        self.box = plain(widgets.VBox, parts, classes=("bc-question", f"bc-{item['id']}"))
         self.button.on_click(lambda _button: self.submit())
         self._saved_value: object = None  # what the controls held when last saved (graded)
         self._restore()

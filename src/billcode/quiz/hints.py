@@ -31,10 +31,12 @@ class HintBox:
 
     def __init__(self, hints: list[str], key: str, label: str, path: Path, bank: str, starting_code: str = "") -> None:
         self.hints, self.key, self.label, self.path, self.bank = list(hints), key, label, Path(path), bank
-        self.button = plain(widgets.Button, layout=shared(widgets.Layout, width="max-content"))
-        self.button.add_class("bc-hint-button")
-        self.shown = plain(widgets.HTML)
-        self.shown.add_class("bc-hints")
+        saved = read_answers(self.path, self.bank).hints.get(key, 0)
+        self.opened = min(saved, len(self.hints))
+        # Each widget is made in its first state: a change after it is made is one more message to the page.
+        self.button = plain(widgets.Button, layout=shared(widgets.Layout, width="max-content"),
+                            classes=("bc-hint-button",), **self._button_state())
+        self.shown = plain(widgets.HTML, self._shown_html(), classes=("bc-hints",))
         self.status = plain(widgets.HTML)
         self.button.on_click(lambda _button: self.next())
         parts = [self.button, self.shown, self.status]
@@ -42,26 +44,29 @@ class HintBox:
             parts.append(plain(widgets.HTML,
                 "<details class='bc-starting-code'><summary>The starting code of this exercise (to paste into a new "
                 f"cell if you lose yours)</summary><pre>{html.escape(starting_code)}</pre></details>"))
-        self.box = plain(widgets.VBox, parts)
-        self.box.add_class("bc-hint-box")
-        saved = read_answers(self.path, self.bank).hints.get(key, 0)
-        self.opened = min(saved, len(self.hints))
-        self._draw()
+        self.box = plain(widgets.VBox, parts, classes=("bc-hint-box",))
 
-    def _draw(self) -> None:
+    def _button_state(self) -> dict[str, object]:
+        """The button's words, tooltip and whether it still opens a hint."""
         total = len(self.hints)
         if self.opened < total:
-            self.button.description = f"Show hint {self.opened + 1} of {total}"
-            self.button.tooltip = f"Show hint {self.opened + 1} of {total} for {self.label}"
-            self.button.disabled = False
-        else:
-            self.button.description = f"All {total} hints shown"
-            self.button.tooltip = f"All {total} hints for {self.label} are shown below"
-            self.button.disabled = True
+            return {"description": f"Show hint {self.opened + 1} of {total}",
+                    "tooltip": f"Show hint {self.opened + 1} of {total} for {self.label}", "disabled": False}
+        return {"description": f"All {total} hints shown",
+                "tooltip": f"All {total} hints for {self.label} are shown below", "disabled": True}
+
+    def _shown_html(self) -> str:
+        """The hints opened so far, in a polite live region."""
         items = "".join(f"<li>{inline_html(h)}</li>" for h in self.hints[: self.opened])
         region = f"<ol class='bc-hint-list'>{items}</ol>" if items else ""
-        self.shown.value = (f"<div role='region' aria-live='polite' aria-label='Hints for {html.escape(self.label)}'>"
-                            f"{region}</div>")
+        return (f"<div role='region' aria-live='polite' aria-label='Hints for {html.escape(self.label)}'>"
+                f"{region}</div>")
+
+    def _draw(self) -> None:
+        with self.button.hold_sync():  # one message for the three changes
+            for name, value in self._button_state().items():
+                setattr(self.button, name, value)
+        self.shown.value = self._shown_html()
 
     def next(self) -> str:
         """Open the next hint; once all are open, say so (asking again changes nothing)."""

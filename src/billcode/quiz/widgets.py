@@ -50,8 +50,13 @@ def shared(kind: type, **props: str) -> widgets.Widget:
     return _SHARED[key]
 
 
-def plain(kind: type, *args: object, **kwargs: object) -> widgets.Widget:
-    """A widget with the shared default layout (and style, where it has one) unless given its own."""
+def plain(kind: type, *args: object, classes: tuple[str, ...] = (), **kwargs: object) -> widgets.Widget:
+    """A widget with the shared default layout (and style, where it has one) unless given its own.
+
+    classes: its CSS classes, given when it is made (add_class afterwards sends the page one more message each).
+    """
+    if classes:
+        kwargs["_dom_classes"] = tuple(classes)
     kwargs.setdefault("layout", shared(widgets.Layout))
     style = {widgets.HTML: HTMLStyle, widgets.Button: widgets.ButtonStyle}.get(kind)
     if style is not None:
@@ -66,8 +71,7 @@ def _full_width() -> widgets.Layout:
 def _single(item: dict, rng: random.Random | None) -> Controls:
     options = [(c["text"], c["id"]) for c in _order(item["options"], rng)]
     radios = widgets.RadioButtons(options=options, value=None, layout=_full_width(),
-                                  style=shared(DescriptionStyle))
-    radios.add_class("bc-radios")
+                                  style=shared(DescriptionStyle), _dom_classes=("bc-radios",))
 
     def fill(value: object) -> None:
         radios.value = value if value in [o[1] for o in options] else None
@@ -77,8 +81,8 @@ def _single(item: dict, rng: random.Random | None) -> Controls:
 
 def _truefalse(item: dict, rng: random.Random | None) -> Controls:
     radios = widgets.RadioButtons(options=[("True", True), ("False", False)], value=None,
-                                  layout=shared(widgets.Layout), style=shared(DescriptionStyle))
-    radios.add_class("bc-radios")
+                                  layout=shared(widgets.Layout), style=shared(DescriptionStyle),
+                                  _dom_classes=("bc-radios",))
 
     def fill(value: object) -> None:
         radios.value = value if isinstance(value, bool) else None
