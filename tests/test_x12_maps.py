@@ -170,3 +170,14 @@ def test_a_fresh_process_validates_without_parsing_any_map_xml():
             "print(validate_x12(data_path('billing/claim_837p.x12').read_text()))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0 and out.stdout.strip() == "[]", out.stderr
+
+
+def test_the_store_holds_no_path_of_the_machine_that_built_it():
+    """A fresh clone elsewhere rebuilds the same bytes, and a loaded map looks its code lists up in this pyx12."""
+    import pyx12.params
+
+    installed = pyx12.params.ParamsBase().get("map_path")
+    for name in x12_maps.MAPS:
+        data = (STORE / f"{name}.pickle").read_bytes()
+        assert installed.encode() not in data and b"site-packages" not in data and b"/.venv/" not in data, name
+        assert x12_maps.stored_map(name, None).param.get("map_path") == installed, name

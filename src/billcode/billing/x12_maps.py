@@ -24,6 +24,7 @@ from pathlib import Path
 
 from billcode.data import data_dir
 
+MAP_PATH_SLOT = "(pyx12's map folder on the machine that loads the map)"
 MAPS = ("x12.control.00501.xml", "837.5010.X222.A1.xml", "835.5010.X221.A1.xml")  # the ISA envelope, 837P, 835
 FOLDER = "billing/pyx12_maps"
 # What a stored map may be made of: pyx12's map classes, and the two helpers they pickle by reference.
@@ -68,8 +69,10 @@ def pickled_maps() -> dict[str, bytes]:
         raise RuntimeError("Build the maps with PYTHONHASHSEED=0 (x12_maps.build() does).")
     out = {}
     for name in MAPS:
+        parsed = pyx12.map_if.load_map_file(name, pyx12.params.ParamsBase())
+        parsed.param.params["map_path"] = MAP_PATH_SLOT  # where pyx12 is installed: filled in on load, not stored
         buffer = io.BytesIO()
-        pickle.Pickler(buffer, protocol=5).dump(pyx12.map_if.load_map_file(name, pyx12.params.ParamsBase()))
+        pickle.Pickler(buffer, protocol=5).dump(parsed)
         out[name] = buffer.getvalue()
     return out
 
@@ -118,7 +121,11 @@ def stored_map(map_file: str, map_path: str | None) -> object | None:
         data = (data_dir() / FOLDER / f"{map_file}.pickle").read_bytes()
         if _sha256(data) != entry.get("sha256") or _sha256(source_bytes(map_file)) != entry.get("source_sha256"):
             return None
-        return _MapsOnly(io.BytesIO(data)).load()
+        loaded = _MapsOnly(io.BytesIO(data)).load()
+        import pyx12.params
+
+        loaded.param.params["map_path"] = pyx12.params.ParamsBase().get("map_path")  # this machine's pyx12
+        return loaded
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return None
 
