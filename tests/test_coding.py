@@ -27,7 +27,8 @@ def course_texts() -> dict[str, str]:
     """Everything a learner or grader reads: notebooks, banks, data files, key files, the README."""
     paths = [*ROOT.glob("course/*.ipynb"), *AUTOGRADER.glob("source/*/*.ipynb"), *AUTOGRADER.glob("keys/*.py"),
              *(p for p in data_dir().rglob("*") if p.is_file() and "icd10cm_billable" not in p.name
-               and p.suffix != ".sqlite"),  # the code set itself, binary; tests/test_lookup_data.py checks it
+               and p.suffix not in (".sqlite", ".pickle")),  # binary: the code set (tests/test_lookup_data.py
+             # checks it) and pyx12's parsed X12 maps (tests/test_x12_maps.py)
              ROOT / "README.md"]
     return {str(p.relative_to(ROOT)): p.read_text(encoding="utf-8") for p in paths}
 
@@ -894,7 +895,7 @@ def test_the_seventh_characters_are_tied_to_the_titles_before_question_1():
     tried = next(i for i, c in enumerate(cells) if "Try `T15.01`, then `S93.40`" in c.source)
     assert explained < tried
     for term in ("**NEC**, not elsewhere classifiable", "**NOS**, not otherwise specified", "**E/M** (evaluation",
-                 "**RT**", "not the Index's nonessential modifiers", "Write the line that sets `padded`"):
+                 "**RT**", "not the Index's nonessential modifiers", "Write the line `padded = ...`"):
         assert term in "\n".join(c.source for c in cells), term
     assert "ship" not in "\n".join(c.source for c in cells if c.cell_type == "markdown")
 
@@ -942,7 +943,10 @@ def test_question_3_asks_for_two_codes_and_its_search_tip_leads_to_them_without_
     side and the 7th character are still to choose; the note's words find the cause; 'open wound' alone would give
     only unspecified wounds, as the tip says. The prompt holds no code of the key."""
     prompt = ITEMS["cd-g4"]["prompt"]
-    assert "Type two codes: the wound, then how it happened" in prompt and "*laceration hand*" in prompt
+    assert "Type two codes: the wound, then how it happened" in prompt and "as in Question 1" in prompt
+    first = next(i for i in load_bank("03_coding")["items"] if i["id"] == "cd-g1")["prompt"]
+    assert "the Index's word for the injury (the note gives it in brackets) and the body part" in first
+    assert "(laceration)" in first
     assert "Y92, Y93, Y99" in prompt and not any(bare(k) in bare(prompt) for k in key_codes()["cd-g4"])
     for query in ("bite forearm", "bitten forearm"):
         top = search(query, 5)
