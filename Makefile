@@ -88,8 +88,11 @@ instructor: install
 	@echo "The formgrader: Nbgrader > Formgrader in JupyterLab, or full width at /formgrader on the same server."
 	cd autograder && ../$(VENV)/bin/jupyter lab $(ROOT_FLAG) --port=$(or $(PORT),8888) $(ARGS)
 
+# Two pytest-xdist workers (TEST_WORKERS=1 runs the tests one by one). Each test file goes whole to one worker, and
+# the browser tests all to the same one (tests/conftest.py); files are handed out in collection order, browser first.
+TEST_WORKERS ?= 2
 test: install $(AXE)
-	$(PY) -m pytest
+	$(PY) -m pytest $(if $(filter-out 0 1,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder)
 
 test-fast: install
 	$(PY) -m pytest -m "not slow and not browser"

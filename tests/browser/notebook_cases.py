@@ -66,6 +66,10 @@ class NotebookCase:
         return [i for i in self.asked if i["mode"] == "practice"]
 
     @property
+    def practice_ids(self) -> list[str]:
+        return [i["id"] for i in self.practice]
+
+    @property
     def graded(self) -> list[dict]:
         return [i for i in self.asked if i["mode"] == "graded"]
 
