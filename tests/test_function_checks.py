@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import json
 
 import pytest
@@ -350,3 +351,26 @@ def test_the_unchanged_starting_code_gets_the_usual_words(shown):
              "hint_for": {"unwritten": 1}}
     check_function(CODE, f, entry)
     assert "write the line that sets it" in notices[0] and "Hint 1 covers" in notices[0], notices
+
+
+def test_a_bare_list_after_or_is_named_and_no_hint_pointer_is_given(shown):
+    _, notices = shown
+
+    def flags(program):
+        hands_on = program["externship"] or ["practice_set"]
+        return hands_on
+
+    entry = {"mode": "practice", "examples": [False], "hints": ["one", "two"], "hint_for": {"example": 2}}
+    check_function(Exercise("flags", lambda seed: [({"externship": False, "practice_set": False},)], (bool, list),
+                            "True or False"), flags, entry)
+    assert 'each side needs its own look-up, program["practice_set"]' in notices[0], notices
+    assert "Hint 2 covers" not in notices[0], notices
+
+
+def test_after_a_syntax_error_the_check_says_it_used_the_earlier_version(shown, monkeypatch):
+    _, notices = shown
+    monkeypatch.setattr(sys, "last_value", IndentationError("unexpected indent"), raising=False)
+    entry = {"mode": "practice", "examples": [4, 9, 25], "hints": ["one", "two"], "hint_for": {"example": 2}}
+    check_function(SAME, lambda x: x * 2, entry)
+    assert "this check used the version of same from before it" in notices[0], notices
+    assert "same spaces in front" in notices[0] and "Hint 2 covers" not in notices[0], notices

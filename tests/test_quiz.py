@@ -253,8 +253,8 @@ def test_a_practice_only_notebooks_report_does_not_speak_of_graded_questions(tmp
     monkeypatch.chdir(tmp_path)
     practice = open_quiz("00_python_for_this_course").mastery().view.value
     graded = open_quiz("02_billing").mastery().view.value
-    assert "practice only: nothing in it is graded" in practice and "before the graded questions" not in practice
-    assert "before the graded questions" in graded
+    assert "practice only: nothing in it is graded" in practice and "before you submit" not in practice
+    assert "look again at its graded answers before you submit" in graded
 
 
 def test_an_objective_practised_only_in_stretch_says_so(tmp_path, monkeypatch):

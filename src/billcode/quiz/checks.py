@@ -416,6 +416,27 @@ def _explain(error: str, function: object = None) -> str:
     return f"it raised {plain_error(error)}"
 
 
+def source_slip(source: str) -> str:
+    """A slip the code shows on its face (a bare list after `or`), in words, or ''."""
+    bare = re.search(r"""(?:(\w+)\[["']\w+["']\]\s*)?\b(?:or|and)\s+\[\s*["'](\w+)["']\s*\]""", source)
+    if bare:
+        holder, key = bare.group(1) or "the_dict", bare.group(2)
+        return (f"In your line, `[\"{key}\"]` after `or`/`and` is a list on its own, not a look-up (and a list with "
+                f"something in it counts as True): each side needs its own look-up, `{holder}[\"{key}\"]`.")
+    return ""
+
+
+def _stale_after_syntax_error(name: str) -> str:
+    """' The last red error was IndentationError...: this check used the version of name from before it.' or ''."""
+    error = last_error()
+    if not error.startswith(("IndentationError", "TabError", "SyntaxError")):
+        return ""
+    return (f" If your last change to `{name}` ended in a red error (the last one in this notebook was "
+            f"{plain_error(error)[:160]}), that cell did not run, so this check used the version of `{name}` from "
+            "before it: fix the line the error names (a line you add inside a function needs the same spaces in front "
+            "as the lines around it) and run that cell again.")
+
+
 def _stopped_with_error() -> str:
     """' If that cell showed a red error (the last one here was: ...), fix the line it names and run it again.'"""
     error = last_error()
@@ -520,7 +541,12 @@ def check_function(exercise: Exercise, function: object, entry: dict | None = No
         right = sum(1 for r, want in zip(results, expected) if "value" in r and same_value(r["value"], want))
         record(right / len(expected) if expected else 0.0)
     if problem:
-        not_done(title, problem + _pointer(entry, kind))
+        slip = source_slip(_source_and_inputs(function)[0])
+        stale = _stale_after_syntax_error(name)
+        if slip or stale:
+            not_done(title, problem + (f" {slip}" if slip else "") + stale)  # named help, so no hint pointer
+        else:
+            not_done(title, problem + _pointer(entry, kind))
         return
     first = repr(results[0]["value"]) if results else "nothing"
     checked = "matches the notebook's worked examples" if entry and entry.get("examples") else f"returns {exercise.shape}"

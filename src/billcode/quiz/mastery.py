@@ -65,7 +65,7 @@ def mastery_html(table: pd.DataFrame, graded: bool = True) -> str:
         "<table class='bc-mastery'><caption>Your mastery so far, from the first try at each practice check "
         f"you have answered ({answered} so far). Pass line: {PASS_LINE:.0%}. "
         + ("Graded questions are not counted here: their results come with grading. \u2718 Not yet means: go back "
-           "over that section before the graded questions " if graded else
+           "over that section, and look again at its graded answers before you submit " if graded else
            "This notebook is practice only: nothing in it is graded. \u2718 Not yet means: go back over that section "
            "before the next notebook ")
         + "(the report keeps your first try; later tries show in each check). Hints opened counts the hints of "
