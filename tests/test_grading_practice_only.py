@@ -25,12 +25,12 @@ NO_ANSWERS = "no readable"
 
 
 def test_only_an_assignment_with_graded_questions_needs_an_answers_file():
-    assert not grades_questions(AUTOGRADER, PRACTICE) and not grades_questions(AUTOGRADER, "00b_python_lists_and_tables")
+    assert not grades_questions(AUTOGRADER, PRACTICE) and not grades_questions(AUTOGRADER, "00b_python_lists_tables")
     assert grades_questions(AUTOGRADER, "01_overview") and grades_questions(AUTOGRADER, "05_choosing_a_path")
     assert grades_questions(AUTOGRADER, "99_no_such_assignment")  # unknown: the missing file is still named
 
 
-@pytest.mark.parametrize(("assignment", "flagged"), [(PRACTICE, False), ("00b_python_lists_and_tables", False), ("01_overview", True)])
+@pytest.mark.parametrize(("assignment", "flagged"), [(PRACTICE, False), ("00b_python_lists_tables", False), ("01_overview", True)])
 def test_a_missing_answers_file_is_flagged_only_where_questions_are_graded(tmp_path, assignment, flagged):
     root = tmp_path / "autograder"
     shutil.copytree(AUTOGRADER / "keys", root / "keys")

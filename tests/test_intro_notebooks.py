@@ -23,7 +23,7 @@ from billcode.quiz.bank import load_bank
 from nbgrader_helpers import AUTOGRADER, MASTERS, ROOT
 
 BASICS = "00_python_for_this_course"  # part 1: values, text and choices
-LISTS = "00b_python_lists_and_tables"  # part 2: lists, dicts, loops, functions and tables
+LISTS = "00b_python_lists_tables"  # part 2: lists, dicts, loops, functions and tables
 PARTS = (BASICS, LISTS)
 OVERVIEW = "01_overview"
 # What every notebook may assume 00 taught (docs: the notebook authors' brief, "the contract").
@@ -89,7 +89,7 @@ def test_00_is_split_into_two_parts_at_its_old_good_place_to_stop():
     recap = next(c for c in second.cells if c.source.startswith("### From part 1"))
     assert 3 <= len([line for line in recap.source.splitlines() if line.startswith("- ")]) <= 5
     assert not recap.metadata.get("billcode", {}).get("teaches")  # a reminder, not teaching
-    assert "Next: **00b_python_lists_and_tables**" in first.cells[-1].source
+    assert "Next: **00b_python_lists_tables**" in first.cells[-1].source
 
 
 def _run_solutions(nb: nbformat.NotebookNode) -> dict:

@@ -10,7 +10,7 @@ from billcode.quiz.checks import MISSING, Exercise, notebook_value, not_done
 from billcode.quiz.checks import check_function as _check
 
 EXERCISES: dict[str, Exercise] = {**BASICS, **BILLING, **CODING, **CAREERS}
-VALUE_NOTEBOOKS = {"00_python_for_this_course", "00b_python_lists_and_tables"}  # the notebooks with practice values (check_value) to look up
+VALUE_NOTEBOOKS = {"00_python_for_this_course", "00b_python_lists_tables"}  # the notebooks with practice values (check_value) to look up
 
 
 def exercise_entry(name: str) -> tuple[str, dict] | None:

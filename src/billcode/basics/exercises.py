@@ -1,4 +1,4 @@
-"""The inputs 00b_python_lists_and_tables's practice functions are checked on (all public: nothing here is graded)."""
+"""The inputs 00b_python_lists_tables's practice functions are checked on (all public: nothing here is graded)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import random
 
 from billcode.quiz.checks import PUBLIC_SEED, Exercise
 
-NOTEBOOK = "00b_python_lists_and_tables"
+NOTEBOOK = "00b_python_lists_tables"
 # The made-up payers' timely filing limits in days, as in data/billing/payers.csv (the notebook's dict; a test
 # checks that the two agree).
 FILING_DAYS = {"HHP01": 90, "SMM02": 180, "LCP03": 365}
