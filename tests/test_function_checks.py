@@ -367,10 +367,28 @@ def test_a_bare_list_after_or_is_named_and_no_hint_pointer_is_given(shown):
     assert "Hint 2 covers" not in notices[0], notices
 
 
-def test_after_a_syntax_error_the_check_says_it_used_the_earlier_version(shown, monkeypatch):
+def _failed_cell(monkeypatch, text: str) -> None:
+    """A cell that stopped with an IndentationError, kept in linecache under its file name as IPython keeps it."""
+    import linecache
+
+    name = f"<cell {abs(hash(text))}>"
+    monkeypatch.setitem(linecache.cache, name, (len(text), None, text.splitlines(keepends=True), name))
+    error = IndentationError("unexpected indent", (name, 3, 1, "hands_on = 1\n"))
+    monkeypatch.setattr(sys, "last_value", error, raising=False)
+
+
+def test_after_a_syntax_error_in_its_cell_the_check_says_it_used_the_earlier_version(shown, monkeypatch):
     _, notices = shown
-    monkeypatch.setattr(sys, "last_value", IndentationError("unexpected indent"), raising=False)
+    _failed_cell(monkeypatch, "def same(x):\n    y = x\nhands_on = 1\n    return y\n")
     entry = {"mode": "practice", "examples": [4, 9, 25], "hints": ["one", "two"], "hint_for": {"example": 2}}
     check_function(SAME, lambda x: x * 2, entry)
     assert "this check used the version of same from before it" in notices[0], notices
     assert "same spaces in front" in notices[0] and "Hint 2 covers" not in notices[0], notices
+
+
+def test_a_syntax_error_in_another_cell_leaves_the_usual_hint_pointer(shown, monkeypatch):
+    _, notices = shown
+    _failed_cell(monkeypatch, "total = (1 +\n")
+    entry = {"mode": "practice", "examples": [4, 9, 25], "hints": ["one", "two"], "hint_for": {"example": 2}}
+    check_function(SAME, lambda x: x * 2, entry)
+    assert "from before it" not in notices[0] and "Hint 2 covers" in notices[0], notices

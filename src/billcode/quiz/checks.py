@@ -427,10 +427,20 @@ def source_slip(source: str) -> str:
 
 
 def _stale_after_syntax_error(name: str) -> str:
-    """' The last red error was IndentationError...: this check used the version of name from before it.' or ''."""
-    error = last_error()
-    if not error.startswith(("IndentationError", "TabError", "SyntaxError")):
+    """' Your last change to name ended in a red error...: this check used the version from before it.' or ''.
+
+    Only when the notebook's last error is a syntax or indentation error in a cell that defines `name` (IPython keeps
+    each cell's text in linecache under the error's file name): an old error in another cell says nothing here.
+    """
+    import linecache
+
+    value = getattr(sys, "last_value", None)
+    if not isinstance(value, SyntaxError):  # IndentationError and TabError are SyntaxErrors too
         return ""
+    failed = "".join(linecache.getlines(value.filename or ""))
+    if not re.search(rf"\bdef\s+{re.escape(name)}\s*\(", failed):
+        return ""
+    error = last_error()
     return (f" If your last change to `{name}` ended in a red error (the last one in this notebook was "
             f"{plain_error(error)[:160]}), that cell did not run, so this check used the version of `{name}` from "
             "before it: fix the line the error names (a line you add inside a function needs the same spaces in front "
