@@ -392,3 +392,23 @@ def test_a_syntax_error_in_another_cell_leaves_the_usual_hint_pointer(shown, mon
     entry = {"mode": "practice", "examples": [4, 9, 25], "hints": ["one", "two"], "hint_for": {"example": 2}}
     check_function(SAME, lambda x: x * 2, entry)
     assert "from before it" not in notices[0] and "Hint 2 covers" in notices[0], notices
+
+
+def test_a_function_its_cell_never_made_gets_the_red_error_and_the_spaces_rule_not_a_hint(shown, monkeypatch):
+    _, notices = shown
+    _failed_cell(monkeypatch, "def same(x):\n    y = x\nhands_on = 1\n    return y\n")
+    entry = {"mode": "graded", "examples": [4, 9, 25], "hints": ["one", "two", "three"],
+             "hint_for": {"unwritten": 3, "example": 2}}
+    check_function(SAME, checks.MISSING, entry)
+    assert "def same(" in notices[0] and "stopped with a red error (IndentationError" in notices[0], notices
+    assert "same spaces in front" in notices[0] and "line just above it" in notices[0], notices
+    assert "Hint" not in notices[0] and "deleted" not in notices[0], notices
+
+
+def test_a_function_never_run_or_deleted_says_how_to_get_it_back_without_a_hint_pointer(shown, monkeypatch):
+    _, notices = shown
+    monkeypatch.setattr(sys, "last_value", None, raising=False)
+    entry = {"mode": "graded", "examples": [4, 9, 25], "hints": ["one", "two", "three"], "hint_for": {"unwritten": 3}}
+    check_function(SAME, checks.MISSING, entry)
+    assert "run the cell that starts def same(" in notices[0] and "paste the starting code" in notices[0], notices
+    assert "Hint" not in notices[0] and "red error" not in notices[0], notices

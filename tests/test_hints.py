@@ -105,7 +105,8 @@ def test_a_right_graded_function_is_ready_for_grading_and_says_what_was_checked(
 def test_a_missing_function_or_a_lost_cell_gets_a_message(shown):
     _, notices = shown
     check_function(DOUBLE, checks.MISSING, ENTRY)
-    assert "here is no double in this notebook yet" in notices[0] and "Hint 1" in notices[0]
+    assert "here is no double in this notebook yet" in notices[0] and "paste the starting code" in notices[0]
+    assert "Hint 1" not in notices[0]  # hints teach the exercise, not how to get a lost cell back
 
 
 def test_a_practice_function_is_recorded_not_handed_in(shown):

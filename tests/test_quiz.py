@@ -260,4 +260,4 @@ def test_a_practice_only_notebooks_report_does_not_speak_of_graded_questions(tmp
 def test_an_objective_practised_only_in_stretch_says_so(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     table = open_quiz("02_billing").mastery().table.set_index("objective")
-    assert "Practice in the optional sections" in set(table["status"]), table["status"].to_dict()
+    assert "Graded work (extra practice optional)" in set(table["status"]), table["status"].to_dict()

@@ -454,6 +454,23 @@ def _stopped_with_error() -> str:
             "the line the error names and run the cell again." if error else "")
 
 
+def _failed_def(name: str) -> str:
+    """The reason `name` was never made, when the last red error is a syntax error in the cell defining it, or ''."""
+    import linecache
+
+    value = getattr(sys, "last_value", None)
+    if not isinstance(value, SyntaxError):  # IndentationError and TabError are SyntaxErrors too
+        return ""
+    if not re.search(rf"\bdef\s+{re.escape(name)}\s*\(", "".join(linecache.getlines(value.filename or ""))):
+        return ""
+    spaces = (" A line you add inside a function needs the same spaces in front as the lines around it (4 under "
+              "`def`); Python often names the line after the one that is out of place, so look at your line just "
+              "above it too." if isinstance(value, IndentationError) else
+              " Look for a missing bracket, quote or colon on the line the error names or the line just above it.")
+    return (f"the cell that starts `def {name}(` stopped with a red error ({plain_error(last_error())[:160]}), so "
+            f"`{name}` was not made.{spaces} Fix it and run that cell again, then this one.")
+
+
 def last_error() -> str:
     """The last error a cell of this notebook stopped with (as IPython recorded it), or ''."""
     value = getattr(sys, "last_value", None)
@@ -515,9 +532,11 @@ def check_function(exercise: Exercise, function: object, entry: dict | None = No
     title = f"Code exercise {name}"
     graded = (entry or {}).get("mode", "graded") == "graded"
     if function is MISSING:
-        not_done(title, f"there is no `{name}` in this notebook yet: run the cell that starts `def {name}(`, then this "
-                        "one." + _stopped_with_error() + " If you deleted that cell, add a code cell, paste the starting "
-                        "code shown under the hints, and run it." + _pointer(entry, "unwritten"))
+        # No hint pointer here: hints teach the exercise's method, not how to get a cell to run.
+        not_done(title, _failed_def(name) or (
+            f"there is no `{name}` in this notebook yet: run the cell that starts `def {name}(`, then this one."
+            + _stopped_with_error() + " If you deleted that cell, add a code cell, paste the starting code shown under "
+            "the hints, and run it."))
         return
     if function is Ellipsis:
         not_done(title, f"`{name}` is still `...`: write the function in that cell and run it, then this one.")

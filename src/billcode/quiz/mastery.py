@@ -38,7 +38,7 @@ def mastery_table(bank: dict, practice: dict, hints: dict | None = None) -> pd.D
             optional = any(i.get("stretch") and i.get("objective") == objective and i.get("mode") == "practice"
                            for i in [*bank["items"], *bank.get("exercises", [])])
             status = "Not started" if items else \
-                "Practice in the optional sections" if optional else "Graded work only (no practice check)"
+                "Graded work (extra practice optional)" if optional else "Graded work only (no practice check)"
         else:
             status = "Met" if score >= PASS_LINE else "Not yet"
         opened = sum(v for k, v in hints.items() if k in tasks and type(v) is int)
