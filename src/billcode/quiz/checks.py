@@ -440,9 +440,8 @@ def _stale_after_syntax_error(name: str) -> str:
     failed = "".join(linecache.getlines(value.filename or ""))
     if not re.search(rf"\bdef\s+{re.escape(name)}\s*\(", failed):
         return ""
-    error = last_error()
     return (f" If your last change to `{name}` ended in a red error (the last one in this notebook was "
-            f"{plain_error(error)[:160]}), that cell did not run, so this check used the version of `{name}` from "
+            f"{_cell_error(value)}), that cell did not run, so this check used the version of `{name}` from "
             "before it: fix the line the error names (a line you add inside a function needs the same spaces in front "
             "as the lines around it) and run that cell again.")
 
@@ -452,6 +451,12 @@ def _stopped_with_error() -> str:
     error = last_error()
     return (f" If that cell showed a red error (the last one in this notebook was {plain_error(error)[:200]}), fix "
             "the line the error names and run the cell again." if error else "")
+
+
+def _cell_error(value: SyntaxError) -> str:
+    """A syntax error in words a learner can use: 'IndentationError: unexpected indent, on line 4 of that cell'."""
+    where = f", on line {value.lineno} of that cell" if isinstance(value.lineno, int) else ""
+    return plain_error(f"{type(value).__name__}: {value.msg}")[:120] + where
 
 
 def _failed_def(name: str) -> str:
@@ -467,7 +472,7 @@ def _failed_def(name: str) -> str:
               "`def`); Python often names the line after the one that is out of place, so look at your line just "
               "above it too." if isinstance(value, IndentationError) else
               " Look for a missing bracket, quote or colon on the line the error names or the line just above it.")
-    return (f"the cell that starts `def {name}(` stopped with a red error ({plain_error(last_error())[:160]}), so "
+    return (f"the cell that starts `def {name}(` stopped with a red error ({_cell_error(value)}), so "
             f"`{name}` was not made.{spaces} Fix it and run that cell again, then this one.")
 
 
