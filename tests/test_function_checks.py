@@ -383,7 +383,7 @@ def test_after_a_syntax_error_in_its_cell_the_check_says_it_used_the_earlier_ver
     entry = {"mode": "practice", "examples": [4, 9, 25], "hints": ["one", "two"], "hint_for": {"example": 2}}
     check_function(SAME, lambda x: x * 2, entry)
     assert "this check used the version of same from before it" in notices[0], notices
-    assert "(IndentationError: unexpected indent, on line 3 of that cell)" in notices[0], notices
+    assert "was IndentationError: unexpected indent, on line 3 of that cell)" in notices[0], notices
     assert "same spaces in front" in notices[0] and "Hint 2 covers" not in notices[0], notices
 
 
