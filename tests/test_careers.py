@@ -553,16 +553,41 @@ def test_payback_months_messages_and_hint_1_say_the_same(shown, tmp_path):
     assert "Hint 1 covers this" in shown[-1] and "`payback`" in hint
 
 
+CELL_SLIPS = {  # the trials' slips that leave no function: what the check must then say
+    "indent": ("    return", "return", "SyntaxError: 'return' outside function", "same spaces in front"),
+    "indent2": ("    return", "      return", "IndentationError", "same spaces in front"),
+    "colon": ("):", ")", "expected ':'", "colon missing"),
+    "minus": (" - ", " \u2212 ", "invalid character", "type it again from the keyboard"),
+    "quote": ("\"", "\u201c", "invalid character", "type it again from the keyboard"),
+}
+
+
+@pytest.mark.parametrize("slip", sorted(CELL_SLIPS))
 @pytest.mark.parametrize("name", ["payback_months", "red_flags", "lean", "five_year_net", "annual_pay"])
-def test_a_cell_that_stopped_with_a_syntax_error_points_to_the_hint_on_red_errors(shown, name):
-    """The trials' colon, indent and U+2212 slips leave no function: the check points to a hint about red errors."""
+def test_a_cell_that_stopped_with_a_syntax_error_says_what_to_fix(shown, monkeypatch, name, slip):
+    """The trials' colon, indent and U+2212 slips leave no function: the check names the error, its line, the fix."""
+    import linecache
+    import sys
+
     from billcode.exercises import check_function
 
+    notebook = EXERCISES[name].notebook
+    source = cell_by_id(nbformat.read(AUTOGRADER / "source" / notebook / f"{notebook}.ipynb", 4), f"{name}_answer").source
+    good, bad, error_text, fix = CELL_SLIPS[slip]
+    if good not in source:
+        pytest.skip(f"{name}'s solution has no {good!r} to break")
+    broken = source.replace("\n" + good, "\n" + bad, 1) if slip.startswith("indent") else source.replace(good, bad, 1)
+    filename = f"<cell {name} {slip}>"
+    monkeypatch.setitem(linecache.cache, filename, (len(broken), None, broken.splitlines(keepends=True), filename))
+    try:
+        compile(broken, filename, "exec")
+    except SyntaxError as err:
+        monkeypatch.setattr(sys, "last_value", err, raising=False)
+    else:
+        pytest.skip(f"{name}: the {slip} slip still compiles")
     check_function(name)  # no function in the notebook, as after a SyntaxError in its cell
-    entry = next(e for e in load_bank(EXERCISES[name].notebook)["exercises"] if e["name"] == name)
-    number = entry["hint_for"]["unwritten"]
-    assert f"Hint {number} covers this" in shown[0], shown[0]
-    assert "red error" in entry["hints"][number - 1] or "`return`" in entry["hints"][number - 1], name
+    assert error_text in shown[0] and "of that cell" in shown[0] and fix in shown[0], shown[0]
+    assert "Hint" not in shown[0] and "<cell" not in shown[0], shown[0]
 
 
 def test_formulas_a_learner_types_are_in_python_form():

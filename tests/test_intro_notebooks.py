@@ -238,12 +238,20 @@ def test_00_a_return_line_left_unindented_points_to_the_hint_on_indenting(monkey
 
     from billcode.exercises import check_function
 
+    import linecache
+
     shown = _notices(monkeypatch, tmp_path)
-    monkeypatch.setattr(sys, "last_value", SyntaxError("'return' outside function"), raising=False)
+    cell = ("def filed_in_time(payer_id, days):\n    limit = filing_days[payer_id]\nreturn days <= limit\n")
+    name = "<ipython-input-filed>"  # IPython keeps a failed cell's text in linecache under the error's file name
+    monkeypatch.setitem(linecache.cache, name, (len(cell), None, cell.splitlines(keepends=True), name))
+    try:
+        compile(cell, name, "exec")
+    except SyntaxError as err:
+        monkeypatch.setattr(sys, "last_value", err, raising=False)
     check_function("filed_in_time")  # outside IPython: no filed_in_time to find, as after the failed cell
     notice = " ".join(shown)
-    assert "not done yet" in notice and "SyntaxError" in notice, notice
-    assert "indented like it" in _pointed_hints("filed_in_time", notice), notice
+    assert "not done yet" in notice and "SyntaxError: 'return' outside function, on line 3 of that cell" in notice
+    assert "same spaces in front as the lines around it" in notice and "Hint" not in notice, notice
 
 
 # --- 01: the overview ------------------------------------------------------------------------------------------

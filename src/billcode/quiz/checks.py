@@ -468,10 +468,16 @@ def _failed_def(name: str) -> str:
         return ""
     if not re.search(rf"\bdef\s+{re.escape(name)}\s*\(", "".join(linecache.getlines(value.filename or ""))):
         return ""
-    spaces = (" A line you add inside a function needs the same spaces in front as the lines around it (4 under "
-              "`def`); Python often names the line after the one that is out of place, so look at your line just "
-              "above it too." if isinstance(value, IndentationError) else
-              " Look for a missing bracket, quote or colon on the line the error names or the line just above it.")
+    if isinstance(value, IndentationError) or "outside function" in str(value.msg):  # 'return' outside function
+        spaces = (" A line you add inside a function needs the same spaces in front as the lines around it (4 under "
+                  "`def`); Python often names the line after the one that is out of place, so look at your line just "
+                  "above it too.")
+    elif "invalid character" in str(value.msg):
+        spaces = (" That line has a character Python does not read, often a minus, times sign or quote pasted from "
+                  "a document: type it again from the keyboard (`-`, `*`, `\"`).")
+    else:
+        spaces = (" Look at the line the error names and the one just above it: a colon missing at the end of an "
+                  "`if` or `def` line, or a bracket or quote opened and not closed.")
     return (f"the cell that starts `def {name}(` stopped with a red error ({_cell_error(value)}), so "
             f"`{name}` was not made.{spaces} Fix it and run that cell again, then this one.")
 
