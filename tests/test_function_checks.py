@@ -413,3 +413,20 @@ def test_a_function_never_run_or_deleted_says_how_to_get_it_back_without_a_hint_
     check_function(SAME, checks.MISSING, entry)
     assert "run the cell that starts def same(" in notices[0] and "paste the starting code" in notices[0], notices
     assert "Hint" not in notices[0] and "red error" not in notices[0], notices
+
+
+def test_a_placeholder_left_and_then_used_is_named_not_shown_as_a_type_error(shown):
+    """03's `padded = ...` left as it is: the next line adds text to Ellipsis, a TypeError naming 'ellipsis'."""
+    _, notices = shown
+    source = ("def pad(code):\n"
+              "    padded = ...  # write your line here\n"
+              "    return padded + \"A\"\n")
+    import linecache
+
+    space: dict = {}
+    linecache.cache["<pad>"] = (len(source), None, source.splitlines(keepends=True), "<pad>")  # as IPython keeps a cell
+    exec(compile(source, "<pad>", "exec"), space)  # noqa: S102 - the test's own function
+    entry = {"mode": "practice", "examples": ["W19XXXA"], "hints": ["one", "two", "three"], "hint_for": {"unwritten": 3}}
+    check_function(Exercise("pad", lambda seed: [("W19",)], str, "text"), space["pad"], entry)
+    assert "padded is still ..., the placeholder: replace the ... with your line" in notices[0], notices
+    assert "Hint 3 covers this" in notices[0] and "unsupported operand" not in notices[0], notices

@@ -261,3 +261,16 @@ def test_an_objective_practised_only_in_stretch_says_so(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     table = open_quiz("02_billing").mastery().table.set_index("objective")
     assert "Graded work (extra practice optional)" in set(table["status"]), table["status"].to_dict()
+
+
+def test_an_objective_with_no_core_task_at_all_says_its_practice_is_optional():
+    from billcode.quiz.mastery import mastery_table
+
+    bank = {"objectives": {"A": "graded, practice in stretch", "B": "stretch practice only", "C": "graded only"},
+            "items": [{"id": "g1", "objective": "A", "mode": "graded"},
+                      {"id": "p1", "objective": "A", "mode": "practice", "stretch": True},
+                      {"id": "p2", "objective": "B", "mode": "practice", "stretch": True},
+                      {"id": "g2", "objective": "C", "mode": "graded"}]}
+    status = mastery_table(bank, {}).set_index("objective")["status"].to_dict()
+    assert status == {"A": "Graded work (extra practice optional)", "B": "Optional practice only",
+                      "C": "Graded work only (no practice check)"}, status

@@ -232,7 +232,7 @@ def notebook_value(name: str) -> object:
 def problem_kind(error: str) -> str:
     """Sort a case's error into the kinds hints are written for: unwritten, error or type."""
     if error.startswith(("NameError", "NotImplementedError", "UnboundLocalError")) or "returned NoneType" in error \
-            or "returned ellipsis" in error:
+            or "returned ellipsis" in error or (error.startswith("TypeError") and "'ellipsis'" in error):
         return "unwritten"
     return "type" if error.startswith("returned") else "error"
 
@@ -394,6 +394,10 @@ def _explain(error: str, function: object = None) -> str:
         return (f"`{name}` has no value yet when the function runs: write the line that sets it (where the cell says "
                 f"YOUR CODE HERE), and check its spelling" + (f"; if it is a column of a table row, read it from the "
                                                                f"row, as in `row.{name}`" if rows else ""))
+    if error.startswith("TypeError") and "'ellipsis'" in error:  # a placeholder `x = ...` left, then used
+        left = re.findall(r"^\s*(\w+)\s*=\s*\.\.\.", source, re.M)
+        what = f"`{left[0]}` is" if len(left) == 1 else "a name in your function is"
+        return f"{what} still `...`, the placeholder: replace the ... with your line, then run that cell again"
     quoted = re.match(r"KeyError: '(\w+)'$", error)
     if quoted and quoted.group(1) in inputs:
         key = quoted.group(1)

@@ -35,10 +35,14 @@ def mastery_table(bank: dict, practice: dict, hints: dict | None = None) -> pd.D
         scores = [s for s in (_first_score(practice.get(i)) for i in items) if s is not None]
         score = sum(scores) / len(scores) if scores else None
         if score is None:
+            everything = [*bank["items"], *bank.get("exercises", [])]
             optional = any(i.get("stretch") and i.get("objective") == objective and i.get("mode") == "practice"
-                           for i in [*bank["items"], *bank.get("exercises", [])])
-            status = "Not started" if items else \
-                "Graded work (extra practice optional)" if optional else "Graded work only (no practice check)"
+                           for i in everything)
+            graded = any(not i.get("stretch") and i.get("objective") == objective and i.get("mode", "graded") == "graded"
+                         for i in everything)
+            status = ("Not started" if items else
+                      "Optional practice only" if not graded else
+                      "Graded work (extra practice optional)" if optional else "Graded work only (no practice check)")
         else:
             status = "Met" if score >= PASS_LINE else "Not yet"
         opened = sum(v for k, v in hints.items() if k in tasks and type(v) is int)
