@@ -382,8 +382,13 @@ def test_the_worked_example_reads_the_index_as_the_notebook_says():
     text = "\n".join(c.source for c in MASTER.cells if c.cell_type == "markdown")
     for said in ("*Throat* only says *see condition*", "*Sty*: see *Hordeolum*",
                  "*Sore > throat*: see also *Pharyngitis*",
-                 "*Sprain > ankle* **S93.40-**", "subterm *streptococcal* gives **J02.0**", "our Index is **FY2025**"):
+                 "*Sprain > ankle* **S93.40-**", "subterm *streptococcal* gives **J02.0**"):
         assert said in text, said
+    first = next(c for c in MASTER.cells if c.cell_type == "code" and c.source.startswith("show_index("))
+    shown = "".join(o.get("data", {}).get("text/plain", "") + o.get("text", "") for o in first.outputs)
+    assert "Alphabetic Index FY2025" in shown and "valid in the FY2026 code set" in shown  # the year, with its source
+    narrowed = next(c for c in MASTER.cells if c.source == 'show_index("Pharyngitis", "streptococcal")')
+    assert "streptococcal J02.0" in "".join(o.get("data", {}).get("text/plain", "") for o in narrowed.outputs)
 
 
 def test_every_code_the_index_shows_in_03_is_in_the_official_set():
@@ -478,7 +483,8 @@ def test_laterality_as_the_notebook_states_it_is_the_code_sets():
     text = " ".join(text.split())
     assert "1 right eye, 2 left, **3 bilateral**, **9 unspecified eye**" in text and "1-3 displaced" in text
     core = next(c.source for c in MASTER.cells if c.source.startswith("## Read the Tabular List"))
-    assert "unspecified* side is only for a record that does not say (Guidelines I.B.13)" in " ".join(core.split())
+    core = " ".join(core.split())
+    assert "unspecified* side is only for a record that does not say." in core and "I.B.13, side" in core
     eyelids = next(c.source for c in MASTER.cells if c.source.startswith("### Eyelids"))
     assert "6th character" in eyelids and "A and B mean both lids of one eye" in eyelids
 
@@ -744,6 +750,7 @@ MISTAKES = [
     ("with_seventh", 'padded = bare.ljust(6, "X")', 'bare.ljust(6, "X")', "`padded = ...`"),  # trial 1
     ("with_seventh", 'padded = bare.ljust(6, "X")', 'padded = bare.ljust(7, "X")', "`text.ljust(6, \"X\")`"),
     ("with_seventh", 'padded = bare.ljust(6, "X")', 'padded = "bare".ljust(6, "X")', "without quotes"),  # round 4
+    ("with_seventh", 'padded = bare.ljust(6, "X")', "", "'ellipsis'"),  # round 7: the placeholder's ... left in
 ]
 
 
@@ -788,7 +795,8 @@ def test_question_1_needs_the_7th_character_rule_not_only_a_search():
     assert graded_keys()["cd-g1"] == "S61.412D" and icd10cm_billable("S61.412D")
     before = " ".join(_prose_before("cd-g1").split())
     assert "**D** for routine care while it heals (a wound check" in before
-    assert "not whether this provider sees the patient for the first time (Guidelines I.C.19.a)" in before
+    assert "not whether this provider sees the patient for the first time." in before
+    assert "(Source: ICD-10-CM Official Guidelines FY2026, sections I.B.13, side; I.C.19.a, 7th characters" in before
     codes = search("laceration left hand no foreign body", 5)["code"].tolist()
     assert "S61.412A" in codes and codes.index("S61.412A") < (codes.index("S61.412D") if "S61.412D" in codes else 99)
     assert "first time" in ITEMS["cd-g1"]["prompt"] or "New patient" in ITEMS["cd-g1"]["prompt"]
@@ -831,8 +839,10 @@ def test_the_objectives_that_were_graded_keep_a_graded_item():
     practice = {i["objective"] for i in BANK["items"] if i["mode"] == "practice" and not i.get("stretch")}
     # Round 5 (issue 20, 75 minutes): the stye (C2) and modifier 25 (C4) checks moved into stretch sections; C2 keeps
     # Exercise 1 and Questions 1-2 on the clock, C4 Question 4, so no objective is left with nothing on the clock.
-    assert graded == {"C2", "C3", "C4"} and practice == {"C1", "C3", "C5"} and practice | graded == set(BANK["objectives"])
-    assert ITEMS["cd-p12"]["stretch"] and ITEMS["cd-p11"]["stretch"]
+    # Round 7: C2 gets a practice check before its graded tasks (cd-p15, the first use of the look-up); the
+    # uncertain-diagnosis check (cd-p7, C3) moves to the outpatient stretch section, C3 keeping Question 3.
+    assert graded == {"C2", "C3", "C4"} and practice == {"C1", "C2", "C5"} and practice | graded == set(BANK["objectives"])
+    assert ITEMS["cd-p12"]["stretch"] and ITEMS["cd-p11"]["stretch"] and ITEMS["cd-p7"]["stretch"]
     assert graded_keys()["cd-g5"] == "b" and ITEMS["cd-g5"]["options"][1]["text"].startswith("59")
 
 
@@ -875,7 +885,7 @@ def test_every_core_question_that_needs_a_look_up_has_one_right_above_it():
     cells = _core_cells()
     needing = [item_id for c in cells for item_id in re.findall(r'quiz\.ask\("([\w-]+)"\)', c.source)
                if ITEMS[item_id].get("lookup") or ITEMS[item_id]["type"] in ("code", "codes")]
-    assert {"cd-g1", "cd-p7", "cd-g4"} <= set(needing)
+    assert {"cd-p15", "cd-g1", "cd-g4"} <= set(needing)
     stye = next(i for i, c in enumerate(MASTER.cells) if 'quiz.ask("cd-p12")' in c.source)  # in a stretch section now
     assert MASTER.cells[stye - 2].source.strip() == "lookup_box()"
     for item_id in needing:
@@ -890,13 +900,19 @@ def test_the_seventh_characters_are_tied_to_the_titles_before_question_1():
     text = "\n".join(c.source for c in cells[:q1] if c.cell_type == "markdown")
     assert "**initial encounter** for A" in text and "**subsequent encounter** for D" in text
     assert "A shorter, empty look-up sits above each question that needs one" in text
-    # The look-up's try (T15.01, S93.40 show XA, XD, XS) comes after the paragraph that explains X and the 7th.
-    explained = next(i for i, c in enumerate(cells) if "**The placeholder X**" in c.source)
-    tried = next(i for i, c in enumerate(cells) if "Try `T15.01`, then `S93.40`" in c.source)
+    # The look-up's first use (Check 2, a code that needs X and a 7th character) comes after the paragraph that
+    # explains them.
+    explained = next(i for i, c in enumerate(cells) if "**The placeholder X.**" in c.source)
+    tried = next(i for i, c in enumerate(cells) if 'quiz.ask("cd-p15")' in c.source)
     assert explained < tried
-    for term in ("**NEC**, not elsewhere classifiable", "**NOS**, not otherwise specified", "**E/M** (evaluation",
-                 "**RT**", "not the Index's nonessential modifiers", "Write the line `padded = ...`"):
+    for term in ("**E/M** (evaluation", "**RT**", "not the Index's nonessential modifiers",
+                 "Replace the `...` in `padded = ...`"):
         assert term in "\n".join(c.source for c in cells), term
+    # Round 7: NEC/NOS and the see / see also / dash signposts serve only the stretch's Index-first checks: taught there.
+    signposts = next(i for i, c in enumerate(MASTER.cells) if c.source.startswith("### Index signposts"))
+    assert signposts < next(i for i, c in enumerate(MASTER.cells) if 'quiz.ask("cd-p2")' in c.source)
+    for term in ("**NEC**, not elsewhere classifiable", "**NOS**, not otherwise specified", "**see also**", "**dash**"):
+        assert term in MASTER.cells[signposts].source, term
     assert "ship" not in "\n".join(c.source for c in cells if c.cell_type == "markdown")
 
 
@@ -913,14 +929,16 @@ def test_the_good_place_to_stop_is_a_marker_not_a_heading():
 
 def test_python_you_need_here_shows_ljust_on_a_name_and_what_quotes_do():
     """A learner copied `"W19".ljust(6, "X")` as `"bare".ljust(6, "X")`: the example now pads a name, and shows the
-    quoted word beside it; hint 2 (the one the check points to) says to drop the quotes."""
+    quoted word beside it; hint 2 (the one the check points to) says to drop the quotes. Round 6: the example was the
+    answer line itself (bare = "W19"; bare.ljust(6, "X")); it now pads another name with another filler."""
     cells = _core_cells()
     teach = next(i for i, c in enumerate(cells) if c.source.startswith("#### Python you need here: `.ljust`"))
-    assert "a name goes without quotes" in cells[teach].source
+    assert "A name goes without quotes" in cells[teach].source
     example = cells[teach + 1]
-    assert example.source.startswith('bare = "W19"\n') and "bare.ljust(6, \"X\")" in example.source
+    assert example.source.startswith('part = "Z23"\n') and 'part.ljust(6, "-")' in example.source
+    assert "bare" not in example.source and '"X"' not in example.source  # not the answer's name or filler
     shown = "".join(o.get("text", "") for o in example.outputs)
-    assert "W19XXX" in shown and "bareXX" in shown  # the name's code, and the quoted word itself
+    assert "Z23---" in shown and "S93401 " in shown and "part--" in shown  # padded; long enough; the quoted word
     assert "without quotes" in ENTRIES["with_seventh"]["hints"][1]
 
 
@@ -930,8 +948,10 @@ def test_the_placeholder_rule_is_said_plainly_and_as_the_code_set_has_it():
     import simple_icd_10_cm as cm
 
     text = " ".join(next(c.source for c in MASTER.cells if c.source.startswith("## Read the Tabular List")).split())
-    assert "go down the code set as far as it goes; if the code is still under six characters" in text
-    assert cm.get_children("T15.01") == ["T15.01XA", "T15.01XD", "T15.01XS"]  # no 6th character: X, then the 7th
+    rule = "The rule: go as far down as the code set goes, then fill any empty place before the 7th with X."
+    assert rule in text and text.index("W19.XXXA") < text.index("S93.401A") < text.index(rule)  # examples first
+    assert cm.get_children("W19") == ["W19.XXXA", "W19.XXXD", "W19.XXXS"]  # no 4th-6th character: X, then the 7th
+    assert cm.get_children("T15.01") == ["T15.01XA", "T15.01XD", "T15.01XS"]  # the exercise's first worked example
     assert cm.get_children("S93.40") == ["S93.401", "S93.402", "S93.409"]  # a 6th character to choose first
     assert cm.is_valid_item("S93.401A") and not cm.is_valid_item("S93.40XA")
     exercise = next(c.source for c in MASTER.cells if c.source.startswith("### Exercise 1"))
@@ -943,7 +963,10 @@ def test_question_3_asks_for_two_codes_and_its_search_tip_leads_to_them_without_
     side and the 7th character are still to choose; the note's words find the cause; 'open wound' alone would give
     only unspecified wounds, as the tip says. The prompt holds no code of the key."""
     prompt = ITEMS["cd-g4"]["prompt"]
-    assert "Type two codes: the wound, then how it happened" in prompt and "as in Question 1" in prompt
+    assert "Type two codes, the wound first, found with two searches" in prompt and "as in Question 1" in prompt
+    assert "\n1. the wound: its kind and the body part" in prompt and "\n2. how it happened, in plain words" in prompt
+    assert "add the X" not in " ".join(_prose_before("cd-g4").split()) + prompt
+    assert "W54.0XXA" in search("dog bite", 3)["code"].tolist()  # the plain-words search offers the complete code
     first = next(i for i in load_bank("03_coding")["items"] if i["id"] == "cd-g1")["prompt"]
     assert "the Index's word for the injury (the note gives it in brackets) and the body part" in first
     assert "(laceration)" in first
@@ -955,3 +978,76 @@ def test_question_3_asks_for_two_codes_and_its_search_tip_leads_to_them_without_
     assert search("laceration hand", 3)["why"].iloc[0].startswith("Index: Laceration > hand")
     assert {"W54.0", "W54.0XXA"} <= set(search("bitten by dog", 3)["code"])
     assert search("open wound right forearm", 2)["description"].iloc[0].startswith("Unspecified open wound")
+
+
+# Round 7 (never programmed, round-6 log): a C2 practice check before the graded C2 tasks, Question 4's jargon glossed,
+# guideline sections in source lines, a pre-indented placeholder in Exercise 1
+
+def test_check_2_practises_the_look_up_the_x_and_the_7th_character_before_they_count(tmp_path):
+    """cd-p15: the note's bracketed word, the part of the eye and the side find T15.02 first; it has no 6th character
+    (X) and today's check while it heals takes D. It sits before Exercise 1 and Question 1, below an empty look-up."""
+    import simple_icd_10_cm as cm
+
+    from billcode.quiz.engine import Quiz
+
+    item = ITEMS["cd-p15"]
+    assert item["objective"] == "C2" and item["mode"] == "practice" and item["lookup"] and not item.get("stretch")
+    assert item["key"] == "T15.02XD" and icd10cm_billable("T15.02XD")
+    assert cm.get_children("T15.02") == ["T15.02XA", "T15.02XD", "T15.02XS"]  # nothing fills the 6th place: X
+    assert "subsequent encounter" in cm.get_description("T15.02XD")
+    assert "(foreign body)" in item["prompt"] and "left cornea" in item["prompt"]
+    assert search("foreign body left cornea", 2)["code"].tolist() == ["T15.02", "T15.02XA"]  # D: open T15.02 for it
+    assert not any(bare(item["key"]) in bare(h).replace(" ", "") for h in item["hints"])
+    assert Quiz("03_coding", folder=tmp_path).answer("cd-p15", "t1502xd").startswith("correct")
+    order = [i for i, c in enumerate(MASTER.cells) if re.search(r'quiz\.ask\("(cd-p15|cd-g1)"\)', c.source)]
+    exercise = next(i for i, c in enumerate(MASTER.cells) if c.source.startswith("### Exercise 1"))
+    assert order[0] < exercise < order[1]
+
+
+def test_check_2_says_what_each_wrong_7th_character_or_missing_x_means(tmp_path):
+    from billcode.quiz.engine import Quiz
+
+    quiz = Quiz("03_coding", folder=tmp_path)
+    for typed in ("T15.02XA", "T15.01XD", "T15.02D"):
+        said = quiz.answer("cd-p15", typed)
+        assert said.startswith("incorrect") and "Traceback" not in said, (typed, said)
+
+
+def test_question_4s_words_and_the_credentials_are_said_in_plain_words_first():
+    """Round 6: 'edit' and 'bundle' were defined only after Question 4 (or in the stretch); CCA, CPC, AHIMA and AAPC
+    were never spelled out."""
+    before = " ".join(_prose_before("cd-g5").split())
+    assert "A payer's **edit** is an automatic rule: of two codes billed together it pays one (the other is **bundled**" \
+        in before
+    article = " ".join(_prose_before("cd-p1").split())
+    assert "CCA (Certified Coding Associate, from AHIMA, the American Health Information Management Association)" in article
+    assert "CPC (Certified Professional Coder, from AAPC)" in article
+    credentials = load_table("credentials").set_index("credential")  # the course's sourced credentials table
+    assert tuple(credentials.loc["CCA", ["full_name", "granted_by"]]) == ("Certified Coding Associate", "AHIMA")
+    assert tuple(credentials.loc["CPC", ["full_name", "granted_by"]]) == ("Certified Professional Coder", "AAPC")
+
+
+SOURCE_TAIL = re.compile(r"\(Source: ICD-10-CM Official Guidelines FY2026, sections? [^()]*\)")
+
+
+def test_guideline_sections_sit_in_source_tails_not_in_the_running_prose():
+    """Round 6: "I.B.1", "I.A.4-5", "I.C.19.a" and "I.C.4.a.2" in the running prose read like legal references. On the
+    clock, each guideline section is named in a '(Source: ICD-10-CM Official Guidelines FY2026, section ...)' tail."""
+    tails = 0
+    for cell in _core_cells():
+        if cell.cell_type != "markdown" or "question" in cell.metadata.get("billcode", {}):
+            continue
+        tails += len(SOURCE_TAIL.findall(cell.source))
+        rest = SOURCE_TAIL.sub("", cell.source)
+        assert not re.search(r"\bI\.[A-C]\.\d|Guidelines (section )?I", rest), rest[:120]
+    assert tails >= 4
+
+
+def test_exercise_1s_placeholder_is_pre_indented_and_its_comment_fits_the_cell():
+    """Round 6: the stub said 'replace any ... in this cell' in a cell with no ...; the learner typed the line at the
+    left margin (IndentationError). The released cell now has `padded = ...` with its 4 spaces, and says so."""
+    scaffold = ENTRIES["with_seventh"]["scaffold"]
+    assert "\n    padded = ...  # write your line here, indented like the lines around it\n" in scaffold
+    student = nbformat.read(ROOT / "course" / "03_coding.ipynb", 4)
+    cell = next(c for c in student.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "with_seventh_answer")
+    assert cell.source == scaffold and "bare.ljust" not in cell.source

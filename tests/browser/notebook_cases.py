@@ -83,7 +83,8 @@ class NotebookCase:
 
     @property
     def has_lookup(self) -> bool:
-        return "lookup_explorer(" in self.sources
+        """The ICD-10-CM look-up: the full one, or (03 since round 7) only the short, empty one above each question."""
+        return "lookup_explorer(" in self.sources or "lookup_box(" in self.sources
 
     @property
     def has_cost_explorer(self) -> bool:

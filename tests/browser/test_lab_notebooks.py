@@ -669,8 +669,8 @@ def check_plan_builder(page: Page) -> None:
 def check_code_lookup(page: Page) -> None:
     """The ICD-10-CM look-up: it says when it is ready, searches from the keyboard, and opens a result's details.
 
-    03 has the full look-up first and a shorter, empty one above each question that needs a look-up: every one
-    renders; the first is driven (they are the same widget)."""
+    03 has a shorter, empty look-up above each question that needs one (the first above Check 2): every one renders;
+    the first is driven (they are the same widget)."""
     every = page.locator(".bc-code-lookup")
     expect(every.first).to_be_visible(timeout=60_000)
     for i in range(every.count()):
