@@ -542,6 +542,11 @@ SLIPS = [
      "**or**"),
     ("05_choosing_a_path", "red_flags", HANDS_ON,
      'hands_on = not program["externship"] and not program["practice_set"]', 2, "True when"),  # the old neither-nor
+    # round-6 trial: an English-style `or` (a bare list on its right) and a comma in its place
+    ("05_choosing_a_path", "red_flags", HANDS_ON, 'hands_on = program["externship"] or ["practice_set"]', 2,
+     "Each side of `or` is a whole look-up, with the dict's name in front"),
+    ("05_choosing_a_path", "red_flags", HANDS_ON, 'hands_on = program["externship"], program["practice_set"]', 2,
+     "joined by the word `or`"),
     ("05_choosing_a_path", "lean", "pull = -pull", "pull = pull", 3, "pull = -pull"),
     ("05_choosing_a_path", "lean", "pull = (answer - 3) * weight", "pull = answer * weight", 3, "(5 - 3) * 2"),
     ("04_costs_and_careers", "five_year_net", "working * (pay_after - yearly_fees) / 12", "working * pay_after / 12",
