@@ -415,6 +415,47 @@ def test_the_plan_builder_explains_a_bad_date_and_keeps_the_fields(tmp_path):
     assert PlanBuilder(None, tmp_path).texts["program"].value == "Other College"  # filled in next time
 
 
+def test_the_plan_budget_is_typed_in_its_box_and_a_bad_amount_loses_nothing(tmp_path):
+    """Round-6 trial: the 0-45,000 slider in steps of 100 was fiddly; its labelled box takes an exact amount."""
+    builder = PlanBuilder(None, tmp_path)
+    builder.texts["program"].value = "Sample College"
+    assert builder.budget.description == "My budget" and builder.budget.unit_word == "an amount in dollars"
+    assert builder.budget.type_value("3,050") == "" and builder.budget.value == 3050  # exact, not a step of 100
+    for typed, words in [("-500", "cannot be negative"), ("lots", "is not a number"), ("1e9", "is not a number"),
+                         ("5000000", "is outside this slider's range"), (" ", "The box is empty")]:
+        message = builder.budget.type_value(typed)
+        assert words in message and "The slider stays at $3,050.00." in message, (typed, message)
+        assert builder.budget.value == 3050 and builder.texts["program"].value == "Sample College"
+    assert "Saved" in builder.save()
+    assert "**Budget:** $3,050.00" in (tmp_path / PLAN_FILE).read_text()
+    assert PlanBuilder(None, tmp_path).budget.value == 3050  # filled in next time
+
+
+def test_the_exam_menu_says_which_path_each_exam_fits():
+    """Round-6 trial: nothing in 05 said which exam goes with which path; the menu says it, as 04's table does."""
+    from billcode.careers.plan import EXAMS
+    from billcode.data import load_table
+
+    focus = load_table("credentials").set_index("credential")["focus"]
+    labels = dict((key, label) for label, key in EXAMS if key)
+    assert set(labels) == set(focus.index)
+    for key, path in [("CPC", "coding"), ("CCA", "coding"), ("CPB", "billing"), ("CCS", "hospital coding")]:
+        assert f"for {path}" in labels[key] and path.split()[-1] in focus[key].lower(), (key, labels[key], focus[key])
+    assert "billing and coding together" in labels["CBCS"] and "billing and coding together" in focus["CBCS"].lower()
+
+
+def test_a_retired_plan_box_keeps_what_was_typed_in_it(tmp_path):
+    """The 'checks' box was cut (objective P5 does not ask for it); a plan saved with it keeps that text."""
+    (tmp_path / PLAN_DATA).write_text(json.dumps({"program": "Sample College", "checks": "ask for pass rates"}))
+    builder = PlanBuilder(None, tmp_path)
+    assert "checks" not in builder.texts and builder.plan()["checks"] == "ask for pass rates"
+    builder.save()
+    assert "**Checks before I enrol:** ask for pass rates" in (tmp_path / PLAN_FILE).read_text()
+    assert load_plan(tmp_path)["checks"] == "ask for pass rates"
+    (tmp_path / "new").mkdir()
+    assert "Checks before I enrol" not in save_plan({"program": "x"}, None, tmp_path / "new").read_text()
+
+
 def test_written_answers_form_no_links_or_html():
     from billcode.instructor.grade.grading_steps import inert_markdown
 
@@ -501,6 +542,11 @@ SLIPS = [
      "**or**"),
     ("05_choosing_a_path", "red_flags", HANDS_ON,
      'hands_on = not program["externship"] and not program["practice_set"]', 2, "True when"),  # the old neither-nor
+    # round-6 trial: an English-style `or` (a bare list on its right) and a comma in its place
+    ("05_choosing_a_path", "red_flags", HANDS_ON, 'hands_on = program["externship"] or ["practice_set"]', 2,
+     "Each side of `or` is a whole look-up, with the dict's name in front"),
+    ("05_choosing_a_path", "red_flags", HANDS_ON, 'hands_on = program["externship"], program["practice_set"]', 2,
+     "joined by the word `or`"),
     ("05_choosing_a_path", "lean", "pull = -pull", "pull = pull", 3, "pull = -pull"),
     ("05_choosing_a_path", "lean", "pull = (answer - 3) * weight", "pull = answer * weight", 3, "(5 - 3) * 2"),
     ("04_costs_and_careers", "five_year_net", "working * (pay_after - yearly_fees) / 12", "working * pay_after / 12",

@@ -28,7 +28,7 @@ FACTORS = [
            "billing", "billers often talk with patients and insurers about coverage and bills; coders mostly work "
                       "without direct patient contact"),
     Factor("detail", "Detail orientation",
-           "I would rather study a doctor's note to decide what it supports than follow a claim until it is paid.",
+           "I would rather study a doctor's note to decide which codes it supports than follow a claim until it is paid.",
            "coding", "coding fits people who like analyzing clinical information; accuracy matters in both jobs, so "
                      "this asks what you would analyze, not how carefully"),
     Factor("learning", "Learning style",
@@ -102,7 +102,8 @@ def recommend(answers: dict[str, int | None], weights: dict[str, int] | None = N
                               f"least {MIN_ANSWERS} for a recommendation; until then any verdict would be a guess.", points)
     if abs(score) < LEAN * strongest:
         path = "combined"
-        summary = (f"Your answers lean neither way strongly ({abs(score):g} of {strongest:g} points): a combined "
+        toward = "" if score == 0 else f" toward {'coding' if score > 0 else 'billing'}"
+        summary = (f"Your answers lean neither way strongly ({abs(score):g} of {strongest:g} points{toward}): a combined "
                    "billing and coding program keeps both doors open; small offices often want one person who does both.")
     else:
         path = "coding" if score > 0 else "billing"
@@ -124,13 +125,14 @@ def points_table_html(result: Recommendation) -> str:
         toward = "neither way" if signed == 0 else ("toward coding" if signed > 0 else "toward billing")
         rows.append(f"<tr><th scope='row'>{html.escape(factor.name)}</th><td>{abs(signed):g} {toward}</td>"
                     f"<td>{signed:+g}</td><td>{total:+g}</td></tr>")
+    quarter = LEAN * result.strongest
     return ("<table class='bc-table bc-points'><caption>How each answer moved the result (plus: toward coding; minus: "
             "toward billing)</caption><thead><tr><th scope='col'>Factor</th><th scope='col'>Your answer's pull</th>"
             "<th scope='col'>Points</th><th scope='col'>Running total</th></tr></thead><tbody>"
             + "".join(rows) + f"</tbody></table><p><small>Strongest possible with these weights: "
-            f"{result.strongest:g} points either way; a total closer to 0 than a quarter of it (between "
-            f"-{LEAN * result.strongest:g} and +{LEAN * result.strongest:g}, not counting those two) suggests a "
-            "combined program.</small></p>")
+            f"{result.strongest:g} points either way (2 * the sum of your weights). A total closer to 0 than a quarter of it, "
+            f"{quarter:g}, suggests a combined program: here a total strictly between -{quarter:g} and +{quarter:g}."
+            "</small></p>")
 
 
 def recommendation_html(result: Recommendation) -> str:

@@ -19,15 +19,19 @@ PLAN_FILE = "my_plan.md"
 PLAN_DATA = "my_plan.json"  # the same answers as data, so the builder can fill itself in next time
 PATHS = [("Not decided yet", ""), ("Medical billing", "billing"), ("Medical coding", "coding"),
          ("A combined billing and coding program", "combined")]
-EXAMS = [("Not decided yet", ""), ("CPC (AAPC)", "CPC"), ("CPB (AAPC)", "CPB"), ("CCA (AHIMA)", "CCA"),
-         ("CBCS (NHA)", "CBCS"), ("CCS (AHIMA), later, for hospital coding", "CCS")]
+# Each exam with the path it fits, as the article and 04's credentials table (data/credentials.csv) give them.
+EXAMS = [("Not decided yet", ""), ("CPC (AAPC), for coding", "CPC"), ("CPB (AAPC), for billing", "CPB"),
+         ("CCA (AHIMA), for coding", "CCA"), ("CBCS (NHA), for billing and coding together", "CBCS"),
+         ("CCS (AHIMA), later, for hospital coding", "CCS")]
+# One box per part of the plan that objective P5 asks for (program, first jobs, someone to shadow, keeping it).
 TEXT_FIELDS = {
     "program": "Program I will apply to",
-    "checks": "What I will check about it (accreditation, aid, hands-on practice, pass rates, total cost)",
-    "shadowing": "Someone I could shadow or ask about the work, and the software I want to get comfortable with",
     "first_jobs": "First jobs I will apply for",
+    "shadowing": "Someone I could shadow, and software to try",
     "keeping": "How I will keep my credential (CEUs, membership)",
 }
+# Boxes earlier versions of the builder had: what a learner typed in them is kept in the plan, never dropped.
+RETIRED_FIELDS = {"checks": "Checks before I enrol"}
 
 
 def plan_markdown(plan: dict, assessment: dict | None = None, today: date | None = None) -> str:
@@ -49,9 +53,10 @@ def plan_markdown(plan: dict, assessment: dict | None = None, today: date | None
              f"- **Path:** {path}", f"- **Program:** {value('program')}",
              f"- **Budget:** {amount('budget', 'USD')}", f"- **Study time:** {amount('study_months', 'months')}",
              f"- **Exam:** {exam}, target date: {value('exam_date')}",
-             f"- **First jobs:** {value('first_jobs')}", f"- **Checks before I enrol:** {value('checks')}",
-             f"- **Shadowing and software:** {value('shadowing')}",
-             f"- **Keeping the credential:** {value('keeping')}", ""]
+             f"- **First jobs:** {value('first_jobs')}", f"- **Shadowing and software:** {value('shadowing')}",
+             f"- **Keeping the credential:** {value('keeping')}"]
+    lines += [f"- **{label}:** {value(key)}" for key, label in RETIRED_FIELDS.items() if str(plan.get(key) or "").strip()]
+    lines += [""]
     if assessment:
         lines += ["## What my self-assessment said", "", assessment.get("summary", ""), ""]
         lines += [f"- {reason}" for reason in assessment.get("reasons", [])] + [""]
@@ -131,6 +136,7 @@ class PlanBuilder:
         self.texts = {key: widgets.Textarea(value=str(saved.get(key) or ""), description=label,
                                             layout=widgets.Layout(width="100%"), style={"description_width": "initial"})
                       for key, label in TEXT_FIELDS.items()}
+        self.retired = {key: str(saved[key]) for key in RETIRED_FIELDS if str(saved.get(key) or "").strip()}
         self.button = widgets.Button(description="Save my plan", tooltip="Write my_plan.md next to this notebook")
         self.status = widgets.HTML(f"<p role='status' aria-live='polite'>Not saved yet.{' ' if notice else ''}"
                                    f"{html.escape(notice)}</p>")
@@ -143,7 +149,7 @@ class PlanBuilder:
         """The fields as set now."""
         return {"path": self.path.value, "exam": self.exam.value, "budget": self.budget.value,
                 "study_months": self.study_months.value, "exam_date": self.exam_date.value.strip(),
-                **{key: box.value for key, box in self.texts.items()}}
+                **{key: box.value for key, box in self.texts.items()}, **self.retired}
 
     def save(self) -> str:
         """Check the date, write the files, and say where they are (with a download link)."""
