@@ -430,3 +430,21 @@ def test_a_placeholder_left_and_then_used_is_named_not_shown_as_a_type_error(sho
     check_function(Exercise("pad", lambda seed: [("W19",)], str, "text"), space["pad"], entry)
     assert "padded is still ..., the placeholder: replace the ... with your line" in notices[0], notices
     assert "Hint 3 covers this" in notices[0] and "unsupported operand" not in notices[0], notices
+
+
+def test_a_bare_list_after_or_in_the_given_lines_is_not_the_learners_slip(shown):
+    """source_slip reads only the lines the learner wrote: a given line of that shape says nothing about them."""
+    _, notices = shown
+
+    def flags(program):
+        names = program["aliases"] or ["none"]  # given in the starting code
+        hands_on = program["externship"] and program["practice_set"]
+        return hands_on and bool(names)
+
+    scaffold = ('def flags(program):\n    names = program["aliases"] or ["none"]  # given in the starting code\n'
+                '    hands_on = ...\n    return hands_on and bool(names)\n')
+    entry = {"mode": "practice", "examples": [True], "hints": ["one", "two"], "hint_for": {"example": 2},
+             "scaffold": scaffold}
+    check_function(Exercise("flags", lambda seed: [({"externship": True, "practice_set": False, "aliases": []},)],
+                            (bool, list), "True or False"), flags, entry)
+    assert "is a list on its own" not in notices[0] and "Hint 2 covers" in notices[0], notices

@@ -420,6 +420,12 @@ def _explain(error: str, function: object = None) -> str:
     return f"it raised {plain_error(error)}"
 
 
+def _own_lines(source: str, scaffold: str) -> str:
+    """The lines of source the learner wrote or changed: a line given, as it is, in the starting code is left out."""
+    given = {line.strip() for line in scaffold.splitlines() if line.strip()}
+    return "\n".join(line for line in source.splitlines() if line.strip() not in given)
+
+
 def source_slip(source: str) -> str:
     """A slip the code shows on its face (a bare list after `or`), in words, or ''."""
     bare = re.search(r"""(?:(\w+)\[["']\w+["']\]\s*)?\b(?:or|and)\s+\[\s*["'](\w+)["']\s*\]""", source)
@@ -585,7 +591,7 @@ def check_function(exercise: Exercise, function: object, entry: dict | None = No
         right = sum(1 for r, want in zip(results, expected) if "value" in r and same_value(r["value"], want))
         record(right / len(expected) if expected else 0.0)
     if problem:
-        slip = source_slip(_source_and_inputs(function)[0])
+        slip = source_slip(_own_lines(_source_and_inputs(function)[0], (entry or {}).get("scaffold") or ""))
         stale = _stale_after_syntax_error(name)
         if slip or stale:
             not_done(title, problem + (f" {slip}" if slip else "") + stale)  # named help, so no hint pointer
