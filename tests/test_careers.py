@@ -706,3 +706,57 @@ def test_the_explorer_ranks_the_paths_it_keeps_in_one_order():
 def test_the_pay_table_shows_money_to_the_cent():
     shown = salary_table().data
     assert "$50,252.80" in shown and "$50,250.00" in shown and "$50,253<" not in shown
+
+
+def test_the_self_assessment_comes_back_after_a_restart_and_the_plan_finds_it(tmp_path, monkeypatch):
+    """Round-7 trial: 'Good place to stop' then the setup cell left `assessment` undefined for the plan builder."""
+    from billcode.careers.choosing import ASSESSMENT_DATA, read_assessment
+    from billcode.careers.plan import plan_builder
+
+    monkeypatch.chdir(tmp_path)
+    assert plan_builder().assessment is None  # nothing chosen yet: the plan simply has no self-assessment part
+    first = self_assessment()
+    first.answers["communication"].value = "5"
+    first.weights["communication"].value = "3"
+    first.answers["detail"].value = "2"
+    first.answers["learning"].value = "3"
+    assert read_assessment(tmp_path) == ({"communication": 5, "detail": 2, "learning": 3},
+                                         {"communication": 3, "detail": 2, "learning": 2, "environment": 2})
+    again = self_assessment()  # a new kernel: the same cell brings the choices back
+    assert again.chosen() == first.chosen()
+    builder = plan_builder()  # no `assessment` name needed
+    assert builder.assessment.result().summary == first.result().summary
+    assert builder.path.value == first.result().path == "billing"
+
+
+@pytest.mark.parametrize("text", ["{broken", "[1, 2]", '{"answers": {"detail": 9, "x": 1}, "weights": {"detail": "3"}}'])
+def test_a_damaged_or_hand_edited_self_assessment_file_starts_clean_and_is_never_a_traceback(tmp_path, monkeypatch,
+                                                                                            text):
+    from billcode.careers.choosing import ASSESSMENT_DATA
+    from billcode.careers.plan import plan_builder
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ASSESSMENT_DATA).write_text(text)
+    assert self_assessment().chosen()[0] == dict.fromkeys(["communication", "detail", "learning", "environment"])
+    assert plan_builder().assessment is None
+
+
+def test_a_self_assessment_given_answers_reads_and_writes_no_file(tmp_path, monkeypatch):
+    from billcode.careers.choosing import ASSESSMENT_DATA
+
+    monkeypatch.chdir(tmp_path)
+    given = self_assessment(communication=5)
+    given.answers["detail"].value = "1"
+    assert not (tmp_path / ASSESSMENT_DATA).exists()
+
+
+def test_an_exam_month_already_past_is_saved_with_a_word_about_it(tmp_path):
+    """Round-7 trial: 2026-09 typed in December 2026 was saved without a word."""
+    from billcode.careers.plan import PlanBuilder
+
+    builder = PlanBuilder(None, tmp_path)
+    builder.exam_date.value = "2001-09"
+    assert "Saved" in builder.save() and "2001-09 has already passed" in builder.status.value
+    builder.exam_date.value = "2999-09"
+    assert "Saved" in builder.save() and "already passed" not in builder.status.value
+    assert load_plan(tmp_path)["exam_date"] == "2999-09"

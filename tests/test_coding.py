@@ -905,7 +905,7 @@ def test_the_seventh_characters_are_tied_to_the_titles_before_question_1():
     explained = next(i for i, c in enumerate(cells) if "**The placeholder X.**" in c.source)
     tried = next(i for i, c in enumerate(cells) if 'quiz.ask("cd-p15")' in c.source)
     assert explained < tried
-    for term in ("**E/M** (evaluation", "**RT**", "not the Index's nonessential modifiers",
+    for term in ("**E/M** (evaluation", "**RT**", "nothing to do with the Index's nonessential modifiers",
                  "Replace the `...` in `padded = ...`"):
         assert term in "\n".join(c.source for c in cells), term
     # Round 7: NEC/NOS and the see / see also / dash signposts serve only the stretch's Index-first checks: taught there.
@@ -948,8 +948,12 @@ def test_the_placeholder_rule_is_said_plainly_and_as_the_code_set_has_it():
     import simple_icd_10_cm as cm
 
     text = " ".join(next(c.source for c in MASTER.cells if c.source.startswith("## Read the Tabular List")).split())
-    rule = "The rule: go as far down as the code set goes, then fill any empty place before the 7th with X."
-    assert rule in text and text.index("W19.XXXA") < text.index("S93.401A") < text.index(rule)  # examples first
+    rule = "Go as far down as the code set goes, then fill any empty place before the 7th character with X:"
+    assert rule in text and text.index(rule) < text.index("W19.XXXA") < text.index("T15.02XA") < text.index("S93.401A")
+    # Round 7: the rule, then a table of the three cases (nothing to choose, no 6th to choose, a 6th chosen)
+    assert "| W19 (unspecified fall: nothing to choose after it) | W19.XXXA |" in text
+    assert "| T15.02 (foreign body, left cornea: no 6th character to choose) | T15.02XA |" in text
+    assert cm.get_children("T15.02") == ["T15.02XA", "T15.02XD", "T15.02XS"]
     assert cm.get_children("W19") == ["W19.XXXA", "W19.XXXD", "W19.XXXS"]  # no 4th-6th character: X, then the 7th
     assert cm.get_children("T15.01") == ["T15.01XA", "T15.01XD", "T15.01XS"]  # the exercise's first worked example
     assert cm.get_children("S93.40") == ["S93.401", "S93.402", "S93.409"]  # a 6th character to choose first
@@ -1017,8 +1021,9 @@ def test_question_4s_words_and_the_credentials_are_said_in_plain_words_first():
     """Round 6: 'edit' and 'bundle' were defined only after Question 4 (or in the stretch); CCA, CPC, AHIMA and AAPC
     were never spelled out."""
     before = " ".join(_prose_before("cd-g5").split())
-    assert "A payer's **edit** is an automatic rule: of two codes billed together it pays one (the other is **bundled**" \
+    assert "A payer's **edit**: an automatic rule that, of two codes billed together, pays one (the other is **bundled**" \
         in before
+    assert "XE" not in before  # round 7: the precise 59s are the stretch's, not on the clock
     article = " ".join(_prose_before("cd-p1").split())
     assert "CCA (Certified Coding Associate, from AHIMA, the American Health Information Management Association)" in article
     assert "CPC (Certified Professional Coder, from AAPC)" in article

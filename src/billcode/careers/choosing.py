@@ -4,7 +4,9 @@ itself (the fifth, career prospects, is shown and not scored)."""
 from __future__ import annotations
 
 import html
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import ipywidgets as widgets
 
@@ -146,10 +148,37 @@ def recommendation_html(result: Recommendation) -> str:
             f"<p><small>{html.escape(PROSPECTS_NOT_SCORED)}</small></p></div>")
 
 
-class SelfAssessment:
-    """Four factors, each with an answer and a weight, and the recommendation redrawn on every change."""
+ASSESSMENT_DATA = "my_self_assessment.json"  # the choices, so a restart (or the plan builder) finds them again
 
-    def __init__(self, answers: dict[str, int | None] | None = None, weights: dict[str, int] | None = None) -> None:
+
+def read_assessment(folder: Path | str = ".") -> tuple[dict[str, int | None], dict[str, int]]:
+    """The answers and weights saved last time (anything unreadable or out of range is left out)."""
+    try:
+        data = json.loads((Path(folder) / ASSESSMENT_DATA).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}, {}
+    if not isinstance(data, dict):
+        return {}, {}
+    keys = {f.key for f in FACTORS}
+
+    def valid(part: object, allowed: dict) -> dict:
+        return {k: v for k, v in part.items() if k in keys and type(v) is int and v in allowed} \
+            if isinstance(part, dict) else {}
+
+    return valid(data.get("answers"), ANSWERS), valid(data.get("weights"), WEIGHTS)
+
+
+class SelfAssessment:
+    """Four factors, each with an answer and a weight, and the recommendation redrawn on every change.
+
+    With a folder, the choices are saved there on every change and read back next time.
+    """
+
+    def __init__(self, answers: dict[str, int | None] | None = None, weights: dict[str, int] | None = None,
+                 folder: Path | str | None = None) -> None:
+        self.folder = Path(folder) if folder is not None else None
+        if self.folder is not None and not answers and not weights:
+            answers, weights = read_assessment(self.folder)
         answers, weights = answers or {}, weights or {}
         options = [("— skip —", "")] + [(f"{k}: {v}", str(k)) for k, v in ANSWERS.items()]
         weight_options = [(f"{k}: {v}", str(k)) for k, v in WEIGHTS.items()]
@@ -179,6 +208,14 @@ class SelfAssessment:
 
     def _draw(self) -> None:
         self.output.value = recommendation_html(self.result())
+        if self.folder is not None and hasattr(self, "box"):  # not while the widgets are being made
+            answers, weights = self.chosen()
+            try:
+                (self.folder / ASSESSMENT_DATA).write_text(
+                    json.dumps({"answers": {k: v for k, v in answers.items() if v is not None}, "weights": weights}),
+                    encoding="utf-8")
+            except OSError:
+                pass  # a read-only folder: the choices still work on screen, they are only not kept for next time
 
     def _repr_mimebundle_(self, **kwargs: object) -> dict:
         bundle = self.box._repr_mimebundle_(**kwargs)
@@ -187,5 +224,11 @@ class SelfAssessment:
 
 
 def self_assessment(**answers: int) -> SelfAssessment:
-    """Show the self-assessment (answers may be given by factor key, 1-5)."""
-    return SelfAssessment(answers)
+    """Show the self-assessment (answers may be given by factor key, 1-5); with none, last time's choices come back."""
+    return SelfAssessment(answers) if answers else SelfAssessment(folder=".")
+
+
+def saved_assessment(folder: Path | str = ".") -> SelfAssessment | None:
+    """The self-assessment as saved last time (for the plan), or None when nothing was chosen."""
+    answers, weights = read_assessment(folder)
+    return SelfAssessment(answers, weights) if answers else None

@@ -11,7 +11,7 @@ from pathlib import Path
 import ipywidgets as widgets
 
 from billcode.amounts import format_amount
-from billcode.careers.choosing import SelfAssessment
+from billcode.careers.choosing import SelfAssessment, saved_assessment
 from billcode.choice import AccessibleSelect
 from billcode.slider import AccessibleSlider
 
@@ -154,9 +154,12 @@ class PlanBuilder:
     def save(self) -> str:
         """Check the date, write the files, and say where they are (with a download link)."""
         plan = self.plan()
+        past = ""
         if plan["exam_date"]:
             try:
-                datetime.strptime(plan["exam_date"], "%Y-%m")
+                month = datetime.strptime(plan["exam_date"], "%Y-%m").date()
+                if month < date.today().replace(day=1):
+                    past = f" The exam month {plan['exam_date']} has already passed: change it if that is not what you meant."
             except ValueError:
                 self.status.value = (f"<p role='status' aria-live='polite'><strong>Not saved:</strong> "
                                      f"“{html.escape(plan['exam_date'])}” is not a month like 2027-09 (year, dash, "
@@ -176,7 +179,7 @@ class PlanBuilder:
         data = base64.b64encode(target.read_bytes()).decode()
         blanks = [label for key, label in TEXT_FIELDS.items() if not plan[key].strip()]
         more = (" Your earlier plan is kept as my_plan.previous.md." if kept else "") + (
-            f" Still blank: {', '.join(blanks)}." if blanks else "")
+            f" Still blank: {', '.join(blanks)}." if blanks else "") + past
         self.status.value = (f"<p role='status' aria-live='polite'><strong>Saved</strong> to <a href='{PLAN_FILE}' "
                              f"target='_blank'>{PLAN_FILE}</a> next to this notebook at "
                              f"{datetime.now():%H:%M}. <a download='{PLAN_FILE}' href='data:text/markdown;base64,{data}'>"
@@ -190,5 +193,5 @@ class PlanBuilder:
 
 
 def plan_builder(assessment: SelfAssessment | None = None) -> PlanBuilder:
-    """Show the plan builder (pass the self-assessment so the plan records what it said)."""
-    return PlanBuilder(assessment)
+    """Show the plan builder; the plan records what the self-assessment said (as saved, when none is passed)."""
+    return PlanBuilder(assessment if assessment is not None else saved_assessment("."))
