@@ -760,3 +760,19 @@ def test_an_exam_month_already_past_is_saved_with_a_word_about_it(tmp_path):
     builder.exam_date.value = "2999-09"
     assert "Saved" in builder.save() and "already passed" not in builder.status.value
     assert load_plan(tmp_path)["exam_date"] == "2999-09"
+
+
+@pytest.mark.parametrize(("slip", "named"), [
+    ("hands_on = externship or practice_set",
+     'externship and practice_set on their own are names Python does not know; if you meant the program\'s value, read '
+     'it with its key in square brackets: program["externship"], program["practice_set"]'),
+    ('hands_on = externship or program["practice_set"]',
+     'externship on its own is a name Python does not know; if you meant the program\'s value, read it with its key in '
+     'square brackets: program["externship"]'),
+])
+def test_every_key_written_as_a_bare_name_is_named_in_one_message(shown, tmp_path, slip, named):
+    """Round-7 trial: the comment's words typed as names took three runs, one name per message."""
+    from billcode.exercises import check_function
+
+    check_function("red_flags", with_slip_in_a_file(tmp_path, "05_choosing_a_path", "red_flags", HANDS_ON, slip))
+    assert named in shown[-1], shown[-1]

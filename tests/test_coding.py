@@ -972,7 +972,7 @@ def test_question_3_asks_for_two_codes_and_its_search_tip_leads_to_them_without_
     assert "add the X" not in " ".join(_prose_before("cd-g4").split()) + prompt
     assert "W54.0XXA" in search("dog bite", 3)["code"].tolist()  # the plain-words search offers the complete code
     first = next(i for i in load_bank("03_coding")["items"] if i["id"] == "cd-g1")["prompt"]
-    assert "the Index's word for the injury (the note gives it in brackets) and the body part" in first
+    assert "the Index's word for the injury (the note gives it in parentheses) and the body part" in first
     assert "(laceration)" in first
     assert "Y92, Y93, Y99" in prompt and not any(bare(k) in bare(prompt) for k in key_codes()["cd-g4"])
     for query in ("bite forearm", "bitten forearm"):

@@ -239,6 +239,10 @@ def test_submission_status_lists_questions_and_code_exercises(bank, tmp_path, ca
     quiz.submission_status({"steps": ...})
     out = capsys.readouterr().out
     assert "NOT DONE   Code exercise (2 points): Steps in order (`steps`)" in out and "are not done yet" in out
+    assert "not run since" not in out
+    quiz.submission_status({})  # round-7 trial: after a restart at a good place to stop, the exercise's cell never ran
+    out = capsys.readouterr().out
+    assert "(`steps`): not run since this notebook was opened: run its cell (the one that sets `steps`) again" in out
     for item in bank["items"]:
         if item["mode"] == "graded":
             quiz.record({item["id"]: {"single": "a", "multiple": ["a"], "truefalse": True, "numeric": 1, "code": "I10",

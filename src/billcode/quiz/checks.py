@@ -362,8 +362,13 @@ def specific_advice(error: str, function: object = None, scaffold: str = "") -> 
             keyed = re.match(r"(\w+)", next(iter(dicts)))
         if keyed and keyed.group(1) in inputs and not re.search(rf"\b{re.escape(name)}\s*=[^=]", source):
             holder = keyed.group(1)
-            return (f"`{name}` on its own is a name nothing sets; if you meant the {holder}'s value, read it with its "
-                    f"key in square brackets: {holder}[\"{name}\"]")
+            # Every name Python will not know in the learner's lines, not only the first one it stopped at.
+            bare = [name] + [k for k in _unknown_names(function, _own_lines(source, scaffold)) if k != name]
+            names = " and ".join(f"`{k}`" for k in bare)
+            looks = ", ".join(f"{holder}[\"{k}\"]" for k in bare)
+            return (f"{names} on {'its' if len(bare) == 1 else 'their'} own {'is a name' if len(bare) == 1 else 'are names'}"
+                    f" Python does not know; if you meant the {holder}'s value, read it with its key in square brackets: "
+                    f"{looks}")
         if len(name) == 1 and name.isupper():
             return f"Python read {name} as a name: if you meant the letter, put it in quotes: \"{name}\""
         if _set_only_under_if(source, name):
@@ -418,6 +423,20 @@ def _explain(error: str, function: object = None) -> str:
             " (None is written without quotes: \"None\" in quotes is text)" if "None" in kinds and got == "text" else ""
         return f"it returned {got}{wrong_type.group(2)}, not {wanted}{tip}"
     return f"it raised {plain_error(error)}"
+
+
+def _unknown_names(function: object, lines: str) -> list[str]:
+    """Names the lines use that neither the function's notebook, Python, the inputs nor the lines themselves define."""
+    import builtins
+
+    code = getattr(function, "__code__", None)
+    known = getattr(function, "__globals__", {})
+    if code is None:
+        return []
+    text = re.sub(r"#.*", "", lines)
+    found = [n for n in code.co_names if n not in known and not hasattr(builtins, n)
+             and re.search(rf"(?<![\w.\"']){re.escape(n)}\b(?![\"'])", text) and not re.search(rf"\b{re.escape(n)}\s*=[^=]", text)]
+    return sorted(found, key=lambda n: text.index(n))
 
 
 def _own_lines(source: str, scaffold: str) -> str:

@@ -258,8 +258,13 @@ class Quiz:
             print(f"{'saved    ' if saved else 'NOT SAVED'}  {heading(self.bank, item)}: {label(item)}")
         exercises = [e for e in self.bank.get("exercises", []) if e.get("mode", "graded") == "graded"]
         for exercise in exercises:
-            value = (namespace or {}).get(exercise["name"], ...)
-            problem = "not filled in" if value is ... else function_problem(exercise["name"], value)
+            name = exercise["name"]
+            if name not in (namespace or {}):  # never run in this kernel: a restart forgets every cell's work
+                problem = (f"not run since this notebook was opened: run its cell (the one that sets `{name}`) "
+                           "again, then this one")
+            else:
+                value = namespace[name]
+                problem = "not filled in" if value is ... else function_problem(name, value)
             missing += problem is not None
             points = f"{exercise['points']:g} point{'s' if exercise['points'] != 1 else ''}"
             print(f"{'NOT DONE ' if problem else 'filled in'}  Code exercise ({points}): {exercise['label']} "
