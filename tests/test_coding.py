@@ -968,7 +968,7 @@ def test_question_3_asks_for_two_codes_and_its_search_tip_leads_to_them_without_
     only unspecified wounds, as the tip says. The prompt holds no code of the key."""
     prompt = ITEMS["cd-g4"]["prompt"]
     assert "Type two codes, the wound first, found with two searches" in prompt and "as in Question 1" in prompt
-    assert "\n1. the wound: its kind and the body part" in prompt and "\n2. how it happened, in plain words" in prompt
+    assert "\n1. the wound: the kind of wound the note names (here a bite;" in prompt and "\n2. how it happened, in plain words" in prompt
     assert "add the X" not in " ".join(_prose_before("cd-g4").split()) + prompt
     assert "W54.0XXA" in search("dog bite", 3)["code"].tolist()  # the plain-words search offers the complete code
     first = next(i for i in load_bank("03_coding")["items"] if i["id"] == "cd-g1")["prompt"]
@@ -1052,7 +1052,17 @@ def test_exercise_1s_placeholder_is_pre_indented_and_its_comment_fits_the_cell()
     """Round 6: the stub said 'replace any ... in this cell' in a cell with no ...; the learner typed the line at the
     left margin (IndentationError). The released cell now has `padded = ...` with its 4 spaces, and says so."""
     scaffold = ENTRIES["with_seventh"]["scaffold"]
-    assert "\n    padded = ...  # write your line here, indented like the lines around it\n" in scaffold
+    assert "\n    padded = ...\n    # YOUR CODE HERE" in scaffold  # one place to write (round 7: two comments confused)
     student = nbformat.read(ROOT / "course" / "03_coding.ipynb", 4)
     cell = next(c for c in student.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "with_seventh_answer")
     assert cell.source == scaffold and "bare.ljust" not in cell.source
+
+
+def test_check_2_practises_the_first_visit_twist_before_graded_question_1():
+    """Round 7: every reviewer re-read Question 1's 'New patient at this clinic'; the twist is now practised first,
+    with feedback, in Check 2 (a first visit to this clinic, care while healing: still D)."""
+    check = ITEMS["cd-p15"]
+    assert check["prompt"].count("First visit to this eye clinic") == 1 and check["key"] == "T15.02XD"
+    assert "A first visit to this clinic does not make it A" in check["feedback"]["correct"]
+    assert check["mode"] == "practice" and ITEMS["cd-g1"]["mode"] == "graded"
+    assert "here a bite" in ITEMS["cd-g4"]["prompt"] and "leave them out" in ITEMS["cd-g4"]["prompt"]
