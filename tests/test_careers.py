@@ -30,7 +30,7 @@ from billcode.quiz.checks import plain, run_cases, same_value
 from billcode.quiz.params import choose_params
 from nbgrader_helpers import AUTOGRADER, cell_by_id
 
-CAREERS = ("04_costs_and_careers", "05_choosing_a_path")
+CAREERS = ("04_costs_and_careers", "05_choosing_a_path", "05b_your_plan")
 
 
 def checks(name: str) -> dict[str, FunctionCheck]:
@@ -237,9 +237,9 @@ def test_one_rule_wrong_scores_zero():
     """The grader's inputs reach the edges the rules are about."""
     cases = EXERCISES["lean"].cases("0a" * 16)
     flags_cases = EXERCISES["red_flags"].cases("0a" * 16)
-    refs = keys("05_choosing_a_path")
+    refs = {**keys("05_choosing_a_path"), **keys("05b_your_plan")}
     solutions = master_functions("05_choosing_a_path")
-    source = cell_by_id(nbformat.read(AUTOGRADER / "source" / "05_choosing_a_path" / "05_choosing_a_path.ipynb", 4),
+    source = cell_by_id(nbformat.read(AUTOGRADER / "source" / "05b_your_plan" / "05b_your_plan.ipynb", 4),
                         "lean_answer").source
     on_the_line: dict = {}
     exec(source.replace("abs(score) < 0.25 * strongest", "abs(score) <= 0.25 * strongest"), on_the_line)
@@ -297,7 +297,7 @@ def test_with_everything_skipped_it_says_so():
 
 
 def test_the_lean_key_is_the_self_assessment():
-    lean = keys("05_choosing_a_path")["lean"]
+    lean = keys("05b_your_plan")["lean"]
     for seed in ("example", "class-a", "class-b"):
         for answers, weights in EXERCISES["lean"].cases(seed):
             assert lean(answers, weights) == recommend(answers, weights).path
@@ -547,8 +547,8 @@ SLIPS = [
      "Each side of `or` is a whole look-up, with the dict's name in front"),
     ("05_choosing_a_path", "red_flags", HANDS_ON, 'hands_on = program["externship"], program["practice_set"]', 2,
      "joined by the word `or`"),
-    ("05_choosing_a_path", "lean", "pull = -pull", "pull = pull", 3, "pull = -pull"),
-    ("05_choosing_a_path", "lean", "pull = (answer - 3) * weight", "pull = answer * weight", 3, "(5 - 3) * 2"),
+    ("05b_your_plan", "lean", "pull = -pull", "pull = pull", 3, "pull = -pull"),
+    ("05b_your_plan", "lean", "pull = (answer - 3) * weight", "pull = answer * weight", 3, "(5 - 3) * 2"),
     ("04_costs_and_careers", "five_year_net", "working * (pay_after - yearly_fees) / 12", "working * pay_after / 12",
      2, "the fees come off"),
     ("04_costs_and_careers", "annual_pay", "return round(hourly * hours_per_week * 52, 2)",

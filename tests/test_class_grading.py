@@ -59,7 +59,7 @@ def two_runs(tmp_path_factory):
     """One synthetic class (honest, partial, blank, cut short, crashing) graded one by one and two at a time."""
     base = tmp_path_factory.mktemp("class")
     root = copy_course_root(base / "serial")
-    names = ["01_overview", "05_choosing_a_path"]
+    names = ["01_overview", "05b_your_plan"]
     for name in names:
         nbgrader(root, "generate_assignment", name)
     kinds = synthetic_class(root, 5, names, mix=("honest", "partial", "blank", "broken", "broken"), seed=7)
@@ -85,7 +85,7 @@ def test_the_class_is_graded_as_planned(two_runs):
     serial, _, kinds, serial_run, parallel_run = two_runs
     report = analytics.grading_report(serial).set_index(["assignment", "student"])
     for student, kind in kinds.items():
-        for name in ("01_overview", "05_choosing_a_path"):
+        for name in ("01_overview", "05b_your_plan"):
             row = report.loc[(name, student)]
             if kind == "honest":
                 assert row["status"] == "graded" and float(row["score"]) > 0, row
@@ -93,11 +93,11 @@ def test_the_class_is_graded_as_planned(two_runs):
                 assert float(row["score"]) == 0, row
     totals = analytics.scores(analytics.gradebook_rows(serial)).set_index(["assignment", "student"])
     assert totals.loc[("01_overview", "s000"), "score"] == totals.loc[("01_overview", "s000"), "max_score"] == 9
-    assert totals.loc[("05_choosing_a_path", "s000"), "score"] == 6  # 9 less the reflection, which waits for a grader
+    assert totals.loc[("05b_your_plan", "s000"), "score"] == 1  # 4 less the reflection, which waits for a grader
     # ... and every place that shows that score says so: the console line, the grading report, make report.
-    assert totals.loc[("05_choosing_a_path", "s000"), "waiting_points"] == 3
-    assert "05_choosing_a_path s000: graded 6/9, 3 points wait for hand grading" in serial_run.stdout
-    assert report.loc[("05_choosing_a_path", "s000"), "waiting_points"] == "3"
+    assert totals.loc[("05b_your_plan", "s000"), "waiting_points"] == 3
+    assert "05b_your_plan s000: graded 1/4, 3 points wait for hand grading" in serial_run.stdout
+    assert report.loc[("05b_your_plan", "s000"), "waiting_points"] == "3"
     assert report.loc[("01_overview", "s000"), "waiting_points"] == "0"
     waits = report["waiting_points"].astype(float)
     assert set(waits[waits > 0].index.get_level_values("student")) >= {s for s, k in kinds.items() if k == "honest"}
@@ -106,7 +106,7 @@ def test_the_class_is_graded_as_planned(two_runs):
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         assert analytics.main(["--root", str(serial)]) == 0
-    assert (f"05_choosing_a_path: {held} submission(s) with written answers not graded yet "
+    assert (f"05b_your_plan: {held} submission(s) with written answers not graded yet "
             f"({points} points wait for hand grading") in out.getvalue()
     assert "2 at a time" in parallel_run.stdout and "1 at a time" in serial_run.stdout
     assert "students done" in parallel_run.stdout and "10/10 submissions" in parallel_run.stdout
@@ -226,13 +226,13 @@ def test_progress_counts_students_failures_and_time_left():
 def test_the_console_line_says_how_many_points_wait_for_hand_grading():
     out = io.StringIO()
     progress = Progress(3, 3, stream=out, live=False)
-    progress.finished(Outcome("05_choosing_a_path", "amy", score=10, max_score=13, waiting=3))
-    progress.finished(Outcome("05_choosing_a_path", "ben", score=12, max_score=13, waiting=1))
-    progress.finished(Outcome("05_choosing_a_path", "cy", score=13, max_score=13))
+    progress.finished(Outcome("05b_your_plan", "amy", score=1, max_score=4, waiting=3))
+    progress.finished(Outcome("05b_your_plan", "ben", score=3, max_score=4, waiting=1))
+    progress.finished(Outcome("05b_your_plan", "cy", score=4, max_score=4))
     lines = out.getvalue().splitlines()
-    assert "[1/3] 05_choosing_a_path amy: graded 10/13, 3 points wait for hand grading" in lines
-    assert "[2/3] 05_choosing_a_path ben: graded 12/13, 1 point waits for hand grading" in lines
-    assert "[3/3] 05_choosing_a_path cy: graded 13/13" in lines
+    assert "[1/3] 05b_your_plan amy: graded 1/4, 3 points wait for hand grading" in lines
+    assert "[2/3] 05b_your_plan ben: graded 3/4, 1 point waits for hand grading" in lines
+    assert "[3/3] 05b_your_plan cy: graded 4/4" in lines
 
 
 def test_scores_count_the_points_that_wait_for_hand_grading():

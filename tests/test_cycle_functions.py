@@ -2,7 +2,9 @@
 full marks (a written answer waits for the instructor), and faked functions 0.
 
 Function exercises are graded on inputs the grader makes per student, so every fake here knows the notebook's
-examples (and their right answers) perfectly, and still must earn nothing.
+examples (and their right answers) perfectly, and still must earn nothing. 05b_your_plan, whose only code exercise
+is practice (lean), goes through the same cycle: its question is scored from the answers file as handed in, whatever
+its practice code does, and its reflection waits for the instructor.
 """
 
 from __future__ import annotations
@@ -184,3 +186,100 @@ def test_each_student_gets_their_own_inputs(graded):
     assert len(set(seeds.values())) == len(seeds)
     for name in course.functions:
         assert all(repr(EXERCISES[name].cases(seed)) != repr(EXERCISES[name].cases("example")) for seed in seeds.values())
+
+
+# --- 05b_your_plan: graded questions and a written answer; its only code exercise (lean) is practice ---------
+
+PLAN = "05b_your_plan"
+# What a student who saved a wrong number types into lean's cell: rewrite the answers file with the key, and make
+# check_saved print full marks. The grader scores the answers file as handed in, in its own process.
+PLAN_FORGERY = """\
+import json
+quiz.check_saved = lambda item_id: print(f"{item_id}: 1 of 1 point(s).") or 1.0
+json.dump({"format": 1, "bank": "05b_your_plan", "graded": {"ch-g1": {"answer": @KEY@}}, "practice": {}},
+          open("05b_your_plan_answers.json", "w"))
+"""
+
+
+def plan_submission(root, student, *, answers=None, lean=None, written=None):
+    """One 05b submission: the release with lean's cell and the reflection as given, and an answers file."""
+    nb = nbformat.read(root / "release" / PLAN / f"{PLAN}.ipynb", 4)
+    if lean is not None:
+        cell_by_id(nb, "lean_answer").source = lean
+    if written is not None:
+        cell_by_id(nb, "reflection").source = written
+    folder = root / "submitted" / student / PLAN
+    folder.mkdir(parents=True)
+    nbformat.write(nb, folder / f"{PLAN}.ipynb")
+    (folder / "timestamp.txt").write_text("2026-12-02 12:00:00.000000 UTC")
+    for item_id, value in (answers or {}).items():
+        save_graded(folder / f"{PLAN}_answers.json", PLAN, item_id, value)
+
+
+@pytest.fixture(scope="module")
+def plan_graded(tmp_path_factory):
+    master = nbformat.read(AUTOGRADER / "source" / PLAN / f"{PLAN}.ipynb", 4)
+    solution = "\n".join(line for line in cell_by_id(master, "lean_answer").source.splitlines() if "### " not in line)
+    reflection = cell_by_id(master, "reflection").source
+    root = copy_course_root(tmp_path_factory.mktemp(PLAN))
+    nbgrader(root, "generate_assignment", PLAN)
+    key = key_answers(PLAN, root)["ch-g1"]
+    plan_submission(root, "alice", answers={"ch-g1": key}, lean=solution, written=reflection)
+    plan_submission(root, "bob")  # the release as it is: nothing saved, nothing written
+    plan_submission(root, "carol", answers={"ch-g1": key}, written=reflection)  # the stretch left unfinished
+    plan_submission(root, "dave", answers={"ch-g1": key + 7}, written=reflection,
+                    lean=PLAN_FORGERY.replace("@KEY@", json.dumps(key)))
+    plan_submission(root, "erin", answers={"ch-g1": key}, written=reflection,
+                    lean="def lean(answers, weights):\n    return 1 / 0\n\nlean({}, {})")  # practice code that fails
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        status = autograde_main(["--root", str(root)])
+        feedback_status = feedback_main(["--root", str(root)])
+    return root, status, out.getvalue(), feedback_status
+
+
+PLAN_EXPECTED = {"alice": 1.0, "bob": 0.0, "carol": 1.0, "dave": 0.0, "erin": 1.0}
+
+
+@pytest.mark.parametrize("student", sorted(PLAN_EXPECTED))
+def test_05b_question_scores_exactly_whatever_the_practice_code_does(plan_graded, student):
+    root, status, output, _ = plan_graded
+    assert status == 0, output
+    scores = gradebook_scores(root, PLAN, student, ["test_ch_g1", "reflection"])
+    assert scores == {"test_ch_g1": PLAN_EXPECTED[student], "reflection": 0.0}, (student, output)
+
+
+def test_05b_only_written_reflections_wait_and_the_console_says_so(plan_graded):
+    from nbgrader.api import Gradebook
+
+    root, _, output, feedback_status = plan_graded
+    assert feedback_status == 0, output
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        for student in PLAN_EXPECTED:
+            notebook = gb.find_submission_notebook(PLAN, PLAN, student)
+            waiting = sorted(g.name for g in notebook.grades if g.needs_manual_grade)
+            assert waiting == ([] if student == "bob" else ["reflection"]), (student, waiting)
+    assert f"{PLAN} alice: graded 1/4, 3 points wait for hand grading" in output, output
+    assert f"{PLAN} bob: graded 0/4" in output and "practice only" not in output, output
+    page = re.sub(r"<[^>]+>", "", (root / "feedback" / "dave" / PLAN / f"{PLAN}.html").read_text())
+    assert "def graded(params" not in page and "Not yet" in page
+
+
+def test_05b_self_grading_counts_the_question_and_names_the_reflection(plan_graded, tmp_path):
+    """check_my_work on a learner's saved 05b: Question 1 scored, the reflection named as waiting, no error."""
+    import os
+    import subprocess
+    import sys
+
+    root = plan_graded[0]
+    learner = tmp_path / "learner"
+    learner.mkdir()
+    saved = nbformat.read(AUTOGRADER.parent / "course" / f"{PLAN}.ipynb", 4)
+    cell_by_id(saved, "reflection").source = "I lean to billing because I like people and I like rules."
+    nbformat.write(saved, learner / f"{PLAN}.ipynb")
+    save_graded(learner / f"{PLAN}_answers.json", PLAN, "ch-g1", key_answers(PLAN, root)["ch-g1"])
+    done = subprocess.run([sys.executable, "-m", "billcode.instructor.report.self_grade", str(learner / f"{PLAN}.ipynb")],
+                          capture_output=True, text=True, timeout=600, env={**os.environ, "BILLCODE_COURSE_ROOT": str(root)})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"{PLAN}: 1 of 4 points." in done.stdout and "Not counted yet: reflection" in done.stdout, done.stdout
+    assert "Traceback" not in done.stdout + done.stderr and "0 of 0" not in done.stdout

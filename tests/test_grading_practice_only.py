@@ -27,6 +27,7 @@ NO_ANSWERS = "no readable"
 def test_only_an_assignment_with_graded_questions_needs_an_answers_file():
     assert not grades_questions(AUTOGRADER, PRACTICE) and not grades_questions(AUTOGRADER, "00b_python_lists_tables")
     assert grades_questions(AUTOGRADER, "01_overview") and grades_questions(AUTOGRADER, "05_choosing_a_path")
+    assert grades_questions(AUTOGRADER, "05b_your_plan")  # Question 1 is graded; its only code is practice
     assert grades_questions(AUTOGRADER, "99_no_such_assignment")  # unknown: the missing file is still named
 
 

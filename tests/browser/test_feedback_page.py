@@ -2,7 +2,8 @@
 right edge at 1280 and 390 px, and no student text acting as markup.
 
 The page is made by the course's own writer (billcode.instructor.report.feedback_page) for 05_choosing_a_path, whose
-names and objectives come from its bank, with the longest things a page can hold: a long line of code, a value
+names and objectives come from its bank (with 05b_your_plan's written answer added, so every kind of graded cell is on
+one page), with the longest things a page can hold: a long line of code, a value
 without spaces, a written answer, an instructor's comment and hostile HTML in each.
 """
 
@@ -35,8 +36,9 @@ def fresh_notebooks():
 
 
 def demo_facts() -> Facts:
-    """Every graded cell of 05 with a different outcome, and the longest texts a page shows."""
-    names = {**graded_items(ROOT / "autograder", A), **written_items(ROOT / "autograder", A)}
+    """Every graded cell of 05 and 05b with a different outcome, and the longest texts a page shows."""
+    names = {**graded_items(ROOT / "autograder", A), **written_items(ROOT / "autograder", "05b_your_plan")}
+    assert {item.kind for item in names.values()} >= {"exercise", "written"}, names
     items, outcomes = [], [(1, "full"), (0.5, "part"), (0, "none"), (None, "waiting")]
     for n, (grade_id, item) in enumerate(sorted(names.items())):
         share, _ = outcomes[n % len(outcomes)]

@@ -1,4 +1,4 @@
-"""05's self-assessment: four of the article's five "how to choose" factors, weighed, with a recommendation that explains
+"""05b's self-assessment: four of the article's five "how to choose" factors, weighed, with a recommendation that explains
 itself (the fifth, career prospects, is shown and not scored)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The inputs the graded functions of 04 and 05 are called on: the notebooks' examples, or a grader's seeded set.
+"""The inputs the functions of 04, 05 and 05b are called on: the notebooks' examples, or a grader's seeded set.
 
 Only inputs live here; the grader makes a student's set in its own process and hands the sandbox the inputs as
 data, and the answers come from the instructor's key files.
@@ -178,7 +178,7 @@ def describe_program(args: tuple) -> str:
     return f"the program {args[0].get('name')!r}"
 
 
-# 05. lean(answers, weights) -> "billing" | "coding" | "combined" | None
+# 05b. lean(answers, weights) -> "billing" | "coding" | "combined" | None
 
 FACTOR_KEYS = ("communication", "detail", "learning", "environment")
 LEAN_EXAMPLES = [
@@ -237,7 +237,7 @@ EXERCISES = {
     "five_year_net": Exercise("five_year_net", net_cases, (int, float), "a number (dollars over five years)",
                               describe_net, notebook="04_costs_and_careers"),
     "lean": Exercise("lean", lean_cases, (str, type(None)), "'billing', 'coding', 'combined' or None",
-                     describe_lean, lean_hint, notebook="05_choosing_a_path"),
+                     describe_lean, lean_hint, notebook="05b_your_plan"),
     "red_flags": Exercise("red_flags", program_cases, list, "a sorted list of flag words", describe_program, flags_hint,
                           notebook="05_choosing_a_path"),
 }

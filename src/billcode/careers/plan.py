@@ -1,4 +1,4 @@
-"""05's personal plan: the learner's choices written to a Markdown file they keep (and can download)."""
+"""05b's personal plan: the learner's choices written to a Markdown file they keep (and can download)."""
 
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ def plan_markdown(plan: dict, assessment: dict | None = None, today: date | None
     if assessment:
         lines += ["## What my self-assessment said", "", assessment.get("summary", ""), ""]
         lines += [f"- {reason}" for reason in assessment.get("reasons", [])] + [""]
-    lines += ["Made with the course notebook 05_choosing_a_path. Figures from the article are its claims; check "
+    lines += ["Made with the course notebook 05b_your_plan. Figures from the article are its claims; check "
               "programs and prices yourself.", ""]
     return "\n".join(lines)
 
