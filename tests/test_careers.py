@@ -280,7 +280,8 @@ def test_each_statement_asks_one_thing_once():
 
 def test_with_everything_skipped_it_says_so():
     nothing = recommend({})
-    assert nothing.path is None and "Not enough answers yet" in nothing.summary and "0 of 4" in nothing.summary
+    assert nothing.path is None and "0 of 4" in nothing.summary
+    assert recommendation_html(nothing).count("Not enough answers yet") == 1  # the heading says it, the summary not again
     two = recommend({"communication": 5, "detail": 1})
     assert two.path is None and "2 of 4" in two.summary
     assert "Not enough answers yet" in self_assessment().output.value

@@ -278,3 +278,11 @@ def test_an_objective_with_no_core_task_at_all_says_its_practice_is_optional():
     status = mastery_table(bank, {}).set_index("objective")["status"].to_dict()
     assert status == {"A": "Graded work (extra practice optional)", "B": "Optional practice only",
                       "C": "Graded work only (no practice check)"}, status
+
+
+def test_a_notebook_with_no_practice_on_the_clock_says_so_instead_of_0_of_0(tmp_path, monkeypatch):
+    """Round-8 trial of 05b: its report showed '0 of 0' under a caption about first tries and 'Not yet'."""
+    monkeypatch.chdir(tmp_path)
+    view = open_quiz("05b_your_plan").mastery().view.value
+    assert "no practice checks outside its optional sections" in view and "Not yet means" not in view
+    assert "Not yet means" in open_quiz("02_billing").mastery().view.value

@@ -630,7 +630,7 @@ def check_self_assessment(page: Page) -> None:
         page.keyboard.press("ArrowDown")  # skip -> 1 ... 5: strongly agree, from the keyboard
     expect(communication).to_be_focused()
     box.get_by_role("combobox", name=re.compile("^Detail orientation:")).select_option("1")
-    expect(status).to_contain_text("Not enough answers yet: you answered 2 of 4")
+    expect(status).to_contain_text("Not enough answers yet. You answered 2 of 4")
     box.get_by_role("combobox", name=re.compile("^Learning style:")).select_option("5")
     expect(status).to_contain_text("Leans to billing")
     expect(status).to_contain_text("Communication (matters): you strongly agree")

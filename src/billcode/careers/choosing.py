@@ -100,7 +100,7 @@ def recommend(answers: dict[str, int | None], weights: dict[str, int] | None = N
                            f"That points to {toward} ({abs(pull)} of {2 * weight} points). The article: {factor.article}.")
     if answered < MIN_ANSWERS:
         return Recommendation(None, score, strongest, answered, reasons,
-                              f"Not enough answers yet: you answered {answered} of {len(FACTORS)} factors. Answer at "
+                              f"You answered {answered} of {len(FACTORS)} factors. Answer at "
                               f"least {MIN_ANSWERS} for a recommendation; until then any verdict would be a guess.", points)
     if abs(score) < LEAN * strongest:
         path = "combined"
@@ -109,7 +109,8 @@ def recommend(answers: dict[str, int | None], weights: dict[str, int] | None = N
                    "billing and coding program keeps both doors open; small offices often want one person who does both.")
     else:
         path = "coding" if score > 0 else "billing"
-        summary = (f"Your answers point to {path} ({abs(score):g} of {strongest:g} possible points), for the reasons below. "
+        summary = (f"Your answers point to {path} ({abs(score):g} of {strongest:g} possible points toward {path}: a score of "
+                   f"{score:g}), for the reasons below. "
                    "It is a starting point for your own judgement, not a verdict.")
     return Recommendation(path, score, strongest, answered, reasons, summary, points)
 

@@ -274,7 +274,8 @@ class Quiz:
             print(f"{missing} of {total} graded tasks are not done yet: save the questions' answers and fill in the "
                   "code exercises, then run this cell again.")
         else:
-            print(f"All {total} graded tasks are done. Submit {self.path.name} together with this notebook.")
+            done = "The graded task is done" if total == 1 else f"All {total} graded tasks are done"
+            print(f"{done}. Submit {self.path.name} together with this notebook.")
 
     def mastery(self) -> MasteryReport:
         """Show the mastery report: practice score per learning objective, with the 70% pass line."""

@@ -65,6 +65,14 @@ def mastery_html(table: pd.DataFrame, graded: bool = True) -> str:
             f"<td>{row.hints_opened}</td></tr>"
         )
     answered = int(table["answered"].sum())
+    if graded and int(table["checks"].sum()) == 0:  # nothing to practise on the clock: say so, not "0 of 0"
+        caption = ("This notebook has no practice checks outside its optional sections, so there is no first-try score "
+                   "here: your graded work gets its results when it is graded. Hints opened counts the hints you opened, "
+                   "for you to see where you needed help; they never count in a grade.")
+        return (f"<table class='bc-mastery'><caption>{caption}</caption>"
+                "<thead><tr><th scope='col'>Objective</th><th scope='col'>What you can do</th>"
+                "<th scope='col'>Checks answered</th><th scope='col'>First-try score</th><th scope='col'>Status</th>"
+                "<th scope='col'>Hints opened</th></tr></thead><tbody>" + "".join(body) + "</tbody></table>")
     return (
         "<table class='bc-mastery'><caption>Your mastery so far, from the first try at each practice check "
         f"you have answered ({answered} so far). Pass line: {PASS_LINE:.0%}. "
