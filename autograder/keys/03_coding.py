@@ -1,5 +1,6 @@
-"""Keys for 03_coding (part 1 of coding: find codes as a coder does). Instructor only: this folder is not under source/, so nbgrader never releases it,
-and the grading sandbox cannot read it. The grader calls graded(params) in its own process.
+"""Keys for 03_coding (part 1 of coding: find codes as a coder does). Instructor only: this folder is not under
+source/, so nbgrader never releases it, and the grading sandbox cannot read it. The grader calls graded(params) in
+its own process.
 
 One entry per graded cell of the master, named by its nbgrader grade_id:
 - QuizKey(item, key, explanation) for a graded quiz question (the student's saved answer is scored);
@@ -39,7 +40,7 @@ def graded(params: dict) -> dict:
     """What each graded cell checks (03_coding's questions take no class numbers).
 
     normalize_icd and claim_ready are practice exercises in stretch sections: their references above are what
-    tests check the bank's worked examples with; nothing here grades them. (em_level and apply_ptp: 03b_coding_rules.)"""
+    tests check the bank's worked examples with; nothing here grades them (em_level and apply_ptp: 03b_coding_rules)."""
     return {
         "test_cd_g1": QuizKey(
             "cd-g1", "S61.412D",
