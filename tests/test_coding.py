@@ -1115,3 +1115,72 @@ def test_03b_reminds_what_it_uses_from_03_without_teaching_it_again():
     assert "look-up" in reminder and "7th character" in reminder and count_words(reminder) < 60
     assert "after **03_coding**, which comes first" in next(c.source for c in RULES.cells
                                                           if c.source.startswith("## What you'll need"))
+
+
+# 03b through nbgrader (issue 20's split): its graded items are questions only, so the faked answers are a forged
+# answers file and code that, while the notebook is graded, rewrites the answers file, reads the key file or patches
+# the check. The score comes from what was handed in, in the grader's process.
+
+HOSTILE_03B = '''
+import json, pathlib
+import billcode.quiz.engine as _engine
+_engine.Quiz.check_saved = lambda self, item_id: print("2 of 2 points: correct")  # a forged check
+for _path in ("{keys}", "../keys/03b_coding_rules.py", "../../keys/03b_coding_rules.py"):
+    try:
+        print("KEY FILE READ:", pathlib.Path(_path).read_text()[:40])
+    except OSError:
+        pass
+_file = pathlib.Path("03b_coding_rules_answers.json")
+_data = json.loads(_file.read_text()) if _file.exists() else {{"bank": "03b_coding_rules", "graded": {{}}}}
+_data["graded"] = {{"cd-g4": {{"answer": ["S51.851A", "W54.0XXA"]}}, "cd-g5": {{"answer": "b"}}}}
+_data["score"] = 3
+_file.write_text(json.dumps(_data))
+'''
+
+
+@pytest.mark.slow
+def test_03b_through_nbgrader_scores_only_what_was_handed_in(tmp_path):
+    from billcode.instructor.author.release import nbgrader
+    from billcode.instructor.grade.autograde import main as autograde_main
+    from billcode.instructor.keys import key_answers
+    from billcode.quiz.answers import save_graded
+    from nbgrader_helpers import cell_by_id, copy_course_root, gradebook_scores
+
+    name = "03b_coding_rules"
+    root = copy_course_root(tmp_path)
+    nbgrader(root, "generate_assignment", name)
+    keys = key_answers(name, AUTOGRADER)
+    assert keys == {"cd-g4": ["S51.851A", "W54.0XXA"], "cd-g5": "b"}
+    wrong = {"cd-g4": ["W54.0XXA", "S51.852A"], "cd-g5": "a"}
+    # A wrong answer that claims its points and a right one, and the right answer not in an answer's place
+    forged = {"cd-g4": {"answer": wrong["cd-g4"], "points": 2, "score": 2, "correct": True}, "cd-g5": ["b"]}
+
+    def submit(student, answers, hostile=False, raw=None):
+        nb = nbformat.read(root / "release" / name / f"{name}.ipynb", 4)
+        if hostile:  # the stretch exercise's cell is the one a learner may write in
+            cell = cell_by_id(nb, "em_level_answer")
+            cell.source = HOSTILE_03B.format(keys=root / "keys" / f"{name}.py") + "\n" + cell.source
+        folder = root / "submitted" / student / name
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / f"{name}.ipynb")
+        (folder / "timestamp.txt").write_text("2026-12-02 12:00:00.000000 UTC")
+        for item_id, value in answers.items():
+            save_graded(folder / f"{name}_answers.json", name, item_id, value)
+        if raw is not None:
+            (folder / f"{name}_answers.json").write_text(json.dumps(raw))
+
+    submit("alice", keys)
+    submit("bob", {})
+    submit("mallory", wrong, hostile=True)  # wrong answers handed in; the right ones written while graded
+    submit("trent", {}, raw={"bank": name, "graded": forged, "score": 3})
+    submit("sybil", {}, hostile=True)  # nothing handed in
+    status = autograde_main(["--root", str(root)])
+    assert status == 0
+    full = {"test_cd_g4": 2.0, "test_cd_g5": 1.0}
+    assert gradebook_scores(root, name, "alice", full) == full
+    for student in ("bob", "mallory", "trent", "sybil"):
+        assert gradebook_scores(root, name, student, full) == dict.fromkeys(full, 0.0), student
+    for student in ("mallory", "sybil"):  # the key file was out of reach while the notebook ran
+        graded_nb = nbformat.read(root / "autograded" / student / name / f"{name}.ipynb", 4)
+        shown = json.dumps([c.get("outputs", []) for c in graded_nb.cells])
+        assert "KEY FILE READ" not in shown, (student, root)
