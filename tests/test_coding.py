@@ -1,5 +1,5 @@
-"""03_coding against the official code set: every ICD-10-CM code the course shows, the look-up, and the
-exercises' reference answers (worked by hand where the notebook states them)."""
+"""03_coding and 03b_coding_rules against the official code set: every ICD-10-CM code the course shows, the
+look-up, and the exercises' reference answers (worked by hand where the notebooks state them)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,10 @@ from billcode.data import data_dir, load_table
 from billcode.quiz.bank import load_bank
 from nbgrader_helpers import AUTOGRADER, ROOT
 
-KEYS = runpy.run_path(str(AUTOGRADER / "keys" / "03_coding.py"))
+NOTEBOOKS = ("03_coding", "03b_coding_rules")  # part 1 (C1-C2: finding codes), part 2 (C3-C5: a visit, by the rules)
+KEY_FILES = {n: runpy.run_path(str(AUTOGRADER / "keys" / f"{n}.py")) for n in NOTEBOOKS}
+# The exercises' references by name, from whichever key file holds them (the names do not repeat).
+KEYS = {name: f for keys in KEY_FILES.values() for name, f in keys.items() if callable(f) and name in EXERCISES}
 DOTTED = re.compile(r"(?<![\w.])([A-TV-Z][0-9][0-9A-Z]\.[0-9A-Z]{1,4})(?![\w])|(?<![\w.])(U07\.1|U09\.9)(?![\w])")
 # Written on purpose as codes that are NOT valid: planted on claims to be caught, or shown as mistakes.
 NOT_CODES = {"E11.99", "I10.0", "T15.01A", "S93.40XA", "S61.41XA"}
@@ -61,8 +64,9 @@ def test_final_answers_are_billable():
                 assert icd10cm_billable(check.key), (key_file.stem, check.item)
 
 
-def test_every_three_character_answer_is_official():
-    bank = load_bank("03_coding")
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_every_three_character_answer_is_official(notebook):
+    bank = load_bank(notebook)
     for item in bank["items"]:
         for code in re.findall(r"\b([A-Z][0-9]{2})\b", item.get("prompt", "") + item.get("explanation", "")):
             assert icd10cm_exists(code), (item["id"], code)
@@ -200,10 +204,13 @@ def test_the_visit_time_table_gives_each_level_a_range_without_gaps():
 
 # The exercises as a learner meets them: worked examples, hints, scaffolds, and answers that only fit the examples
 
-BANK = load_bank("03_coding")
-ENTRIES = {e["name"]: e for e in BANK["exercises"]}
-MASTER_PATH = AUTOGRADER / "source" / "03_coding" / "03_coding.ipynb"
-MASTER = nbformat.read(MASTER_PATH, 4)
+BANKS = {n: load_bank(n) for n in NOTEBOOKS}
+BANK = BANKS["03_coding"]
+ENTRIES = {e["name"]: e for b in BANKS.values() for e in b["exercises"]}
+ENTRY_NOTEBOOK = {e["name"]: n for n, b in BANKS.items() for e in b["exercises"]}
+MASTERS = {n: nbformat.read(AUTOGRADER / "source" / n / f"{n}.ipynb", 4) for n in NOTEBOOKS}
+MASTER = MASTERS["03_coding"]
+RULES = MASTERS["03b_coding_rules"]  # part 2
 
 
 @pytest.mark.parametrize("name", sorted(ENTRIES))
@@ -213,16 +220,16 @@ def test_the_banks_worked_answers_are_the_keys(name):
     cases = EXERCISES[name].cases("example")
     assert ENTRIES[name]["examples"] == [plain(KEYS[name](*args)) for args in cases]
     stretch = ENTRIES[name].get("stretch", False)  # an optional stretch exercise is practice, never graded
-    assert EXERCISES[name].notebook == "03_coding"
+    assert EXERCISES[name].notebook == ENTRY_NOTEBOOK[name]
+    assert EXERCISES[name].notebook == ("03b_coding_rules" if name in ("em_level", "apply_ptp") else "03_coding")
     assert ENTRIES[name].get("mode", "graded") == ("practice" if stretch else "graded")
     assert 2 <= len(ENTRIES[name]["hints"]) <= 3
 
 
 def test_the_worked_examples_stated_in_the_notebook_are_the_banks():
     """Each exercise's prompt states its worked examples' answers: they must be what the check compares with."""
-    master = MASTER
     prompts = {}
-    for cell in master.cells:
+    for cell in [c for master in MASTERS.values() for c in master.cells]:
         found = re.match(r"### (Exercise \d+ \(\d+ points?\)|Stretch exercise): .*", cell.source) \
             if cell.cell_type == "markdown" else None
         if found:
@@ -250,34 +257,40 @@ STRETCH = ["normalize_icd", "claim_ready", "em_level", "apply_ptp"]
 
 
 def test_the_stretch_exercises_are_off_the_clock_and_not_graded():
-    """Round 2 (a newcomer's hour): with_seventh is the graded exercise; normalize_icd, claim_ready, em_level and
-    apply_ptp sit in optional stretch sections: no points, no graded cell, no check in the key file."""
+    """Round 2 (a newcomer's hour): with_seventh is the graded exercise; normalize_icd and claim_ready (03) and
+    em_level and apply_ptp (03b) sit in optional stretch sections: no points, no graded cell, no key-file check."""
     from billcode.instructor.author.estimate import stretch_cells
     from billcode.instructor.keys import FunctionCheck, load_graded
     from billcode.quiz.params import choose_params
 
     assert GRADED == ["with_seventh"] and ENTRIES["with_seventh"]["points"] == 2
-    checks = load_graded(AUTOGRADER, "03_coding", choose_params(BANK, None)).values()
-    assert {c.name for c in checks if isinstance(c, FunctionCheck)} == {"with_seventh"}
-    inside = stretch_cells(MASTER)
+    functions = {n: {c.name for c in load_graded(AUTOGRADER, n, choose_params(BANKS[n], None)).values()
+                     if isinstance(c, FunctionCheck)} for n in NOTEBOOKS}
+    assert functions == {"03_coding": {"with_seventh"}, "03b_coding_rules": set()}
     for name in STRETCH:
+        master = MASTERS[ENTRY_NOTEBOOK[name]]
+        inside = stretch_cells(master)
         assert ENTRIES[name]["stretch"] and "points" not in ENTRIES[name] and ENTRIES[name]["mode"] == "practice"
-        cells = [i for i, c in enumerate(MASTER.cells) if re.search(rf"\b{name}\b", c.source)]
+        cells = [i for i, c in enumerate(master.cells) if re.search(rf"\b{name}\b", c.source)]
         assert cells and all(i in inside for i in cells), name
-        assert not any(MASTER.cells[i].metadata.get("nbgrader", {}).get("grade") for i in cells), name
-    end = next(i for i, c in enumerate(MASTER.cells) if c.source.startswith("## Check your notebook"))
-    assert all(i < end for i in inside)
+        assert not any(master.cells[i].metadata.get("nbgrader", {}).get("grade") for i in cells), name
+        end = next(i for i, c in enumerate(master.cells) if c.source.startswith("## Check your notebook"))
+        assert all(i < end for i in inside)
 
 
-def test_every_stretch_section_says_it_is_optional_and_has_its_own_self_check():
-    """A heading "Stretch (optional"; a practice check or practice exercise inside; nothing graded inside."""
+@pytest.mark.parametrize("notebook, sections", [("03_coding", 2), ("03b_coding_rules", 3)])
+def test_every_stretch_section_says_it_is_optional_and_has_its_own_self_check(notebook, sections):
+    """A heading "Stretch (optional"; a practice check or practice exercise inside; nothing graded inside; the
+    first says where to skip to."""
     from billcode.instructor.author.estimate import stretch_cells
 
-    inside = sorted(stretch_cells(MASTER))
-    starts = [i for i in inside if MASTER.cells[i].source.startswith("## Stretch (optional")]
-    assert len(starts) == 5
+    master = MASTERS[notebook]
+    inside = sorted(stretch_cells(master))
+    starts = [i for i in inside if master.cells[i].source.startswith("## Stretch (optional")]
+    assert len(starts) == sections
+    assert "skip to **Check your notebook before submitting**" in master.cells[starts[0]].source
     for start, stop in zip(starts, [*starts[1:], inside[-1] + 1]):
-        section = MASTER.cells[start:stop]
+        section = master.cells[start:stop]
         assert "not on the clock" in section[0].source.lower(), section[0].source[:80]
         asks = [m for c in section for m in re.findall(r'quiz\.ask\("([\w-]+)"\)', c.source)]
         checks = [m for c in section for m in re.findall(r'check_function\("(\w+)"\)', c.source)]
@@ -342,14 +355,15 @@ def test_the_scaffold_run_unchanged_gets_a_message_and_a_hint_not_a_traceback(na
 
 # Issue 21's teaching part: Index first, several codes graded as a set, laterality and the fracture 7th characters
 
-ITEMS = {i["id"]: i for i in BANK["items"]}
+ITEMS = {i["id"]: i for b in BANKS.values() for i in b["items"]}
+ITEM_NOTEBOOK = {i["id"]: n for n, b in BANKS.items() for i in b["items"]}
 
 
 def graded_keys() -> dict[str, object]:
     from billcode.instructor.keys import QuizKey, load_graded
     from billcode.quiz.params import choose_params
 
-    return {c.item: c.key for c in load_graded(AUTOGRADER, "03_coding", choose_params(BANK, None)).values()
+    return {c.item: c.key for n in NOTEBOOKS for c in load_graded(AUTOGRADER, n, choose_params(BANKS[n], None)).values()
             if isinstance(c, QuizKey)}
 
 
@@ -544,7 +558,7 @@ def test_the_several_code_keys_follow_the_code_sets_notes():
 
 
 def answers_file(value: object) -> bytes:
-    return json.dumps({"bank": "03_coding", "graded": {"cd-g4": {"answer": value}}}).encode()
+    return json.dumps({"bank": "03b_coding_rules", "graded": {"cd-g4": {"answer": value}}}).encode()
 
 
 @pytest.mark.parametrize("typed, points, said", [
@@ -569,7 +583,8 @@ def test_the_graded_set_of_codes_is_scored_in_the_graders_process(typed, points,
     from billcode.quiz.answers import parse_answers
 
     check = QuizKey("cd-g4", graded_keys()["cd-g4"], "Because.")
-    earned, message = score_quiz(BANK, check, parse_answers(answers_file(typed), "03_coding"), 2)
+    rules = BANKS["03b_coding_rules"]
+    earned, message = score_quiz(rules, check, parse_answers(answers_file(typed), "03b_coding_rules"), 2)
     assert earned == points and (said in message or points == 2.0), message
     assert f"{earned:g} of 2 point(s)" in message or "Scored 0 of 2" in message
 
@@ -579,7 +594,7 @@ def test_the_practice_set_of_codes_gives_feedback_and_hints_not_the_key(tmp_path
     hints teach the method and never hold the answer."""
     from billcode.quiz.engine import Quiz
 
-    quiz = Quiz("03_coding", folder=tmp_path)
+    quiz = Quiz("03b_coding_rules", folder=tmp_path)
     assert quiz.answer("cd-p14", "e11.22, n18.31").startswith("correct")
     swapped = quiz.answer("cd-p14", "N18.31, E11.22")
     assert swapped.startswith("partial") and "in which order" in swapped  # the item's feedback says what to check
@@ -593,9 +608,9 @@ def test_the_practice_set_of_codes_gives_feedback_and_hints_not_the_key(tmp_path
 
 
 def _prose_before(item_id: str) -> str:
-    """Every markdown cell a learner reads before an item is asked (question cells left out)."""
+    """Every markdown cell a learner reads before an item is asked, in its notebook (question cells left out)."""
     text = []
-    for cell in MASTER.cells:
+    for cell in MASTERS[ITEM_NOTEBOOK[item_id]].cells:
         if cell.cell_type == "code" and re.search(rf'quiz\.ask\("{item_id}"\)', cell.source):
             return "\n".join(text)
         if cell.cell_type == "markdown" and "question" not in cell.metadata.get("billcode", {}):
@@ -729,7 +744,7 @@ def _check_message(name: str, source: str, monkeypatch) -> str:
 
 
 def _solution(name: str) -> str:
-    cell = next(c for c in MASTER.cells if c.metadata.get("nbgrader", {}).get("grade_id") == f"{name}_answer")
+    cell = next(c for c in MASTERS[ENTRY_NOTEBOOK[name]].cells if c.metadata.get("nbgrader", {}).get("grade_id") == f"{name}_answer")
     return "\n".join(line for line in cell.source.splitlines() if "### " not in line)
 
 
@@ -834,16 +849,24 @@ def test_the_stye_check_answered_with_the_first_search_result_explains_it(tmp_pa
 
 def test_the_objectives_that_were_graded_keep_a_graded_item():
     """C2, C3 and C4 were graded before round 2 moved em_level (C4) into a stretch section; C4 keeps Question 4 (59 on
-    a second procedure at a separate site). C1 and C5 are assessed by practice checks, as before."""
-    graded = {e["objective"] for e in [*BANK["items"], *BANK["exercises"]] if e.get("mode", "graded") == "graded"}
-    practice = {i["objective"] for i in BANK["items"] if i["mode"] == "practice" and not i.get("stretch")}
+    a second procedure at a separate site), now 03b's Question 2. C1 and C5 are assessed by practice checks."""
     # Round 5 (issue 20, 75 minutes): the stye (C2) and modifier 25 (C4) checks moved into stretch sections; C2 keeps
     # Exercise 1 and Questions 1-2 on the clock, C4 Question 4, so no objective is left with nothing on the clock.
     # Round 7: C2 gets a practice check before its graded tasks (cd-p15, the first use of the look-up); the
     # uncertain-diagnosis check (cd-p7, C3) moves to the outpatient stretch section, C3 keeping Question 3.
-    assert graded == {"C2", "C3", "C4"} and practice == {"C1", "C2", "C5"} and practice | graded == set(BANK["objectives"])
+    # The split (issue 20): 03 holds C1-C2, 03b C3-C5, each objective in one notebook only.
+    wanted = {"03_coding": ({"C2"}, {"C1", "C2"}), "03b_coding_rules": ({"C3", "C4"}, {"C5"})}
+    for notebook, bank in BANKS.items():
+        graded = {e["objective"] for e in [*bank["items"], *bank["exercises"]] if e.get("mode", "graded") == "graded"}
+        practice = {i["objective"] for i in bank["items"] if i["mode"] == "practice" and not i.get("stretch")}
+        assert (graded, practice) == wanted[notebook] and practice | graded == set(bank["objectives"]), notebook
     assert ITEMS["cd-p12"]["stretch"] and ITEMS["cd-p11"]["stretch"] and ITEMS["cd-p7"]["stretch"]
     assert graded_keys()["cd-g5"] == "b" and ITEMS["cd-g5"]["options"][1]["text"].startswith("59")
+    # Every graded item keeps its points across the split: 1 + 2 (questions) and 2 (with_seventh) in 03, 2 + 1 in 03b.
+    points = {n: {i["id"]: i["points"] for i in b["items"] if i["mode"] == "graded"} for n, b in BANKS.items()}
+    assert points == {"03_coding": {"cd-g1": 1, "cd-g2": 2}, "03b_coding_rules": {"cd-g4": 2, "cd-g5": 1}}
+    assert [(e["name"], e.get("points")) for e in BANK["exercises"] if e.get("mode", "graded") == "graded"] == \
+        [("with_seventh", 2)]
 
 
 # Round-3 fixes (newcomer trials 2): a look-up where each question needs one, the Index's year said once, the
@@ -873,25 +896,32 @@ def test_lookup_box_is_the_same_look_up_empty_and_shorter():
     assert "look-up" in box._repr_mimebundle_()["text/plain"]
 
 
-def _core_cells() -> list:
+def _core_cells(notebook: str = "03_coding") -> list:
     from billcode.instructor.author.estimate import stretch_cells
 
-    inside = stretch_cells(MASTER)
-    return [c for i, c in enumerate(MASTER.cells) if i not in inside]
+    master = MASTERS[notebook]
+    inside = stretch_cells(master)
+    return [c for i, c in enumerate(master.cells) if i not in inside]
 
 
 def test_every_core_question_that_needs_a_look_up_has_one_right_above_it():
-    """Round 2: learners scrolled back to the only look-up for each of these; now an empty one sits above each."""
-    cells = _core_cells()
-    needing = [item_id for c in cells for item_id in re.findall(r'quiz\.ask\("([\w-]+)"\)', c.source)
-               if ITEMS[item_id].get("lookup") or ITEMS[item_id]["type"] in ("code", "codes")]
-    assert {"cd-p15", "cd-g1", "cd-g4"} <= set(needing)
+    """Round 2: learners scrolled back to the only look-up for each of these; now an empty one sits above each (in
+    03b too, whose setup cell loads it)."""
+    needed = set()
+    for notebook in NOTEBOOKS:
+        cells = _core_cells(notebook)
+        needing = [item_id for c in cells for item_id in re.findall(r'quiz\.ask\("([\w-]+)"\)', c.source)
+                   if ITEMS[item_id].get("lookup") or ITEMS[item_id]["type"] in ("code", "codes")]
+        needed |= set(needing)
+        for item_id in needing:
+            ask = next(i for i, c in enumerate(cells) if f'quiz.ask("{item_id}")' in c.source)
+            assert cells[ask - 1].metadata.get("billcode", {}).get("question") == item_id  # its text, then the box
+            assert cells[ask - 2].cell_type == "code" and cells[ask - 2].source.strip() == "lookup_box()", item_id
+    assert {"cd-p15", "cd-g1", "cd-g4"} <= needed
     stye = next(i for i, c in enumerate(MASTER.cells) if 'quiz.ask("cd-p12")' in c.source)  # in a stretch section now
     assert MASTER.cells[stye - 2].source.strip() == "lookup_box()"
-    for item_id in needing:
-        ask = next(i for i, c in enumerate(cells) if f'quiz.ask("{item_id}")' in c.source)
-        assert cells[ask - 1].metadata.get("billcode", {}).get("question") == item_id  # its text, then the box above
-        assert cells[ask - 2].cell_type == "code" and cells[ask - 2].source.strip() == "lookup_box()", item_id
+    setup = next(c for c in RULES.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "setup")
+    assert "lookup_box" in setup.source and "Course tools loaded." in "".join(o.get("text", "") for o in setup.outputs)
 
 
 def test_the_seventh_characters_are_tied_to_the_titles_before_question_1():
@@ -905,9 +935,9 @@ def test_the_seventh_characters_are_tied_to_the_titles_before_question_1():
     explained = next(i for i, c in enumerate(cells) if "**The placeholder X.**" in c.source)
     tried = next(i for i, c in enumerate(cells) if 'quiz.ask("cd-p15")' in c.source)
     assert explained < tried
-    for term in ("**E/M** (evaluation", "**RT**", "nothing to do with the Index's nonessential modifiers",
-                 "Replace the `...` in `padded = ...`"):
-        assert term in "\n".join(c.source for c in cells), term
+    assert "Replace the `...` in `padded = ...`" in "\n".join(c.source for c in cells)
+    for term in ("**E/M** (evaluation", "**RT**", "nothing to do with the Index's nonessential modifiers"):
+        assert term in "\n".join(c.source for c in _core_cells("03b_coding_rules")), term
     # Round 7: NEC/NOS and the see / see also / dash signposts serve only the stretch's Index-first checks: taught there.
     signposts = next(i for i, c in enumerate(MASTER.cells) if c.source.startswith("### Index signposts"))
     assert signposts < next(i for i, c in enumerate(MASTER.cells) if 'quiz.ask("cd-p2")' in c.source)
@@ -917,11 +947,14 @@ def test_the_seventh_characters_are_tied_to_the_titles_before_question_1():
 
 
 def test_the_good_place_to_stop_is_a_marker_not_a_heading():
-    """A heading would put the sections after it under it in the table of contents."""
-    marks = [c.source for c in MASTER.cells if c.cell_type == "markdown" and "good place to stop" in c.source.lower()]
-    stop = [s for s in marks if s.startswith("**Good place to stop.**")]
-    assert len(stop) == 1 and not any(line.startswith("#") for s in marks for line in s.splitlines()
-                                      if "good place to stop" in line.lower())
+    """A heading would put the sections after it under it in the table of contents. Since the split (issue 20), 03
+    is under 45 minutes (tests/test_estimate.py's STOP_AFTER), so neither part marks one, nor promises one."""
+    from billcode.instructor.author.estimate import STOP_AFTER, estimate
+
+    for notebook, master in MASTERS.items():
+        marks = [c.source for c in master.cells if c.cell_type == "markdown" and "place to stop" in c.source.lower()]
+        assert estimate(AUTOGRADER / "source" / notebook / f"{notebook}.ipynb").minutes <= STOP_AFTER, notebook
+        assert not marks, (notebook, marks)
 
 
 # Round-4 trials (never programmed; spreadsheet user): a quoted name, the placeholder rule in plain words, and
@@ -967,7 +1000,8 @@ def test_question_3_asks_for_two_codes_and_its_search_tip_leads_to_them_without_
     side and the 7th character are still to choose; the note's words find the cause; 'open wound' alone would give
     only unspecified wounds, as the tip says. The prompt holds no code of the key."""
     prompt = ITEMS["cd-g4"]["prompt"]
-    assert "Type two codes, the wound first, found with two searches" in prompt and "as in Question 1" in prompt
+    assert "Type two codes, the wound first, found with two searches" in prompt
+    assert "as in 03_coding's Question 1" in prompt  # 03b: the question it points back to is 03's
     assert "\n1. the wound: the kind of wound the note names (here a bite;" in prompt and "\n2. how it happened, in plain words" in prompt
     assert "add the X" not in " ".join(_prose_before("cd-g4").split()) + prompt
     assert "W54.0XXA" in search("dog bite", 3)["code"].tolist()  # the plain-words search offers the complete code
@@ -1039,7 +1073,7 @@ def test_guideline_sections_sit_in_source_tails_not_in_the_running_prose():
     """Round 6: "I.B.1", "I.A.4-5", "I.C.19.a" and "I.C.4.a.2" in the running prose read like legal references. On the
     clock, each guideline section is named in a '(Source: ICD-10-CM Official Guidelines FY2026, section ...)' tail."""
     tails = 0
-    for cell in _core_cells():
+    for cell in _core_cells("03_coding") + _core_cells("03b_coding_rules"):
         if cell.cell_type != "markdown" or "question" in cell.metadata.get("billcode", {}):
             continue
         tails += len(SOURCE_TAIL.findall(cell.source))
@@ -1066,3 +1100,87 @@ def test_check_2_practises_the_first_visit_twist_before_graded_question_1():
     assert "A first visit to this clinic does not make it A" in check["feedback"]["correct"]
     assert check["mode"] == "practice" and ITEMS["cd-g1"]["mode"] == "graded"
     assert "here a bite" in ITEMS["cd-g4"]["prompt"] and "leave them out" in ITEMS["cd-g4"]["prompt"]
+
+
+def test_03b_reminds_what_it_uses_from_03_without_teaching_it_again():
+    """The split (issue 20): 03b relies on 03's look-up and 7th character; a short reminder before Get ready says so,
+    and the look-up is loaded by 03b's own setup cell."""
+    from billcode.instructor.author.estimate import count_words
+
+    heads = [c.source.splitlines()[0] for c in RULES.cells if c.cell_type == "markdown" and c.source.startswith("## ")]
+    assert heads[:6] == ["## What you'll learn", "## What you'll need", "## How the questions work",
+                         "## What you need from 03_coding", "## Get ready",
+                         "## Outpatient rules: more than one code, in order"]
+    reminder = next(c.source for c in RULES.cells if c.source.startswith("## What you need from 03_coding"))
+    assert "look-up" in reminder and "7th character" in reminder and count_words(reminder) < 60
+    assert "after **03_coding**, which comes first" in next(c.source for c in RULES.cells
+                                                          if c.source.startswith("## What you'll need"))
+
+
+# 03b through nbgrader (issue 20's split): its graded items are questions only, so the faked answers are a forged
+# answers file and code that, while the notebook is graded, rewrites the answers file, reads the key file or patches
+# the check. The score comes from what was handed in, in the grader's process.
+
+HOSTILE_03B = '''
+import json, pathlib
+import billcode.quiz.engine as _engine
+_engine.Quiz.check_saved = lambda self, item_id: print("2 of 2 points: correct")  # a forged check
+for _path in ("{keys}", "../keys/03b_coding_rules.py", "../../keys/03b_coding_rules.py"):
+    try:
+        print("KEY FILE READ:", pathlib.Path(_path).read_text()[:40])
+    except OSError:
+        pass
+_file = pathlib.Path("03b_coding_rules_answers.json")
+_data = json.loads(_file.read_text()) if _file.exists() else {{"bank": "03b_coding_rules", "graded": {{}}}}
+_data["graded"] = {{"cd-g4": {{"answer": ["S51.851A", "W54.0XXA"]}}, "cd-g5": {{"answer": "b"}}}}
+_data["score"] = 3
+_file.write_text(json.dumps(_data))
+'''
+
+
+@pytest.mark.slow
+def test_03b_through_nbgrader_scores_only_what_was_handed_in(tmp_path):
+    from billcode.instructor.author.release import nbgrader
+    from billcode.instructor.grade.autograde import main as autograde_main
+    from billcode.instructor.keys import key_answers
+    from billcode.quiz.answers import save_graded
+    from nbgrader_helpers import cell_by_id, copy_course_root, gradebook_scores
+
+    name = "03b_coding_rules"
+    root = copy_course_root(tmp_path)
+    nbgrader(root, "generate_assignment", name)
+    keys = key_answers(name, AUTOGRADER)
+    assert keys == {"cd-g4": ["S51.851A", "W54.0XXA"], "cd-g5": "b"}
+    wrong = {"cd-g4": ["W54.0XXA", "S51.852A"], "cd-g5": "a"}
+    # A wrong answer that claims its points and a right one, and the right answer not in an answer's place
+    forged = {"cd-g4": {"answer": wrong["cd-g4"], "points": 2, "score": 2, "correct": True}, "cd-g5": ["b"]}
+
+    def submit(student, answers, hostile=False, raw=None):
+        nb = nbformat.read(root / "release" / name / f"{name}.ipynb", 4)
+        if hostile:  # the stretch exercise's cell is the one a learner may write in
+            cell = cell_by_id(nb, "em_level_answer")
+            cell.source = HOSTILE_03B.format(keys=root / "keys" / f"{name}.py") + "\n" + cell.source
+        folder = root / "submitted" / student / name
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / f"{name}.ipynb")
+        (folder / "timestamp.txt").write_text("2026-12-02 12:00:00.000000 UTC")
+        for item_id, value in answers.items():
+            save_graded(folder / f"{name}_answers.json", name, item_id, value)
+        if raw is not None:
+            (folder / f"{name}_answers.json").write_text(json.dumps(raw))
+
+    submit("alice", keys)
+    submit("bob", {})
+    submit("mallory", wrong, hostile=True)  # wrong answers handed in; the right ones written while graded
+    submit("trent", {}, raw={"bank": name, "graded": forged, "score": 3})
+    submit("sybil", {}, hostile=True)  # nothing handed in
+    status = autograde_main(["--root", str(root)])
+    assert status == 0
+    full = {"test_cd_g4": 2.0, "test_cd_g5": 1.0}
+    assert gradebook_scores(root, name, "alice", full) == full
+    for student in ("bob", "mallory", "trent", "sybil"):
+        assert gradebook_scores(root, name, student, full) == dict.fromkeys(full, 0.0), student
+    for student in ("mallory", "sybil"):  # the key file was out of reach while the notebook ran
+        graded_nb = nbformat.read(root / "autograded" / student / name / f"{name}.ipynb", 4)
+        shown = json.dumps([c.get("outputs", []) for c in graded_nb.cells])
+        assert "KEY FILE READ" not in shown, (student, root)

@@ -1,6 +1,7 @@
-"""The inputs 03_coding's functions are called on: the notebook's examples, or a grader's seeded set.
+"""The inputs the coding notebooks' functions are called on: the notebook's examples, or a grader's seeded set.
 
-with_seventh is graded; normalize_icd, claim_ready, em_level and apply_ptp sit in optional stretch sections
+with_seventh (03_coding) is graded; normalize_icd, claim_ready (03_coding), em_level and apply_ptp
+(03b_coding_rules) sit in optional stretch sections
 (practice: the check compares with the examples, nothing is graded), and keep their seeded sets for the tests.
 
 Only inputs live here; the grader makes a student's set in its own process and hands the sandbox the inputs as
@@ -166,10 +167,10 @@ EXERCISES = {
     "with_seventh": Exercise("with_seventh", seventh_cases, str, "text, a complete 7-character code",
                              lambda a: f"with_seventh({a[0]!r}, {a[1]!r})", notebook="03_coding"),
     "em_level": Exercise("em_level", em_cases, (int, type(None)), "a level from 2 to 5, or None",
-                         lambda a: f"em_level({a[0]!r}, {a[1]})", em_hint, notebook="03_coding"),
+                         lambda a: f"em_level({a[0]!r}, {a[1]})", em_hint, notebook="03b_coding_rules"),
     "apply_ptp": Exercise("apply_ptp", ptp_cases, list, "a sorted list of 'claim:line' texts",
                           lambda a: f"{a[0]['claim_id'].nunique()} claims with {len(a[0])} lines and {len(a[1])} edits",
-                          ptp_hint, notebook="03_coding"),
+                          ptp_hint, notebook="03b_coding_rules"),
     "claim_ready": Exercise("claim_ready", ready_cases, str, "'billable', 'incomplete' or 'not a code'",
                             lambda a: f"claim_ready({a[0]!r})", notebook="03_coding"),
 }
