@@ -606,7 +606,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--grader", default="")
     p.add_argument("--instructors", default="instructor1")
     p.add_argument("--students", default="student1,student2,student3")
-    p.add_argument("--assignments", default="01_overview,02_billing,02b_billing_payments,03_coding,"
+    p.add_argument("--assignments", default="01_overview,02_billing,02b_billing_payments,03_coding,03b_coding_rules,"
                    "04_costs_and_careers,05_choosing_a_path,05b_your_plan")
     p.add_argument("--home-base", default="/home")
     p.add_argument("--port", type=int, default=8000)
