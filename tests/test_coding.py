@@ -931,7 +931,7 @@ def test_the_seventh_characters_are_tied_to_the_titles_before_question_1():
     q1 = next(i for i, c in enumerate(cells) if 'quiz.ask("cd-g1")' in c.source)
     text = "\n".join(c.source for c in cells[:q1] if c.cell_type == "markdown")
     assert "**initial encounter** for A" in text and "**subsequent encounter** for D" in text
-    assert "A shorter, empty look-up sits above each question that needs one" in text
+    assert "Each question that needs a search has its own empty look-up just above it" in text
     # The look-up's first use (Check 2, a code that needs X and a 7th character) comes after the paragraph that
     # explains them.
     explained = next(i for i, c in enumerate(cells) if "**The placeholder X.**" in c.source)

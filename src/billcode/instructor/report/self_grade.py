@@ -32,8 +32,9 @@ from pathlib import Path
 from billcode.instructor.keys import ROOT_ENV
 from billcode.quiz.answers import ANSWERS_SUFFIX
 
-NOT_HERE = ("Grading is up to your instructor: this copy of the course has no instructor's masters next to it "
-            "(they come with the course repository, as on Binder). Submit your notebook the way your class does.")
+NOT_HERE = ("Grading is up to your instructor: this copy has only the notebooks, not the course's grading files (they "
+            "come with the whole course repository, as on Binder), so it cannot grade itself. Your answers are saved: "
+            "submit your notebook the way your class does.")
 
 
 @dataclass
