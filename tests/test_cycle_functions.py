@@ -103,6 +103,11 @@ def submit(root, course, student, *, answers=None, code=None, prelude=""):
     if prelude:
         first = cell_by_id(nb, f"{course.first}_answer")
         first.source = prelude + "\n" + first.source
+    hand_in(root, student, name, nb, answers)
+
+
+def hand_in(root, student, name, nb, answers=None) -> None:
+    """Write a submission as nbgrader collects it: the notebook, its timestamp and the answers file."""
     folder = root / "submitted" / student / name
     folder.mkdir(parents=True)
     nbformat.write(nb, folder / f"{name}.ipynb")
@@ -208,12 +213,7 @@ def plan_submission(root, student, *, answers=None, lean=None, written=None):
         cell_by_id(nb, "lean_answer").source = lean
     if written is not None:
         cell_by_id(nb, "reflection").source = written
-    folder = root / "submitted" / student / PLAN
-    folder.mkdir(parents=True)
-    nbformat.write(nb, folder / f"{PLAN}.ipynb")
-    (folder / "timestamp.txt").write_text("2026-12-02 12:00:00.000000 UTC")
-    for item_id, value in (answers or {}).items():
-        save_graded(folder / f"{PLAN}_answers.json", PLAN, item_id, value)
+    hand_in(root, student, PLAN, nb, answers)
 
 
 @pytest.fixture(scope="module")

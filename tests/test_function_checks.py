@@ -448,3 +448,20 @@ def test_a_bare_list_after_or_in_the_given_lines_is_not_the_learners_slip(shown)
     check_function(Exercise("flags", lambda seed: [({"externship": True, "practice_set": False, "aliases": []},)],
                             (bool, list), "True or False"), flags, entry)
     assert "is a list on its own" not in notices[0] and "Hint 2 covers" in notices[0], notices
+
+
+def test_the_earlier_version_note_gives_the_fix_for_the_kind_of_error(shown, monkeypatch):
+    """A pasted minus in the def cell: the note says to retype it, not the spaces rule meant for indentation."""
+    import linecache
+
+    _, notices = shown
+    text = "def same(x):\n    return x \u2212 0\n"
+    monkeypatch.setitem(linecache.cache, "<cell minus>", (len(text), None, text.splitlines(keepends=True), "<cell minus>"))
+    try:
+        compile(text, "<cell minus>", "exec")
+    except SyntaxError as err:
+        monkeypatch.setattr(sys, "last_value", err, raising=False)
+    entry = {"mode": "practice", "examples": [4, 9, 25], "hints": ["one", "two"], "hint_for": {"example": 2}}
+    check_function(SAME, lambda x: x * 2, entry)
+    assert "this check used the version of same from before it" in notices[0], notices
+    assert "type it again from the keyboard" in notices[0] and "same spaces in front" not in notices[0], notices

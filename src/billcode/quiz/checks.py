@@ -434,8 +434,9 @@ def _unknown_names(function: object, lines: str) -> list[str]:
     if code is None:
         return []
     text = re.sub(r"#.*", "", lines)
+    # co_names holds the globals (and attributes) the code reads; its own assignments are locals, not in it.
     found = [n for n in code.co_names if n not in known and not hasattr(builtins, n)
-             and re.search(rf"(?<![\w.\"']){re.escape(n)}\b(?![\"'])", text) and not re.search(rf"\b{re.escape(n)}\s*=[^=]", text)]
+             and re.search(rf"(?<![\w.\"']){re.escape(n)}\b(?![\"'])", text)]
     return sorted(found, key=lambda n: text.index(n))
 
 
@@ -455,24 +456,42 @@ def source_slip(source: str) -> str:
     return ""
 
 
-def _stale_after_syntax_error(name: str) -> str:
-    """' Your last change to name ended in a red error...: this check used the version from before it.' or ''.
+def _def_cell_error(name: str) -> SyntaxError | None:
+    """The notebook's last error when it is a syntax error in a cell that defines `name`, else None.
 
-    Only when the notebook's last error is a syntax or indentation error in a cell that defines `name` (IPython keeps
-    each cell's text in linecache under the error's file name): an old error in another cell says nothing here.
+    IPython keeps each cell's text in linecache under the error's file name, so an old error in another cell is
+    told apart from one in this function's own cell.
     """
     import linecache
 
     value = getattr(sys, "last_value", None)
     if not isinstance(value, SyntaxError):  # IndentationError and TabError are SyntaxErrors too
-        return ""
+        return None
     failed = "".join(linecache.getlines(value.filename or ""))
-    if not re.search(rf"\bdef\s+{re.escape(name)}\s*\(", failed):
+    return value if re.search(rf"\bdef\s+{re.escape(name)}\s*\(", failed) else None
+
+
+def _syntax_fix(value: SyntaxError) -> str:
+    """How to fix a syntax error of this kind, in one sentence a newcomer can act on."""
+    if isinstance(value, IndentationError) or "outside function" in str(value.msg):  # 'return' outside function
+        return ("A line you add inside a function needs the same spaces in front as the lines around it (4 under "
+                "`def`); Python often names the line after the one that is out of place, so look at your line just "
+                "above it too.")
+    if "invalid character" in str(value.msg):
+        return ("That line has a character Python does not read, often a minus, times sign or quote pasted from a "
+                "document: type it again from the keyboard (`-`, `*`, `\"`).")
+    return ("Look at the line the error names and the one just above it: a colon missing at the end of an `if` or "
+            "`def` line, or a bracket or quote opened and not closed.")
+
+
+def _stale_after_syntax_error(name: str) -> str:
+    """' Your last change to name ended in a red error...: this check used the version from before it.' or ''."""
+    value = _def_cell_error(name)
+    if value is None:
         return ""
     return (f" If your last change to `{name}` ended in a red error (the last one in this notebook was "
             f"{_cell_error(value)}), that cell did not run, so this check used the version of `{name}` from "
-            "before it: fix the line the error names (a line you add inside a function needs the same spaces in front "
-            "as the lines around it) and run that cell again.")
+            f"before it. {_syntax_fix(value)} Then run that cell again.")
 
 
 def _stopped_with_error() -> str:
@@ -490,25 +509,11 @@ def _cell_error(value: SyntaxError) -> str:
 
 def _failed_def(name: str) -> str:
     """The reason `name` was never made, when the last red error is a syntax error in the cell defining it, or ''."""
-    import linecache
-
-    value = getattr(sys, "last_value", None)
-    if not isinstance(value, SyntaxError):  # IndentationError and TabError are SyntaxErrors too
+    value = _def_cell_error(name)
+    if value is None:
         return ""
-    if not re.search(rf"\bdef\s+{re.escape(name)}\s*\(", "".join(linecache.getlines(value.filename or ""))):
-        return ""
-    if isinstance(value, IndentationError) or "outside function" in str(value.msg):  # 'return' outside function
-        spaces = (" A line you add inside a function needs the same spaces in front as the lines around it (4 under "
-                  "`def`); Python often names the line after the one that is out of place, so look at your line just "
-                  "above it too.")
-    elif "invalid character" in str(value.msg):
-        spaces = (" That line has a character Python does not read, often a minus, times sign or quote pasted from "
-                  "a document: type it again from the keyboard (`-`, `*`, `\"`).")
-    else:
-        spaces = (" Look at the line the error names and the one just above it: a colon missing at the end of an "
-                  "`if` or `def` line, or a bracket or quote opened and not closed.")
-    return (f"the cell that starts `def {name}(` stopped with a red error ({_cell_error(value)}), so "
-            f"`{name}` was not made.{spaces} Fix it and run that cell again, then this one.")
+    return (f"the cell that starts `def {name}(` stopped with a red error ({_cell_error(value)}), so `{name}` was not "
+            f"made. {_syntax_fix(value)} Fix it and run that cell again, then this one.")
 
 
 def last_error() -> str:

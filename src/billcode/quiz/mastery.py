@@ -69,20 +69,19 @@ def mastery_html(table: pd.DataFrame, graded: bool = True) -> str:
         caption = ("This notebook has no practice checks outside its optional sections, so there is no first-try score "
                    "here: your graded work gets its results when it is graded. Hints opened counts the hints you opened, "
                    "for you to see where you needed help; they never count in a grade.")
-        return (f"<table class='bc-mastery'><caption>{caption}</caption>"
-                "<thead><tr><th scope='col'>Objective</th><th scope='col'>What you can do</th>"
-                "<th scope='col'>Checks answered</th><th scope='col'>First-try score</th><th scope='col'>Status</th>"
-                "<th scope='col'>Hints opened</th></tr></thead><tbody>" + "".join(body) + "</tbody></table>")
+    else:
+        caption = (
+            "Your mastery so far, from the first try at each practice check "
+            f"you have answered ({answered} so far). Pass line: {PASS_LINE:.0%}. "
+            + ("Graded questions are not counted here: their results come with grading. \u2718 Not yet means: go back "
+               "over that section, and look again at its graded answers before you submit " if graded else
+               "This notebook is practice only: nothing in it is graded. \u2718 Not yet means: go back over that "
+               "section before the next notebook ")
+            + "(the report keeps your first try; later tries show in each check). Hints opened counts the hints of "
+            "the objective's checks and code exercises, graded ones too, for you to see where you needed help; they "
+            "never count in a grade.")
     return (
-        "<table class='bc-mastery'><caption>Your mastery so far, from the first try at each practice check "
-        f"you have answered ({answered} so far). Pass line: {PASS_LINE:.0%}. "
-        + ("Graded questions are not counted here: their results come with grading. \u2718 Not yet means: go back "
-           "over that section, and look again at its graded answers before you submit " if graded else
-           "This notebook is practice only: nothing in it is graded. \u2718 Not yet means: go back over that section "
-           "before the next notebook ")
-        + "(the report keeps your first try; later tries show in each check). Hints opened counts the hints of "
-        "the objective's checks and code exercises, graded ones too, for you to see where you needed help; they never "
-        "count in a grade.</caption>"
+        f"<table class='bc-mastery'><caption>{caption}</caption>"
         "<thead><tr><th scope='col'>Objective</th><th scope='col'>What you can do</th>"
         "<th scope='col'>Checks answered</th><th scope='col'>First-try score</th><th scope='col'>Status</th>"
         "<th scope='col'>Hints opened</th></tr></thead><tbody>" + "".join(body) + "</tbody></table>"
